@@ -1,0 +1,27 @@
+"""netparse: offline analyzer for the network of a Docker host.
+
+    >>> import netparse
+    >>> capture = netparse.parse(open("brctl_show.txt").read())
+    >>> capture.bridges[0].name
+"""
+
+from __future__ import annotations
+
+from netparse.errors import DetectError, NetparseError, ParseError
+
+__version__ = "0.1.0"
+__all__ = ["DetectError", "NetparseError", "ParseError", "detect", "parse", "__version__"]
+
+
+def parse(text, kind=None, *, strict=False):
+    """Parse one command's output into its model; see `netparse.parsers.parse`."""
+    from netparse.parsers import parse as _parse
+
+    return _parse(text, kind, strict=strict)
+
+
+def detect(text):
+    """The kind of capture `text` is, or a DetectError listing the candidates."""
+    from netparse.parsers import detect as _detect, prepare
+
+    return _detect(prepare(text))

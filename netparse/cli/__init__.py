@@ -1,0 +1,1 @@
+"""The `netparse` command: a thin shell over the library."""

@@ -1,0 +1,82 @@
+"""`netparse` entry point. Imports stay inside the commands so `netparse --help` starts fast."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from netparse import __version__
+from netparse.errors import NetparseError
+
+
+def _fail(error: Exception, source: str | None = None) -> None:
+    from netparse.errors import ParseError
+
+    if isinstance(error, ParseError) and source and not error.source:
+        error = error.located(source)
+    click.echo(f"netparse: {error}" if not isinstance(error, ParseError) else str(error), err=True)
+    sys.exit(2)
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="netparse")
+def main() -> None:
+    """Offline analyzer for the network of a Docker host."""
+
+
+@main.command("parse")
+@click.argument("file")
+@click.option("--kind", "-k", metavar="KIND", help="The command the file comes from "
+              "(see `netparse kinds`); detected from the content when left out.")
+@click.option("--strict", is_flag=True, help="Fail on the first line the parser does not understand.")
+def parse_command(file: str, kind: str | None, strict: bool) -> None:
+    """Parse one command's output (FILE, or - for standard input) and print the model as JSON."""
+    from netparse.parsers import parse
+
+    source = "<stdin>" if file == "-" else file
+    try:
+        data = _read(file)
+        model = parse(data, kind, strict=strict)
+    except NetparseError as exc:
+        _fail(exc, source)
+    except OSError as exc:
+        _fail(NetparseError(f"{source}: {exc.strerror}"))
+    click.echo(model.model_dump_json(indent=2))
+
+
+@main.command("kinds")
+def kinds_command() -> None:
+    """List the kinds of capture netparse reads, with the commands they come from."""
+    from netparse.parsers.registry import KINDS
+
+    width = max(len(name) for name in KINDS)
+    for kind in KINDS.values():
+        click.echo(f"{kind.name:<{width}}  {kind.summary}")
+        click.echo(f"{'':<{width}}  from: {'; '.join(kind.commands)}")
+
+
+@main.command("schema")
+@click.argument("kind")
+def schema_command(kind: str) -> None:
+    """Print the JSON Schema of a kind's model."""
+    import json
+
+    from netparse.parsers.registry import get_kind
+
+    try:
+        model = get_kind(kind).module().MODEL
+    except NetparseError as exc:
+        _fail(exc)
+    click.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+if __name__ == "__main__":
+    main()

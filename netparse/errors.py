@@ -1,0 +1,40 @@
+"""Errors that carry where the problem is, so the CLI can print `file:line: message`."""
+
+from __future__ import annotations
+
+
+class NetparseError(Exception):
+    """Base of every error netparse raises on bad input."""
+
+
+class ParseError(NetparseError):
+    """Input that a parser cannot turn into a model.
+
+    `line` is 1-based; 0 means the problem is with the input as a whole.
+    """
+
+    def __init__(self, message: str, line: int = 0, source: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.source = source
+
+    def located(self, source: str) -> "ParseError":
+        """The same error, naming the file it came from."""
+        return type(self)(self.message, self.line, source)
+
+    def __str__(self) -> str:
+        where = self.source or "<input>"
+        return f"{where}:{self.line}: {self.message}"
+
+
+class DetectError(ParseError):
+    """Text whose command cannot be told, or is ambiguous."""
+
+    def __init__(self, message: str, line: int = 0, source: str | None = None,
+                 candidates: tuple[str, ...] = ()):
+        super().__init__(message, line, source)
+        self.candidates = candidates
+
+    def located(self, source: str) -> "DetectError":
+        return DetectError(self.message, self.line, source, self.candidates)

@@ -1,0 +1,77 @@
+"""Parsers: one module per command, text in, model out.
+
+Every parser module defines `KIND`, `MODEL` (its Capture subclass) and `parse(text) -> MODEL`.
+This package adds what all of them share: cleaning the text, refusing what is not command output,
+detection by content, and strict mode.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netparse.errors import ParseError
+from netparse.models.base import Capture
+from netparse.parsers.detect import detect
+from netparse.parsers.registry import KINDS, Kind, get_kind
+
+__all__ = ["KINDS", "Kind", "detect", "parse", "prepare"]
+
+# Outputs people capture by mistake instead of the command's output.
+_ERROR_LINES = re.compile(
+    r"(Cannot connect to the Docker daemon|Error response from daemon|"
+    r"Got permission denied while trying to connect|"
+    r".*: command not found|.*: not found$|.*No such file or directory|"
+    r"Error: No such (object|container|network)|Command \".*\" is unknown|"
+    r"Error: (argument|either) |Object \".*\" is unknown|bash: |sh: \d+: )")
+
+
+def prepare(text: str | bytes) -> str:
+    """Text as the parsers expect it: decoded, no BOM, `\\n` line ends."""
+    if isinstance(text, bytes):
+        text = _decode(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ParseError("not UTF-8 text (binary data?)", line) from None
+
+
+def _refuse_non_output(text: str) -> None:
+    if not text.strip():
+        raise ParseError("empty input: no command output to parse", 1)
+    for number, line in enumerate(text.splitlines()[:5], 1):
+        if _ERROR_LINES.match(line.strip()):
+            raise ParseError(f"the capture holds an error message, not command output: "
+                             f"{line.strip()[:200]}", number)
+    binary = re.search(r"[\x00-\x08\x0e-\x1f]", text)
+    if binary:
+        raise ParseError("binary data, not command output", text.count("\n", 0, binary.start()) + 1)
+
+
+def parse(text: str | bytes, kind: str | None = None, *, strict: bool = False) -> Capture:
+    """Parse the output of one command into its model.
+
+    With no `kind` the command is detected from the content. Lines the parser did not understand
+    are kept in the result's `unparsed`; with `strict=True` the first of them raises ParseError.
+    """
+    text = prepare(text)
+    _refuse_non_output(text)
+    if kind is None:
+        kind = detect(text)
+    result = get_kind(kind).module().parse(text)
+    if strict and result.unparsed:
+        first = result.unparsed[0]
+        more = f" (and {len(result.unparsed) - 1} more)" if len(result.unparsed) > 1 else ""
+        raise ParseError(f"{kind}: line not understood{more}: {first.text.strip()[:200]}",
+                         first.line)
+    return result

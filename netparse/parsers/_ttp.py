@@ -1,0 +1,105 @@
+"""Run a TTP template shipped beside the parsers, and tell which input lines it understood.
+
+Templates are read from package data and compiled once per thread (a TTP parser object is not
+safe to share between threads). Input is always handed to TTP as text that starts with a newline,
+so TTP never mistakes it for a file or folder path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from importlib import resources
+
+
+def _point_ttp_cache_away_from_site_packages() -> None:
+    # TTP pickles its function table next to its own code unless told otherwise, and reads
+    # TTPCACHEFOLDER at import time, so this must run before the first `import ttp`.
+    if "TTPCACHEFOLDER" in os.environ:
+        return
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "netparse", "ttp")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        # Unwritable home: TTP then fails to save its cache and says nothing, which is fine.
+        pass
+    os.environ["TTPCACHEFOLDER"] = folder
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<[^>]+>")
+
+
+class Template:
+    """One `.ttp` file of this package."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self._text: str | None = None
+        self._covers: re.Pattern[str] | None = None
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = resources.files(__package__).joinpath(self.filename).read_text("utf-8")
+        return self._text
+
+    def _parser(self):
+        parser = getattr(self._local, "parser", None)
+        if parser is None:
+            _point_ttp_cache_away_from_site_packages()
+            from ttp import ttp
+
+            parser = ttp(template=self.text, log_level="CRITICAL")
+            self._local.parser = parser
+            with self._lock:
+                if self._covers is None:
+                    self._covers = _coverage_regex(parser)
+        return parser
+
+    def run(self, text: str) -> list[dict] | dict:
+        """Parse `text`; TTP's result for the single input, as TTP shapes it."""
+        parser = self._parser()
+        parser.clear_result()
+        parser.set_input("\n" + text)
+        parser.parse(one=True)
+        result = parser.result()
+        # result() hands out TTP's own lists, so they are cleared on the next run, not now.
+        parser.clear_input()
+        return result[0][0] if result and result[0] else {}
+
+    def understood(self, text: str) -> set[int]:
+        """1-based numbers of the lines of `text` that some line of the template matches."""
+        self._parser()
+        data = "\n" + text + "\n"
+        lines: set[int] = set()
+        newline_at = 0
+        number = 0
+        # Every TTP line regex starts with `\n`, so a match start is the newline before its line.
+        for match in self._covers.finditer(data):
+            start = match.start()
+            number += data.count("\n", newline_at, start + 1)
+            newline_at = start + 1
+            lines.add(number)
+        return lines
+
+
+def _coverage_regex(parser) -> re.Pattern[str]:
+    """All line regexes of a compiled TTP template, as one alternation without named groups."""
+    patterns: list[str] = []
+
+    def walk(group) -> None:
+        for item in group.start_re + group.re + group.end_re:
+            pattern = _NAMED_GROUP.sub("(?:", item["REGEX"].pattern)
+            if pattern not in patterns:
+                patterns.append(pattern)
+        for child in group.children:
+            walk(child)
+
+    for template in parser._templates:
+        for group in template.groups:
+            walk(group)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))

@@ -1,0 +1,37 @@
+"""`brctl show` → BrctlShow.
+
+Columns are separated by tabs or spaces, and a 15-character `br-<12 hex>` name pushes the others
+to the right, so the template matches fields, not offsets. A line that starts with white space
+continues the bridge above with one more port.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netparse.models.bridge import BrctlBridge, BrctlShow
+from netparse.parsers._common import as_list, unparsed_lines
+from netparse.parsers._ttp import Template
+
+KIND = "brctl_show"
+MODEL = BrctlShow
+_TEMPLATE = Template("brctl_show.ttp")
+_INDENT = re.compile(r"^[ \t]+(?=\S)", re.M)
+
+
+def parse(text: str) -> BrctlShow:
+    normalised = _INDENT.sub("\t", text)
+    result = _TEMPLATE.run(normalised)
+    bridges = []
+    for row in as_list(result.get("bridges")):
+        prio, mac = row["bridge_id"].split(".")
+        bridges.append(BrctlBridge(
+            name=row["name"],
+            bridge_id=row["bridge_id"],
+            priority=int(prio, 16),
+            mac=":".join(mac[i:i + 2] for i in range(0, 12, 2)),
+            stp=row["stp"] == "yes",
+            interfaces=row.get("interfaces", "").split(),
+        ))
+    return BrctlShow(bridges=bridges,
+                     unparsed=unparsed_lines(text, _TEMPLATE.understood(normalised)))
