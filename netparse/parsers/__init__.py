@@ -16,8 +16,10 @@ from netparse.parsers.registry import KINDS, Kind, get_kind
 
 __all__ = ["KINDS", "Kind", "detect", "parse", "prepare"]
 
-# Outputs people capture by mistake instead of the command's output.
+# Outputs people capture by mistake instead of the command's output. sysctl's own messages
+# (`sysctl: cannot stat /proc/sys/...: No such file or directory`) are part of its output.
 _ERROR_LINES = re.compile(
+    r"(?!sysctl: (cannot|permission|reading|setting) )"
     r"(Cannot connect to the Docker daemon|Error response from daemon|"
     r"Got permission denied while trying to connect|"
     r".*: command not found|.*: not found$|.*No such file or directory|"

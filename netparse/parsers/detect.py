@@ -37,13 +37,17 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"permaddr|veth|bridge|bridge_slave|vxlan|macvlan|ipvlan|bond|openvswitch|vrf|"
          r"dummy|tun|gre|ipip|sit|can|nlmon|team|geneve|wireguard)\b|\s+\S+\s+\S+"),
         ("ip_addr", _IFACE_HEAD + r"|\s+link/\S+|\s+(inet6?|valid_lft|altname)\s|\d+:\s+\S+\s+inet6?\s"),
-        ("bridge_link", _IFACE_HEAD + r"(?!.*\bqdisc\b).*\bmaster\s+\S+.*\bstate\s+\S+"),
-        ("ip_route", r"(default|unreachable|blackhole|prohibit|throw|local|broadcast|multicast|"
+        # `ip link` prints `mtu N qdisc ...`; `bridge link` goes on with master, state, hwmode.
+        ("bridge_link", _IFACE_HEAD + r"\s+mtu\s+\d+\s+"
+         r"(master\s+\S+\s*$|(master\s+\S+\s+)?(state|hwmode)\s)|\s+hairpin\s+o(n|ff)\s"),
+        ("ip_route", r"(?!([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\s)"  # an fdb line's MAC
+         r"(default|unreachable|blackhole|prohibit|throw|local|broadcast|multicast|"
          r"anycast|nat|[0-9a-fA-F:.]+(/\d+)?)\s.*\b(dev|via|proto|scope|table|metric|nexthop)\b"
          r"|\s+nexthop\s|(unreachable|blackhole|prohibit)\s+\S+\s*$"),
         ("bridge_fdb", r"([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\s+(dev|vlan|master|self|permanent|"
-         r"static|dst)\b"),
-        ("sysctl", r"[\w.\-/*]+\s*=\s*\S*"),
+         r"static|stale|dst|port|vni|src_vni|via|nhid|link-netnsid|used|router|extern_learn|"
+         r"offload|sticky|locked)\b"),
+        ("sysctl", r"[\w.\-/*]+\s*=\s*\S*|sysctl: "),
     ))
 
 

@@ -35,8 +35,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "interfaces without addresses"),
     Kind("ip_route", ("ip route", "ip route show table all", "ip -6 route"),
          "the routing table, iproute2 format"),
-    Kind("bridge_fdb", ("bridge fdb show",), "forwarding database of bridges"),
-    Kind("bridge_link", ("bridge link show",), "bridge ports and their state"),
+    Kind("bridge_fdb", ("bridge fdb show", "bridge -s fdb show"), "forwarding database of bridges"),
+    Kind("bridge_link", ("bridge link show", "bridge -d link show"),
+         "bridge ports and their state"),
     Kind("docker_ps", ("docker ps", "docker ps -a", "docker ps --no-trunc", "docker ps -s",
                        "docker ps --format table ...", "docker ps --format '{{json .}}'",
                        "podman ps"), "containers as the engine lists them"),
@@ -45,7 +46,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("docker_network_ls", ("docker network ls",), "Docker networks, one line each"),
     Kind("docker_network_inspect", ("docker network inspect <network>...",),
          "Docker networks' IPAM, options and endpoints (JSON)"),
-    Kind("sysctl", ("sysctl net.ipv4.ip_forward", "sysctl -a"), "kernel settings"),
+    Kind("sysctl", ("sysctl net.ipv4.ip_forward", "sysctl -a", "sysctl -p"), "kernel settings"),
 )}
 
 

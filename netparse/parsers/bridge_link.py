@@ -1,0 +1,69 @@
+"""`bridge link show` → BridgeLink.
+
+A port is a header line, `IFINDEX: NAME[@PEER]: <FLAGS> mtu N` followed by `master BR state S
+priority N cost N` and what else the device reports, and with `-d` an indented line of
+`name value` pairs. `-s` adds nothing to this command's output.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netparse.models.bridge import BridgeLink, BridgePort, PortState
+from netparse.parsers._common import as_list, unparsed_lines
+from netparse.parsers._ttp import Template
+
+KIND = "bridge_link"
+MODEL = BridgeLink
+_TEMPLATE = Template("bridge_link.ttp")
+_INDENT = re.compile(r"^[ \t]+(?=\S)", re.M)
+_HEADER = re.compile(r"\d+:\s")
+_STATES = {s.value: s for s in PortState}
+
+
+def parse(text: str) -> BridgeLink:
+    normalised = _INDENT.sub("\t", text)
+    result = _TEMPLATE.run(normalised)
+    ports = [_port(row) for row in as_list(result.get("ports"))]
+    return BridgeLink(ports=ports, unparsed=unparsed_lines(text, _understood(normalised)))
+
+
+def _understood(normalised: str) -> set[int]:
+    # A detail line before the first header belongs to no port: it is not understood.
+    understood = _TEMPLATE.understood(normalised)
+    lines = normalised.split("\n")
+    headers = [n for n in understood if _HEADER.match(lines[n - 1])]
+    first = min(headers, default=len(lines) + 1)
+    return {n for n in understood if n >= first}
+
+
+def _port(row: dict) -> BridgePort:
+    name, _, peer = row["name"].partition("@")
+    fields: dict = {
+        "ifindex": int(row["ifindex"]),
+        "name": name,
+        "flags": [f for f in row["flags"].split(",") if f],
+        "mtu": int(row["mtu"]),
+    }
+    if peer.startswith("if") and peer[2:].isdigit():
+        fields["peer_ifindex"] = int(peer[2:])
+    elif peer:
+        fields["peer"] = peer
+    options: dict[str, str] = {}
+    words = row.get("words", "").split()
+    i = 0
+    while i < len(words):
+        key = words[i]
+        value = words[i + 1] if i + 1 < len(words) else ""
+        if key == "master" and value:
+            fields["master"] = value
+        elif key == "state" and value in _STATES:
+            fields["state"] = _STATES[value]
+        elif key in ("priority", "cost") and value.isdigit():
+            fields[key] = int(value)
+        else:
+            options[key] = value
+        i += 2
+    details = row.get("details", "").split()
+    options.update(zip(details[::2], details[1::2]))
+    return BridgePort(**fields, options=options)
