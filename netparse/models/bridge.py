@@ -109,8 +109,8 @@ class BridgePort(Model):
     flags: list[str] = Field(default_factory=list, description="Interface flags, as printed")
     mtu: int | None = None
     master: str | None = Field(None, description="Bridge the port belongs to")
-    state: PortState | None = Field(None, description="None for the bridge itself (`-d`) or "
-                                                      "a numeric state (kept in options)")
+    state: PortState | None = Field(None, description="None when no state is printed, or when "
+                                                      "it is a number (kept in options)")
     priority: int | None = None
     cost: int | None = None
     options: dict[str, str] = Field(

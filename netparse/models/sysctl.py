@@ -23,8 +23,8 @@ class Sysctl(Capture):
     kind: Literal["sysctl"] = "sysctl"
     settings: dict[str, str] = Field(
         default_factory=dict,
-        description="Value of each key, as printed (tabs kept, `(none)` kept, empty when nothing "
-                    "follows `=`). sysctl prints a value of several lines as several lines with "
+        description="Value of each key, as printed (tabs inside kept, trailing white space "
+                    "dropped, `(none)` kept, empty when nothing follows `=`). sysctl prints a value of several lines as several lines with "
                     "the same key; those are joined with newlines.")
     errors: list[SysctlError] = Field(default_factory=list)
     overridden: list[UnparsedLine] = Field(
