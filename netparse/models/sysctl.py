@@ -24,8 +24,9 @@ class Sysctl(Capture):
     settings: dict[str, str] = Field(
         default_factory=dict,
         description="Value of each key, as printed (tabs inside kept, trailing white space "
-                    "dropped, `(none)` kept, empty when nothing follows `=`). sysctl prints a value of several lines as several lines with "
-                    "the same key; those are joined with newlines.")
+                    "dropped, `(none)` kept, empty when nothing follows `=`). sysctl prints a "
+                    "value of several lines as several lines with the same key; those are "
+                    "joined with newlines.")
     errors: list[SysctlError] = Field(default_factory=list)
     overridden: list[UnparsedLine] = Field(
         default_factory=list,
