@@ -1,0 +1,303 @@
+"""The report as text for a support engineer: header, host tree, loose ends, findings."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import sys
+from collections import Counter
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from netparse.analysis.model import Container, Endpoint, Report, Severity, SourceStatus
+from netparse.render._view import Attachment, BridgeView, PortView, View, build, off_bridge_reason
+
+DEFAULT_WIDTH = 100
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$", re.M)
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow",
+                  Severity.INFO: "cyan"}
+STATUS_STYLE = {SourceStatus.PARSED: "green", SourceStatus.PARTIAL: "yellow",
+                SourceStatus.FAILED: "bold red", SourceStatus.IGNORED: "dim"}
+
+
+def render_text(report: Report, *, color: bool | None = None, width: int | None = None) -> str:
+    """The report as text; ANSI colour when `color` (default: when stdout is a terminal)."""
+    tty = sys.stdout.isatty()
+    if color is None:
+        color = tty
+    if width is None:
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if tty else DEFAULT_WIDTH
+    out = io.StringIO()
+    # markup/emoji/highlight off: names come from captures and must print as they are.
+    console = Console(file=out, force_terminal=color, no_color=False if color else None,
+                      color_system="auto" if color else None, width=width, markup=False,
+                      emoji=False, highlight=False, legacy_windows=False, soft_wrap=False)
+    view = build(report)
+    for block in (_header(view), _tree(view), _off_bridge(view), _loose(view), _findings(view)):
+        if block is not None:
+            console.print(block)
+            console.print()
+    text = out.getvalue().rstrip("\n") + "\n"
+    # Table cells are padded to the column width; the padding is noise in a pasted report.
+    return _TRAILING.sub(lambda m: "".join(_ANSI.findall(m.group())), text)
+
+
+def _grid(columns: int) -> Table:
+    """Borderless columns; the last one wraps with a hanging indent and never truncates."""
+    grid = Table.grid(padding=(0, 2))
+    for i in range(columns):
+        last = i == columns - 1
+        grid.add_column(no_wrap=not last, overflow="fold")
+    return grid
+
+
+def _indent(renderable) -> Padding:
+    return Padding(renderable, (0, 0, 0, 2))
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _join(*parts: str | Text | None, sep: str = " · ") -> Text:
+    out = Text()
+    for part in [p for p in parts if p]:
+        if out:
+            out.append(sep, style="dim")
+        out.append(part)
+    return out
+
+
+def _updown(up: bool | None) -> Text | None:
+    if up is None:
+        return None
+    return Text("up", style="green") if up else Text("down", style="bold red")
+
+
+def _flag(view: View, *names: str | None) -> Text | None:
+    """A marker for nodes named by an error/warning finding, with its codes."""
+    sev = view.severity_of(*names)
+    if sev is None:
+        return None
+    return Text(f"[{sev.value}: {', '.join(view.codes_of(*names))}]", style=SEVERITY_STYLE[sev])
+
+
+def _header(view: View) -> Group:
+    report = view.report
+    topo = report.topology
+    t = Text()
+    t.append("netparse report", style="bold")
+    t.append(f" (schema {report.schema_version})\n", style="dim")
+    t.append("Origin: ", style="bold")
+    t.append(report.origin + "\n")
+    if report.partial:
+        t.append("Partial: some captures could not be parsed; the report goes on without them\n",
+                 style="bold red")
+
+    statuses = Counter(s.status for s in report.sources)
+    summary = ", ".join(f"{statuses[s]} {s.value}" for s in SourceStatus if statuses[s])
+    t.append(f"Sources ({len(report.sources)}{': ' + summary if summary else ''})", style="bold")
+    grid = _grid(3)
+    for s in sorted(report.sources, key=lambda s: (s.path, s.container or "")):
+        where = Text(s.path)
+        if s.container:
+            where.append(f"  (inside {s.container})", style="dim")
+        if s.command:
+            where.append(f"  $ {s.command}", style="dim")
+        loud = s.status in (SourceStatus.PARTIAL, SourceStatus.FAILED)
+        for message in s.messages:
+            where.append("\n")
+            where.append(message, style=STATUS_STYLE[s.status] if loud else "dim")
+        grid.add_row(Text(s.status.value, style=STATUS_STYLE[s.status]), s.kind or "-", where)
+
+    counts = Text()
+    ports = sum(len(b.ports) for b in topo.bridges)
+    endpoints = [e for c in topo.containers for e in c.endpoints]
+    paired = sum(1 for e in endpoints if e.host_veth)
+    running = sum(1 for c in topo.containers if c.running)
+    sev = Counter(f.severity for f in report.findings)
+    counts.append("Counts: ", style="bold")
+    counts.append(", ".join([
+        _plural(len(topo.bridges), "bridge"), _plural(ports, "port"),
+        f"{_plural(len(topo.containers), 'container')} ({running} running)",
+        _plural(len(topo.networks), "network"),
+        f"{_plural(len(endpoints), 'endpoint')} ({paired} paired, {len(endpoints) - paired} unpaired)",
+    ]))
+    counts.append("\nFindings: ", style="bold")
+    for i, s in enumerate(Severity):
+        if i:
+            counts.append(", ")
+        counts.append(_plural(sev[s], s.value, "info" if s is Severity.INFO else None),
+                      style=SEVERITY_STYLE[s] if sev[s] else None)
+    return Group(t, _indent(grid), counts)
+
+
+def _endpoint_facts(ep: Endpoint | None) -> list[str]:
+    if ep is None:
+        return []
+    facts = []
+    if ep.ip is not None:
+        facts.append(f"{ep.ip}/{ep.prefix_len}" if ep.prefix_len is not None else str(ep.ip))
+    if ep.ipv6 is not None:
+        facts.append(str(ep.ipv6))
+    if ep.mac:
+        facts.append(ep.mac)
+    return facts
+
+
+def _container_label(view: View, att: Attachment, *, paired: bool) -> Text:
+    c, ep = att.container, att.endpoint
+    label = Text.assemble(("container ", "dim"), (att.name, "bold"))
+    extra: list[str | Text | None] = list(_endpoint_facts(ep))
+    if c is None:
+        extra.append(Text("not in docker inspect or docker ps", style="yellow"))
+    elif c.running is False:
+        extra.append(Text(c.state or "stopped", style="yellow"))
+    if ep is not None and ep.network and not paired:
+        extra.append(f"network {ep.network}")
+    if paired:
+        how = ep.evidence.value if ep is not None and ep.evidence else "port record"
+        extra.append(Text(f"paired by {how}", style="green"))
+    else:
+        reason = ep.unpaired_reason if ep is not None and ep.unpaired_reason else "no host veth found"
+        extra.append(Text(f"unpaired: {reason}", style="yellow"))
+    names = [att.name] + ([c.id, c.id[:12]] if c is not None and c.id else [])
+    extra.append(_flag(view, *names))
+    return _join(label, _join(*extra)) if extra else label
+
+
+def _port_node(view: View, pv: PortView, parent: Tree) -> None:
+    p = pv.port
+    label = Text.assemble(("port ", "dim"), (p.name, "bold"))
+    index = None
+    if p.ifindex is not None or p.peer_ifindex is not None:
+        index = (f"ifindex {p.ifindex if p.ifindex is not None else '?'}"
+                 f" ↔ peer {p.peer_ifindex if p.peer_ifindex is not None else '?'}")
+    node = parent.add(_join(label, _join(index, _updown(p.up), f"MTU {p.mtu}" if p.mtu else None,
+                                         _flag(view, p.name, p.name.split("@")[0]))))
+    if pv.attached:
+        node.add(_container_label(view, pv.attached, paired=True))
+    else:
+        node.add(Text("no container paired", style="yellow"))
+
+
+def _bridge_node(view: View, bv: BridgeView, parent: Tree) -> None:
+    b = bv.bridge
+    label = Text.assemble(("bridge ", "dim"), (b.name, "bold"))
+    subnets = [str(a.network) for a in b.addresses]
+    facts = _join(
+        f"network {b.network}" if b.network else None,
+        Text(b.state, style="green" if b.up or b.state == "UP" else
+             "bold red" if b.up is False else "yellow") if b.state else _updown(b.up),
+        Text("no carrier", style="yellow") if b.carrier is False and b.ports else None,
+        f"MTU {b.mtu}" if b.mtu else None,
+        ", ".join(str(a) for a in b.addresses) or None,
+        "managed by Docker" if b.managed else Text("not managed by Docker", style="dim"),
+        _flag(view, b.name, b.network, *subnets),
+    )
+    node = parent.add(_join(label, facts))
+    for pv in bv.ports:
+        _port_node(view, pv, node)
+    if not bv.ports:
+        node.add(Text("no ports", style="dim"))
+    for att in sorted(bv.unpaired, key=lambda a: a.name):
+        node.add(_container_label(view, att, paired=False))
+
+
+def _tree(view: View) -> Tree:
+    topo = view.report.topology
+    label = Text("host", style="bold")
+    facts: list[str | Text | None] = []
+    if topo.uplink:
+        addresses = ", ".join(str(a) for a in view.uplink.addresses) if view.uplink else ""
+        facts.append(f"uplink {topo.uplink}" + (f" ({addresses})" if addresses else ""))
+    else:
+        facts.append(Text("no default route", style="yellow"))
+    if topo.ip_forward is not None:
+        facts.append(Text("ip_forward on", style="green") if topo.ip_forward
+                     else Text("ip_forward off", style="bold red"))
+    facts.append(_flag(view, "host", topo.uplink))
+    tree = Tree(_join(label, _join(*facts)), guide_style="dim")
+    for bv in view.bridges:
+        _bridge_node(view, bv, tree)
+    if not view.bridges:
+        tree.add(Text("no bridges captured", style="dim"))
+    return tree
+
+
+def _container_facts(c: Container, reason: str) -> list[str]:
+    facts = []
+    if c.network_mode and c.network_mode not in reason:
+        facts.append(f"mode {c.network_mode}")
+    if c.state and c.state not in reason:
+        facts.append(c.state)
+    if c.image:
+        facts.append(f"image {c.image}")
+    for ep in sorted(c.endpoints, key=lambda e: e.network):
+        bits = [ep.network] + _endpoint_facts(ep)
+        if ep.unpaired_reason:
+            bits.append(f"unpaired: {ep.unpaired_reason}")
+        facts.append(" ".join(bits))
+    return facts
+
+
+def _off_bridge(view: View) -> Group | None:
+    if not view.off_bridge:
+        return None
+    grid = _grid(2)
+    for c in view.off_bridge:
+        reason = off_bridge_reason(c)
+        body = Text.assemble((reason, "yellow"))
+        for fact in _container_facts(c, reason):
+            body.append(" · ", style="dim")
+            body.append(fact)
+        flag = _flag(view, c.name, c.id, c.id[:12] if c.id else None)
+        if flag:
+            body.append(" ")
+            body.append(flag)
+        grid.add_row(Text(c.name, style="bold"), body)
+    return Group(Text(f"Containers on no bridge ({len(view.off_bridge)})", style="bold"),
+                 _indent(grid))
+
+
+def _loose(view: View) -> Group | None:
+    if not view.loose:
+        return None
+    grid = _grid(2)
+    for le in view.loose:
+        body = Text(f"on {le.endpoint.network}" + (f" ({le.bridge})" if le.bridge else ""))
+        facts = _endpoint_facts(le.endpoint)
+        if facts:
+            body.append(" · ", style="dim")
+            body.append(" ".join(facts))
+        body.append(" · ", style="dim")
+        body.append(le.reason, style="yellow")
+        grid.add_row(Text(le.container.name, style="bold"), body)
+    return Group(Text(f"Unpaired endpoints ({len(view.loose)})", style="bold"), _indent(grid))
+
+
+def _findings(view: View) -> Group:
+    findings = view.findings
+    head = Text(f"Findings ({len(findings)})", style="bold")
+    if not findings:
+        return Group(head, _indent(Text("no faults found", style="green")))
+    grid = _grid(2)
+    for f in findings:
+        body = Text.assemble((f.code, "bold"))
+        if f.subjects:
+            body.append(f"  [{', '.join(f.subjects)}]")
+        body.append(f"\n{f.message}")
+        for line in f.evidence:
+            body.append(f"\n- {line}", style="dim")
+        if f.hint:
+            body.append("\nhint: ", style="bold")
+            body.append(f.hint)
+        grid.add_row(Text(f.severity.value.upper(), style=SEVERITY_STYLE[f.severity]), body)
+    return Group(head, _indent(grid))
