@@ -41,6 +41,7 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("bridge_link", _IFACE_HEAD + r"\s+mtu\s+\d+\s+"
          r"(master\s+\S+\s*$|(master\s+\S+\s+)?(state|hwmode)\s)|\s+hairpin\s+o(n|ff)\s"),
         ("ip_route", r"(?!([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\s)"  # an fdb line's MAC
+         r"(?!\d+:\s)"  # `ip -o addr`: `1: lo    inet 127.0.0.1/8 scope host lo`
          r"(default|unreachable|blackhole|prohibit|throw|local|broadcast|multicast|"
          r"anycast|nat|[0-9a-fA-F:.]+(/\d+)?)\s.*\b(dev|via|proto|scope|table|metric|nexthop)\b"
          r"|\s+nexthop\s|(unreachable|blackhole|prohibit)\s+\S+\s*$"),
