@@ -28,7 +28,8 @@ _HEADERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _PS_TITLES = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES", "SIZE",
               "NETWORKS", "LABELS", "MOUNTS", "RUNNING FOR", "LOCAL VOLUMES", "STATE", "CREATED AT",
               "PLATFORM"}
-_NET_TITLES = {"NETWORK ID", "NAME", "DRIVER", "SCOPE", "IPV6", "INTERNAL", "CREATED", "LABELS"}
+_NET_TITLES = {"NETWORK ID", "NAME", "DRIVER", "SCOPE", "IPV4", "IPV6", "INTERNAL", "CREATED AT",
+               "LABELS"}
 
 _IFACE_HEAD = r"\d+:\s+\S+?:?\s+<[^>]*>"
 _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -55,7 +56,7 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 def scores(text: str) -> dict[str, int]:
     """Every kind that the text could be, with its score (0-100)."""
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped[:1] in "[{":
+    if stripped[:1] and stripped[:1] in "[{":
         return _json_scores(stripped)
     lines = [ln for ln in text.splitlines()[:_SAMPLE_LINES] if ln.strip()]
     if not lines:
@@ -100,6 +101,8 @@ def _json_scores(text: str) -> dict[str, int]:
         return {"ip_addr": 100} if "addr_info" in keys else {"ip_link": 100}
     if "Names" in keys and ("Image" in keys or "ID" in keys):
         return {"docker_ps": 100}
+    if {"ID", "Name", "Driver", "Scope"} <= keys:
+        return {"docker_network_ls": 100}  # --format '{{json .}}'
     return {}
 
 

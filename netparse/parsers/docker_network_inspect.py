@@ -1,0 +1,35 @@
+"""`docker network inspect <network>...` → DockerNetworkInspect.
+
+The engine's JSON goes straight into the pydantic models (see netparse.models.docker). Several
+outputs pasted one after the other are read in turn. An element that is not a network and any
+line outside the JSON (a shell prompt) is listed in `unparsed` by its first line. JSON that does
+not decode, or a network the models refuse, raises ParseError.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from netparse.errors import ParseError
+from netparse.models.base import UnparsedLine
+from netparse.models.docker import DockerNetworkInspect, Network
+from netparse.parsers._docker import json_items, validation_message
+
+KIND = "docker_network_inspect"
+MODEL = DockerNetworkInspect
+
+
+def parse(text: str) -> DockerNetworkInspect:
+    lines = text.split("\n")
+    networks: list[Network] = []
+    unparsed: list[UnparsedLine] = []
+    for number, item in json_items(text):
+        if not (isinstance(item, dict) and {"Name", "Id", "Driver"} <= item.keys()):
+            unparsed.append(UnparsedLine(line=number, text=lines[number - 1]))
+            continue
+        try:
+            networks.append(Network.model_validate(item))
+        except ValidationError as exc:
+            raise ParseError(f"network {item['Name']}: {validation_message(exc)}",
+                             number) from None
+    return DockerNetworkInspect(networks=networks, unparsed=unparsed)

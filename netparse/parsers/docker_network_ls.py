@@ -1,0 +1,70 @@
+"""`docker network ls` → DockerNetworkLs.
+
+The table is cut at the column offsets of its header (any columns of `--format 'table ...'`);
+`--format '{{json .}}'` prints one JSON object per line. A row that does not line up with its
+header, or with a value that cannot be read (IPV6 not true/false, ...), is listed in `unparsed`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from netparse.models.base import UnparsedLine
+from netparse.models.docker import DockerNetworkLs, NetworkRow
+from netparse.parsers._docker import go_time, json_lines, table_rows
+
+KIND = "docker_network_ls"
+MODEL = DockerNetworkLs
+
+_FIELDS = {"NETWORK ID": "id", "NAME": "name", "DRIVER": "driver", "SCOPE": "scope",
+           "IPV4": "ipv4", "IPV6": "ipv6", "INTERNAL": "internal", "CREATED AT": "created_at",
+           "LABELS": "labels"}
+_JSON_TITLES = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER", "Scope": "SCOPE",
+                "IPv4": "IPV4", "IPv6": "IPV6", "Internal": "INTERNAL",
+                "CreatedAt": "CREATED AT", "Labels": "LABELS"}
+_BOOLS = {"true": True, "false": False}
+
+
+def parse(text: str) -> DockerNetworkLs:
+    networks: list[NetworkRow] = []
+    unparsed: list[UnparsedLine] = []
+    if text.lstrip().startswith("{"):
+        rows = ((number, line, _json_cells(value) if value is not None else None)
+                for number, line, value in json_lines(text))
+    else:
+        rows = table_rows(text, set(_FIELDS), {"NETWORK ID", "NAME"})
+    for number, line, cells in rows:
+        network, understood = (None, False) if cells is None else _network(cells)
+        if network is not None:
+            networks.append(network)
+        if not understood:
+            unparsed.append(UnparsedLine(line=number, text=line))
+    return DockerNetworkLs(networks=networks, unparsed=unparsed)
+
+
+def _json_cells(value: dict) -> dict[str, str]:
+    # null (Platform on some engines) is an empty cell.
+    return {_JSON_TITLES.get(key, key): "" if item is None else
+            item if isinstance(item, str) else json.dumps(item)
+            for key, item in value.items()}
+
+
+def _network(cells: dict[str, str]) -> tuple[NetworkRow, bool]:
+    fields: dict = {}
+    extra: dict[str, str] = {}
+    ok = True
+    for title, value in cells.items():
+        field = _FIELDS.get(title)
+        if field is None:
+            extra[title] = value
+        elif not value:
+            continue
+        elif field in ("ipv4", "ipv6", "internal"):
+            ok &= value in _BOOLS
+            fields[field] = _BOOLS.get(value)
+        elif field == "created_at":
+            fields[field] = go_time(value)
+            ok &= fields[field] is not None
+        else:
+            fields[field] = value
+    return NetworkRow(**fields, extra=extra), ok

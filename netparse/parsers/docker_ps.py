@@ -1,0 +1,166 @@
+"""`docker ps` (and `podman ps`) → DockerPs.
+
+The table is cut at the column offsets of its header, so the columns may be any subset, in any
+order (`--format 'table ...'`), and cells may hold spaces or be empty. `--format '{{json .}}'`
+prints one JSON object per line, with the same values as the table. A row that does not line up
+with its header, or whose STATUS, STATE, PORTS or CREATED AT cannot be read, is listed in
+`unparsed` (the container is still kept when its row could be cut).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from ipaddress import ip_address
+
+from pydantic import ValidationError
+
+from netparse.errors import ParseError
+from netparse.models.base import UnparsedLine
+from netparse.models.docker import ContainerState, DockerPs, PortMapping, PsContainer
+from netparse.parsers._docker import go_time, json_lines, table_rows, validation_message
+
+KIND = "docker_ps"
+MODEL = DockerPs
+
+# Column title → field. RUNNING FOR is what some engines title the CREATED column.
+_FIELDS = {
+    "CONTAINER ID": "id", "IMAGE": "image", "COMMAND": "command", "CREATED": "created",
+    "RUNNING FOR": "created", "CREATED AT": "created_at", "STATUS": "status", "STATE": "state",
+    "PORTS": "ports", "NAMES": "names", "SIZE": "size", "NETWORKS": "networks",
+    "LABELS": "labels", "MOUNTS": "mounts", "LOCAL VOLUMES": "local_volumes",
+    "PLATFORM": "platform",
+}
+# `{{json .}}` keys → column titles.
+_JSON_TITLES = {
+    "ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "RunningFor": "CREATED",
+    "CreatedAt": "CREATED AT", "Status": "STATUS", "State": "STATE", "Ports": "PORTS",
+    "Names": "NAMES", "Size": "SIZE", "Networks": "NETWORKS", "Labels": "LABELS",
+    "Mounts": "MOUNTS", "LocalVolumes": "LOCAL VOLUMES", "Platform": "PLATFORM",
+}
+# Titles podman adds; known so that a second pasted header is recognised as one.
+_OTHER_TITLES = {"POD ID", "PODNAME", "POD", "IS INFRA", "PID", "CGROUPNS", "IPC", "MNT", "NET",
+                 "PIDNS", "USER", "USERNS", "UTS", "EXPOSED PORTS", "EXITED", "EXIT CODE"}
+_TITLES = set(_FIELDS) | _OTHER_TITLES
+
+_UP = re.compile(r"Up .+?(?: \((?P<note>[^()]+)\))?")
+_WITH_CODE = re.compile(r"(?P<word>Exited|Restarting) \((?P<code>-?\d+)\)(?: .*)?")
+_FIXED_STATUS = {"Created": ContainerState.created, "Removal In Progress": ContainerState.removing,
+                 "Dead": ContainerState.dead, "Paused": ContainerState.paused}
+_PORT = re.compile(r"(?:(?P<ip>.*):(?P<hp>\d+)(?:-(?P<hpe>\d+))?->)?"
+                   r"(?P<cp>\d+)(?:-(?P<cpe>\d+))?/(?P<proto>tcp|udp|sctp)")
+
+
+def parse(text: str) -> DockerPs:
+    containers: list[PsContainer] = []
+    unparsed: list[UnparsedLine] = []
+    if text.lstrip().startswith("["):
+        # `podman ps --format json`: other field names and types than docker's.
+        raise ParseError("a JSON array is not read (podman ps --format json?); give the table, "
+                         "or docker ps --format '{{json .}}' (one object per line)", 1)
+    if text.lstrip().startswith("{"):
+        rows = ((number, line, _json_cells(value) if value is not None else None)
+                for number, line, value in json_lines(text))
+    else:
+        rows = table_rows(text, _TITLES, {"CONTAINER ID", "NAMES", "IMAGE"})
+    for number, line, cells in rows:
+        container, understood = (None, False) if cells is None else _container(cells)
+        if container is not None:
+            containers.append(container)
+        if not understood:
+            unparsed.append(UnparsedLine(line=number, text=line))
+    return DockerPs(containers=containers, unparsed=unparsed)
+
+
+def _json_cells(value: dict) -> dict[str, str]:
+    # null (Platform on some engines) is an empty cell.
+    return {_JSON_TITLES.get(key, key): "" if item is None else
+            item if isinstance(item, str) else json.dumps(item)
+            for key, item in value.items()}
+
+
+def _container(cells: dict[str, str]) -> tuple[PsContainer | None, bool]:
+    """The container of one row, and whether every cell was understood."""
+    fields: dict = {}
+    extra: dict[str, str] = {}
+    ok = True
+    for title, value in cells.items():
+        field = _FIELDS.get(title)
+        if field is None:
+            extra[title] = value
+        elif value:
+            fields[field] = value
+    if "command" in fields:
+        fields["command"] = _unquote(fields["command"])
+    if "created_at" in fields:
+        created_at = go_time(fields["created_at"])
+        ok &= created_at is not None
+        fields["created_at"] = created_at
+    if "names" in fields:
+        fields["names"] = fields["names"].split(",")
+    if "networks" in fields:
+        fields["networks"] = fields["networks"].split(",")
+    if "local_volumes" in fields and not fields["local_volumes"].isdigit():
+        ok = False
+        del fields["local_volumes"]
+    if "ports" in fields:
+        ports = _ports(fields["ports"])
+        ok &= ports is not None
+        fields["ports"] = ports or []
+    if "state" in fields:
+        ok &= fields["state"] in ContainerState.__members__
+        fields["state"] = ContainerState.__members__.get(fields["state"])
+    if "status" in fields:
+        state, exit_code, health = _status(fields["status"])
+        ok &= state is not None
+        fields.setdefault("state", state)
+        fields["exit_code"] = exit_code
+        fields["health"] = health
+    try:
+        return PsContainer(**{k: v for k, v in fields.items() if v is not None},
+                           extra=extra), ok
+    except ValidationError as exc:  # pragma: no cover - every field was checked above
+        raise ParseError(f"docker ps row: {validation_message(exc)}") from None
+
+
+def _unquote(command: str) -> str:
+    """COMMAND is printed Go-quoted: "sh -c 'exit 1'" → sh -c 'exit 1'."""
+    if len(command) >= 2 and command[0] == command[-1] == '"':
+        try:
+            return json.loads(command)
+        except ValueError:
+            return command[1:-1]
+    return command
+
+
+def _status(status: str) -> tuple[ContainerState | None, int | None, str | None]:
+    """(state, exit code, health) told by a STATUS cell."""
+    if match := _UP.fullmatch(status):
+        note = match["note"]
+        if note == "Paused":
+            return ContainerState.paused, None, None
+        health = note.removeprefix("health: ") if note else None
+        return ContainerState.running, None, health
+    if match := _WITH_CODE.fullmatch(status):
+        state = ContainerState.exited if match["word"] == "Exited" else ContainerState.restarting
+        return state, int(match["code"]), None
+    return _FIXED_STATUS.get(status), None, None
+
+
+def _ports(cell: str) -> list[PortMapping] | None:
+    """`0.0.0.0:8080->80/tcp, [::]:8080->80/tcp, 53/udp` as mappings; None if one is unreadable."""
+    ports = []
+    for item in cell.split(","):
+        match = _PORT.fullmatch(item.strip())
+        if not match:
+            return None
+        host_ip = None
+        if match["ip"] is not None:
+            try:
+                host_ip = ip_address(match["ip"].strip("[]"))
+            except ValueError:
+                return None
+        ports.append(PortMapping(host_ip=host_ip, host_port=match["hp"],
+                                 host_port_end=match["hpe"], container_port=match["cp"],
+                                 container_port_end=match["cpe"], protocol=match["proto"]))
+    return ports
