@@ -52,6 +52,51 @@ def parse_command(file: str, kind: str | None, strict: bool) -> None:
     click.echo(model.model_dump_json(indent=2))
 
 
+@main.command("analyze")
+@click.argument("path")
+@click.option("--format", "-f", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "dot", "mermaid"]),
+              help="text: readable report; json: the versioned report (`netparse schema report`); "
+                   "dot, mermaid: the topology as a diagram.")
+@click.option("--fail-on", default="error", show_default=True,
+              type=click.Choice(["error", "warning", "info", "never"]),
+              help="Exit 1 when a finding reaches this severity.")
+@click.option("--color/--no-color", default=None,
+              help="Colour the text report (default: only on a terminal).")
+def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None) -> None:
+    """Rebuild a Docker host's network from a dump and say what is wrong.
+
+    PATH is a folder of captures, a .tar/.tar.gz/.zip of one, a terminal transcript, a
+    sosreport folder, or - for standard input.
+    """
+    from netparse.analysis import analyze
+    from netparse.analysis.model import Severity
+    from netparse.render import render
+
+    try:
+        report = analyze(path, stdin=sys.stdin.buffer if path == "-" else None)
+    except NetparseError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(NetparseError(f"{path}: {exc.strerror or exc}"))
+    opts = {"color": color} if fmt == "text" else {}
+    click.echo(render(report, fmt, **opts), nl=False)
+    if fail_on != "never":
+        limit = Severity(fail_on).rank
+        if any(f.severity.rank <= limit for f in report.findings):
+            sys.exit(1)
+
+
+@main.command("checks")
+def checks_command() -> None:
+    """List the checks `netparse analyze` runs: code, severity and meaning."""
+    from netparse.analysis.checks import CHECKS
+
+    width = max(len(c.code) for c in CHECKS)
+    for c in CHECKS:
+        click.echo(f"{c.code:<{width}}  {c.severity.value:<7}  {c.summary}")
+
+
 @main.command("kinds")
 def kinds_command() -> None:
     """List the kinds of capture netparse reads, with the commands they come from."""
@@ -66,15 +111,18 @@ def kinds_command() -> None:
 @main.command("schema")
 @click.argument("kind")
 def schema_command(kind: str) -> None:
-    """Print the JSON Schema of a kind's model."""
+    """Print the JSON Schema of a kind's model, or of the analysis report (KIND = report)."""
     import json
 
     from netparse.parsers.registry import get_kind
 
-    try:
-        model = get_kind(kind).module().MODEL
-    except NetparseError as exc:
-        _fail(exc)
+    if kind == "report":
+        from netparse.analysis.model import Report as model
+    else:
+        try:
+            model = get_kind(kind).module().MODEL
+        except NetparseError as exc:
+            _fail(exc)
     click.echo(json.dumps(model.model_json_schema(), indent=2))
 
 

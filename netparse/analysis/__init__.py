@@ -1,0 +1,31 @@
+"""Analysis: build the topology from a snapshot and run the checks over it."""
+
+from __future__ import annotations
+
+from netparse.analysis.model import Report
+
+
+def analyze_snapshot(snapshot) -> Report:
+    """The report for a snapshot: its sources, the topology and the findings."""
+    from netparse.analysis.checks import run_checks
+    from netparse.analysis.topology import build
+
+    ctx = build(snapshot)
+    return Report(origin=snapshot.origin, partial=snapshot.partial, sources=snapshot.sources,
+                  topology=ctx.topology, findings=run_checks(ctx))
+
+
+def load(path, *, stdin=None):
+    """Find and parse every capture under `path` (folder, archive, transcript, sosreport, `-`)."""
+    from netparse import sources
+    from netparse.snapshot import take
+
+    return take(sources.load(path, stdin=stdin))
+
+
+def analyze(path, *, stdin=None) -> Report:
+    """Load `path` and analyse it: the library's form of `netparse analyze`."""
+    return analyze_snapshot(load(path, stdin=stdin))
+
+
+__all__ = ["Report", "analyze", "analyze_snapshot", "load"]

@@ -1,0 +1,91 @@
+"""A snapshot: every capture of one dump, parsed, with how each went.
+
+The same command captured twice stays two entries; the topology decides what to make of them.
+A capture that fails to parse is kept as a failed entry, so the report is partial, not absent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netparse.analysis.model import Source, SourceStatus
+from netparse.errors import DetectError, ParseError
+from netparse.models.base import Capture
+
+_MAX_LINE_MESSAGES = 20
+
+
+@dataclass
+class Entry:
+    source: Source
+    model: Capture | None = None
+
+    @property
+    def kind(self) -> str | None:
+        return self.source.kind
+
+    @property
+    def container(self) -> str | None:
+        return self.source.container
+
+
+@dataclass
+class Snapshot:
+    origin: str
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def sources(self) -> list[Source]:
+        return [e.source for e in self.entries]
+
+    @property
+    def partial(self) -> bool:
+        return any(e.source.status is SourceStatus.FAILED for e in self.entries)
+
+    def host(self, kind: str) -> list[Entry]:
+        """Parsed host-side captures of `kind`, in the order they were found."""
+        return [e for e in self.entries
+                if e.model is not None and e.kind == kind and e.container is None]
+
+    def inside(self) -> dict[str, list[Entry]]:
+        """Parsed captures taken inside containers, by the container key they were filed under."""
+        found: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            if e.model is not None and e.container is not None:
+                found.setdefault(e.container, []).append(e)
+        return found
+
+
+def take(source_set) -> Snapshot:
+    """Parse every item of a `netparse.sources.SourceSet`."""
+    from netparse.parsers import parse
+
+    snap = Snapshot(origin=source_set.origin)
+    for item in source_set.items:
+        snap.entries.append(_parse_item(item, parse))
+    for ignored in source_set.ignored:
+        snap.entries.append(Entry(Source(path=ignored.path, status=SourceStatus.IGNORED,
+                                         messages=[ignored.reason])))
+    return snap
+
+
+def _parse_item(item, parse) -> Entry:
+    offset = item.first_line - 1
+    common = dict(path=item.path, container=item.container, command=item.command)
+    try:
+        model = parse(item.data, item.kind)
+    except DetectError as exc:
+        if item.kind is None:
+            return Entry(Source(**common, status=SourceStatus.IGNORED,
+                                messages=[f"not a capture netparse reads: {exc.message}"]))
+        return Entry(Source(**common, kind=item.kind, status=SourceStatus.FAILED,
+                            messages=[f"{item.path}:{exc.line + offset}: {exc.message}"]))
+    except ParseError as exc:
+        return Entry(Source(**common, kind=item.kind, status=SourceStatus.FAILED,
+                            messages=[f"{item.path}:{exc.line + offset}: {exc.message}"]))
+    messages = [f"{item.path}:{u.line + offset}: not understood: {u.text.strip()[:160]}"
+                for u in model.unparsed[:_MAX_LINE_MESSAGES]]
+    if len(model.unparsed) > _MAX_LINE_MESSAGES:
+        messages.append(f"... and {len(model.unparsed) - _MAX_LINE_MESSAGES} more lines not understood")
+    status = SourceStatus.PARTIAL if model.unparsed else SourceStatus.PARSED
+    return Entry(Source(**common, kind=model.kind, status=status, messages=messages), model)
