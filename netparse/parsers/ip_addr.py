@@ -130,10 +130,13 @@ class _Block:
         self.lines, self.first, self.last, self.understood = lines, first, last, understood
 
     def reject(self, prefix: str) -> None:
-        """Mark the first line of this interface that starts with `prefix` as not understood."""
+        """Mark the first line of this interface that starts with `prefix` as not understood,
+        and the lifetimes line that belongs to it, if any."""
         for n in range(max(self.first, 1), self.last + 1):
             if self.lines[n - 1].startswith(prefix):
                 self.understood.discard(n)
+                if n < self.last and self.lines[n].startswith("\tvalid_lft "):
+                    self.understood.discard(n + 1)
                 return
 
 

@@ -223,3 +223,17 @@ def test_json_item_that_does_not_validate_is_unparsed():
     assert [i.name for i in model.interfaces] == [i["ifname"] for i in items if i["ifindex"] != 2]
     assert [u.line for u in model.unparsed] == [text.split("\n").index('    "ifindex": 2,') + 1]
     assert '"ifname":"br0"' in model.unparsed[0].text
+
+
+@pytest.mark.parametrize("name", ["ip_addr_netns.txt", "ip_o_addr_netns.txt"])
+def test_address_that_does_not_validate_is_unparsed_with_its_lifetimes(name):
+    text = (DATA / name).read_text()
+    assert text.count("10.0.0.2/24") == 1
+    model = netparse.parse(text.replace("10.0.0.2/24", "10.0.0.300/24"), "ip_addr")
+    lines = text.split("\n")
+    at = next(n for n, line in enumerate(lines, 1) if "10.0.0.2/24" in line)
+    lifetimes = [at + 1] if lines[at].strip().startswith("valid_lft") else []
+    assert [u.line for u in model.unparsed] == [at] + lifetimes
+    full = by_name(parse(DATA / name))
+    assert by_name(model)["v2"].addresses == [a for a in full["v2"].addresses
+                                              if str(a.address) != "10.0.0.2/24"]
