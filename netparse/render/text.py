@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import sys
@@ -31,14 +32,18 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     """The report as text; ANSI colour when `color` (default: when stdout is a terminal)."""
     tty = sys.stdout.isatty()
     if color is None:
-        color = tty
+        # NO_COLOR (no-color.org) turns off all styling, not only the colours.
+        color = tty and os.environ.get("TERM") != "dumb" and not os.environ.get("NO_COLOR")
     if width is None:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if tty else DEFAULT_WIDTH
     out = io.StringIO()
     # markup/emoji/highlight off: names come from captures and must print as they are.
-    console = Console(file=out, force_terminal=color, no_color=False if color else None,
-                      color_system="auto" if color else None, width=width, markup=False,
-                      emoji=False, highlight=False, legacy_windows=False, soft_wrap=False)
+    # Eight colours are all the report uses, and they work on any terminal. A height too, or
+    # rich ignores the width on a dumb terminal.
+    console = Console(file=out, force_terminal=color, no_color=False,
+                      color_system="standard" if color else None, width=width, height=50,
+                      markup=False, emoji=False, highlight=False, legacy_windows=False,
+                      soft_wrap=False)
     view = build(report)
     for block in (_header(view), _tree(view), _off_bridge(view), _loose(view), _findings(view)):
         if block is not None:
@@ -163,8 +168,8 @@ def _container_label(view: View, att: Attachment, *, paired: bool) -> Text:
     if ep is not None and ep.network and not paired:
         extra.append(f"network {ep.network}")
     if paired:
-        how = ep.evidence.value if ep is not None and ep.evidence else "port record"
-        extra.append(Text(f"paired by {how}", style="green"))
+        how = f"by {ep.evidence.value}" if ep is not None and ep.evidence else "(no evidence recorded)"
+        extra.append(Text(f"paired {how}", style="green"))
     else:
         reason = ep.unpaired_reason if ep is not None and ep.unpaired_reason else "no host veth found"
         extra.append(Text(f"unpaired: {reason}", style="yellow"))

@@ -177,7 +177,15 @@ def test_colour_only_when_asked_or_on_a_terminal(monkeypatch):
 
     monkeypatch.setattr(sys, "stdout", Tty())
     monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("TERM", "xterm")
     assert ANSI.search(render_text(report))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not ANSI.search(render_text(report))
+    assert ANSI.search(render_text(report, color=True))  # asked for: NO_COLOR does not apply
+    assert re.sub(r"\x1b\[[0-9;]*m", "", render_text(report, color=True)) == plain
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert not ANSI.search(render_text(report))
 
 
 def test_width_is_respected_and_nothing_truncated():
