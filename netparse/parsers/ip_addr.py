@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+
 from pydantic import ValidationError
 
 from netparse.errors import ParseError
@@ -29,7 +30,7 @@ _INDENT = re.compile(r"^[ \t]+(?=\S)", re.M)
 # `ip -o`: a backslash stands for a line break; what follows it is the next line's indentation.
 _ONELINE_BREAK = re.compile(r"\\(?=[ \t]|$)")
 # `ip -o addr`: `N: name    inet ...` is a header and an address line in one.
-_ONELINE_ADDR = re.compile(r"(\d+:[ \t]+[^ \t:]+)[ \t]+((?:inet6?) .*)")
+_ONELINE_ADDR = re.compile(r"(\d+:[ \t]+[^ \t:]+)[ \t]+(inet6? .*)")
 _ONELINE_ADDR_ANY = re.compile(r"^\d+:[ \t]+[^ \t:]+[ \t]+inet6? ", re.M)
 _HEADER = re.compile(r"\d+: ")
 _MAC = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}")

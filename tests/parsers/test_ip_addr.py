@@ -15,7 +15,8 @@ from tests.conftest import CORPUS, FIXTURES
 DATA = pathlib.Path(__file__).parent / "data" / "link"
 CORPUS_FILES = [CORPUS / n for n in (
     "ntc-templates/busybox_ip_address_show.txt", "ntc-templates/linux_ip_address_show.txt",
-    "ntc-templates/linux_ip_address_show2.txt", "ttp_templates/ip_address_show_multiple_addresses.txt",
+    "ntc-templates/linux_ip_address_show2.txt",
+    "ttp_templates/ip_address_show_multiple_addresses.txt",
     "other/ryan4yin_ip_addr_after_compose_excerpt.txt", "other/zdq0394_container_busybox_ip_a.txt",
     "other/zdq0394_host_ip_a_veth_excerpt.txt", "other/zdq0394_netns_ip_a.txt")]
 FIXTURE_FILES = sorted(
@@ -39,7 +40,8 @@ def short(path):
     return "/".join(path.parts[-3:])
 
 
-@pytest.mark.parametrize("path", FIXTURE_FILES + DATA_FILES + [p for p in CORPUS_FILES if p.exists()],
+@pytest.mark.parametrize("path", FIXTURE_FILES + DATA_FILES + [p for p in CORPUS_FILES
+                                                                 if p.exists()],
                          ids=short)
 def test_parses_fully_and_is_detected(path):
     model = parse(path, strict=True)

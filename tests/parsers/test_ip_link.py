@@ -37,7 +37,8 @@ def without_timers(interface):
         "slave_info": {k: v for k, v in interface.slave_info.items() if not k.endswith("timer")}})
 
 
-@pytest.mark.parametrize("path", FIXTURE_FILES + DATA_FILES + [p for p in CORPUS_FILES if p.exists()],
+@pytest.mark.parametrize("path", FIXTURE_FILES + DATA_FILES + [p for p in CORPUS_FILES
+                                                                 if p.exists()],
                          ids=lambda p: "/".join(p.parts[-3:]))
 def test_parses_fully_and_is_detected(path):
     model = parse(path, strict=True)
