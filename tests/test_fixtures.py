@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.expected import capture_files, expected_path, model_json
+from tests.expected import FIXTURES, capture_files, expected_path, model_json
 
 CAPTURES = capture_files()
 
@@ -13,7 +13,7 @@ def test_there_are_fixtures():
     assert len(CAPTURES) >= 10
 
 
-@pytest.mark.parametrize("capture", CAPTURES, ids=lambda p: str(p.relative_to(p.parents[2])))
+@pytest.mark.parametrize("capture", CAPTURES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_capture_matches_expected_model(capture):
     expected = expected_path(capture)
     assert expected.exists(), f"no expected model: run python -m tests.expected {capture}"
