@@ -1,10 +1,12 @@
 """Docker: `docker ps`, `docker inspect`, `docker network ls`, `docker network inspect`.
 
-The JSON outputs map onto `EngineModel`s: fields take the engine's key names as aliases, and
-every key that is not modelled here is kept as printed, under the engine's own name (pydantic
-`extra="allow"`; read it with `model.model_extra` or `getattr(model, "HairpinMode")`). Empty
+The JSON outputs map onto `EngineModel`s: fields are read by the engine's key names (validation
+aliases) and written by their own names. Every key that is not modelled here is kept as printed,
+under the engine's own name (pydantic `extra="allow"`; read it with `model.model_extra` or
+`getattr(model, "HairpinMode")`), so a model written as JSON and read back is the same. Empty
 strings, nulls and Go's zero time ("0001-01-01T00:00:00Z") in a modelled field mean "not set"
-and give the field's default (None or empty).
+and give the field's default (None or empty). Times keep microseconds (the engine prints
+nanoseconds).
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ _ZERO_TIME = "0001-01-01T00:00:00"
 
 
 class EngineModel(Model):
-    """An object of the engine's JSON: aliases are the engine's names, unknown keys are kept."""
+    """An object of the engine's JSON: it is read by the engine's names (validation aliases) and
+    written by the field names; unknown keys are kept as they were."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -117,7 +120,8 @@ class EngineModel(Model):
         if not isinstance(data, dict):
             return data
         known = set(cls.model_fields)
-        known.update(f.alias for f in cls.model_fields.values() if f.alias)
+        known.update(f.validation_alias for f in cls.model_fields.values()
+                     if isinstance(f.validation_alias, str))
         return {k: v for k, v in data.items()
                 if k not in known or not _unset(v)}
 
@@ -149,31 +153,31 @@ def _ports(value: Any) -> Any:
 class EndpointIpamConfig(EngineModel):
     """Addresses asked for when connecting (`docker run --ip`, `network connect --ip`)."""
 
-    ipv4_address: IPv4Address | None = Field(None, alias="IPv4Address")
-    ipv6_address: IPv6Address | None = Field(None, alias="IPv6Address")
+    ipv4_address: IPv4Address | None = Field(None, validation_alias="IPv4Address")
+    ipv6_address: IPv6Address | None = Field(None, validation_alias="IPv6Address")
     link_local_ips: list[IPv4Address | IPv6Address] = Field(default_factory=list,
-                                                            alias="LinkLocalIPs")
+                                                            validation_alias="LinkLocalIPs")
 
 
 class Endpoint(EngineModel):
     """A container's endpoint on one network (`NetworkSettings.Networks[<name>]`)."""
 
-    name: str = Field(alias="Name", description="The network's name (the key in Networks)")
-    network_id: str | None = Field(None, alias="NetworkID")
-    endpoint_id: str | None = Field(None, alias="EndpointID", description="None when the "
+    name: str = Field(validation_alias="Name", description="The network's name (the key in Networks)")
+    network_id: str | None = Field(None, validation_alias="NetworkID")
+    endpoint_id: str | None = Field(None, validation_alias="EndpointID", description="None when the "
                                     "container is not running")
-    gateway: IPv4Address | None = Field(None, alias="Gateway")
-    ip_address: IPv4Address | None = Field(None, alias="IPAddress")
-    ip_prefix_len: int | None = Field(None, alias="IPPrefixLen")
-    ipv6_gateway: IPv6Address | None = Field(None, alias="IPv6Gateway")
-    global_ipv6_address: IPv6Address | None = Field(None, alias="GlobalIPv6Address")
-    global_ipv6_prefix_len: int | None = Field(None, alias="GlobalIPv6PrefixLen")
-    mac_address: MacAddress | None = Field(None, alias="MacAddress")
-    aliases: list[str] = Field(default_factory=list, alias="Aliases")
-    dns_names: list[str] = Field(default_factory=list, alias="DNSNames",
+    gateway: IPv4Address | None = Field(None, validation_alias="Gateway")
+    ip_address: IPv4Address | None = Field(None, validation_alias="IPAddress")
+    ip_prefix_len: int | None = Field(None, validation_alias="IPPrefixLen")
+    ipv6_gateway: IPv6Address | None = Field(None, validation_alias="IPv6Gateway")
+    global_ipv6_address: IPv6Address | None = Field(None, validation_alias="GlobalIPv6Address")
+    global_ipv6_prefix_len: int | None = Field(None, validation_alias="GlobalIPv6PrefixLen")
+    mac_address: MacAddress | None = Field(None, validation_alias="MacAddress")
+    aliases: list[str] = Field(default_factory=list, validation_alias="Aliases")
+    dns_names: list[str] = Field(default_factory=list, validation_alias="DNSNames",
                                  description="Engine 25 and later")
-    links: list[str] = Field(default_factory=list, alias="Links")
-    ipam_config: EndpointIpamConfig | None = Field(None, alias="IPAMConfig")
+    links: list[str] = Field(default_factory=list, validation_alias="Links")
+    ipam_config: EndpointIpamConfig | None = Field(None, validation_alias="IPAMConfig")
 
     @property
     def ip_interface(self) -> IPv4Interface | None:
@@ -198,15 +202,15 @@ _SETTINGS_ENDPOINT_KEYS = ("EndpointID", "Gateway", "GlobalIPv6Address", "Global
 class ContainerStateInfo(EngineModel):
     """`State` of `docker inspect`."""
 
-    status: ContainerState | None = Field(None, alias="Status")
-    running: bool = Field(False, alias="Running")
-    paused: bool = Field(False, alias="Paused")
-    restarting: bool = Field(False, alias="Restarting")
-    dead: bool = Field(False, alias="Dead")
-    pid: int | None = Field(None, alias="Pid", description="0 when not running")
-    exit_code: int | None = Field(None, alias="ExitCode")
-    started_at: datetime | None = Field(None, alias="StartedAt")
-    finished_at: datetime | None = Field(None, alias="FinishedAt")
+    status: ContainerState | None = Field(None, validation_alias="Status")
+    running: bool = Field(False, validation_alias="Running")
+    paused: bool = Field(False, validation_alias="Paused")
+    restarting: bool = Field(False, validation_alias="Restarting")
+    dead: bool = Field(False, validation_alias="Dead")
+    pid: int | None = Field(None, validation_alias="Pid", description="0 when not running")
+    exit_code: int | None = Field(None, validation_alias="ExitCode")
+    started_at: datetime | None = Field(None, validation_alias="StartedAt")
+    finished_at: datetime | None = Field(None, validation_alias="FinishedAt")
 
 
 class InspectContainer(EngineModel):
@@ -218,12 +222,12 @@ class InspectContainer(EngineModel):
     engine names (`HostConfig`, `Config`, `NetworkSettings`), so no key is kept twice.
     """
 
-    id: str = Field(alias="Id")
-    name: str | None = Field(None, alias="Name", description="Without the leading /")
-    created: datetime | None = Field(None, alias="Created")
-    state: ContainerStateInfo | None = Field(None, alias="State")
-    image: str | None = Field(None, alias="Image", description="Image id (sha256:...)")
-    restart_count: int | None = Field(None, alias="RestartCount")
+    id: str = Field(validation_alias="Id")
+    name: str | None = Field(None, validation_alias="Name", description="Without the leading /")
+    created: datetime | None = Field(None, validation_alias="Created")
+    state: ContainerStateInfo | None = Field(None, validation_alias="State")
+    image: str | None = Field(None, validation_alias="Image", description="Image id (sha256:...)")
+    restart_count: int | None = Field(None, validation_alias="RestartCount")
     hostname: str | None = Field(None, description="Config.Hostname")
     network_mode: str | None = Field(None, description="HostConfig.NetworkMode: bridge, host, "
                                      "none, container:<id>, or a network's name")
@@ -334,10 +338,10 @@ class DockerNetworkLs(Capture):
 class IpamConfig(EngineModel):
     """One subnet of a network's IPAM configuration."""
 
-    subnet: IPv4Network | IPv6Network | None = Field(None, alias="Subnet")
+    subnet: IPv4Network | IPv6Network | None = Field(None, validation_alias="Subnet")
     gateway: IPv4Address | IPv6Address | None = Field(
-        None, alias="Gateway", description="The address only, also when written with a prefix")
-    ip_range: IPv4Network | IPv6Network | None = Field(None, alias="IPRange",
+        None, validation_alias="Gateway", description="The address only, also when written with a prefix")
+    ip_range: IPv4Network | IPv6Network | None = Field(None, validation_alias="IPRange",
                                                         description="Range addresses are taken from")
 
     @field_validator("gateway", mode="before")
@@ -350,9 +354,9 @@ class IpamConfig(EngineModel):
 
 
 class Ipam(EngineModel):
-    driver: str | None = Field(None, alias="Driver")
-    config: list[IpamConfig] = Field(default_factory=list, alias="Config")
-    options: dict[str, str] = Field(default_factory=dict, alias="Options")
+    driver: str | None = Field(None, validation_alias="Driver")
+    config: list[IpamConfig] = Field(default_factory=list, validation_alias="Config")
+    options: dict[str, str] = Field(default_factory=dict, validation_alias="Options")
 
 
 class NetworkEndpoint(EngineModel):
@@ -360,30 +364,30 @@ class NetworkEndpoint(EngineModel):
 
     id: str = Field(description="The container's id (the key in Containers; `ep-...` for an "
                     "endpoint of another host)")
-    name: str | None = Field(None, alias="Name", description="The container's name")
-    endpoint_id: str | None = Field(None, alias="EndpointID")
-    mac: MacAddress | None = Field(None, alias="MacAddress")
-    ipv4_address: IPv4Interface | None = Field(None, alias="IPv4Address")
-    ipv6_address: IPv6Interface | None = Field(None, alias="IPv6Address")
+    name: str | None = Field(None, validation_alias="Name", description="The container's name")
+    endpoint_id: str | None = Field(None, validation_alias="EndpointID")
+    mac: MacAddress | None = Field(None, validation_alias="MacAddress")
+    ipv4_address: IPv4Interface | None = Field(None, validation_alias="IPv4Address")
+    ipv6_address: IPv6Interface | None = Field(None, validation_alias="IPv6Address")
 
 
 class Network(EngineModel):
     """One network of `docker network inspect`."""
 
-    name: str = Field(alias="Name")
-    id: str = Field(alias="Id")
-    created: datetime | None = Field(None, alias="Created")
-    driver: str | None = Field(None, alias="Driver")
-    scope: str | None = Field(None, alias="Scope")
-    internal: bool = Field(False, alias="Internal")
-    enable_ipv6: bool = Field(False, alias="EnableIPv6")
-    attachable: bool = Field(False, alias="Attachable")
-    ingress: bool = Field(False, alias="Ingress")
-    ipam: Ipam | None = Field(None, alias="IPAM")
-    options: dict[str, str] = Field(default_factory=dict, alias="Options",
+    name: str = Field(validation_alias="Name")
+    id: str = Field(validation_alias="Id")
+    created: datetime | None = Field(None, validation_alias="Created")
+    driver: str | None = Field(None, validation_alias="Driver")
+    scope: str | None = Field(None, validation_alias="Scope")
+    internal: bool = Field(False, validation_alias="Internal")
+    enable_ipv6: bool = Field(False, validation_alias="EnableIPv6")
+    attachable: bool = Field(False, validation_alias="Attachable")
+    ingress: bool = Field(False, validation_alias="Ingress")
+    ipam: Ipam | None = Field(None, validation_alias="IPAM")
+    options: dict[str, str] = Field(default_factory=dict, validation_alias="Options",
                                     description="Driver options, e.g. com.docker.network.bridge.name")
-    labels: dict[str, str] = Field(default_factory=dict, alias="Labels")
-    containers: list[NetworkEndpoint] = Field(default_factory=list, alias="Containers")
+    labels: dict[str, str] = Field(default_factory=dict, validation_alias="Labels")
+    containers: list[NetworkEndpoint] = Field(default_factory=list, validation_alias="Containers")
 
     @field_validator("containers", mode="before")
     @classmethod

@@ -212,3 +212,8 @@ def test_elements_that_are_not_containers_are_unparsed():
     offset = containers.count("\n")
     assert [u.line - offset for u in model.unparsed] == [
         n + 1 for n, line in enumerate(networks.splitlines()) if line == "    {"]
+
+
+def test_blank_text_is_not_taken_for_json():
+    with pytest.raises(netparse.DetectError):
+        netparse.detect(" \n")

@@ -272,3 +272,11 @@ def test_text_without_a_header_is_refused():
     rows_only = "\n".join(rows(FIXTURES / "dumps/default-bridge/docker_ps.txt"))
     with pytest.raises(ParseError, match="header"):
         netparse.parse(rows_only, "docker_ps")
+
+
+def test_a_json_line_cut_short_is_unparsed():
+    lines = (FIXTURES / "captures/user-networks/docker_ps_format_json.txt").read_text().splitlines()
+    lines[-1] = lines[-1][:100]
+    model = netparse.parse("\n".join(lines), "docker_ps")
+    assert len(model.containers) == len(lines) - 1
+    assert [u.line for u in model.unparsed] == [len(lines)]
