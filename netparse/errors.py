@@ -28,6 +28,15 @@ class ParseError(NetparseError):
         return f"{where}:{self.line}: {self.message}"
 
 
+class SourceError(NetparseError):
+    """Input that cannot be read at all: a missing path, a damaged archive, one over the limits."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
 class DetectError(ParseError):
     """Text whose command cannot be told, or is ambiguous."""
 

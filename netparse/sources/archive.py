@@ -1,0 +1,244 @@
+"""Reading .tar (plain, gzip, bzip2, xz) and .zip archives in memory, never extracting to disk.
+
+An archive is read twice: once to list its members (so the layout, a plain dump or a sosreport,
+is known before anything is kept), then to read the members that are wanted. Every read is
+bounded (see `netparse.sources.limits`): decompression stops with a SourceError as soon as more
+bytes come out than allowed.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from netparse.errors import SourceError
+from netparse.sources import limits
+
+__all__ = ["Entry", "archive_format", "list_members", "read_members"]
+
+Opener = Callable[[], BinaryIO]
+
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+                    ".zip", ".tar.zst", ".tzst")
+
+
+@dataclass
+class Entry:
+    """A file, folder, link or special file of a folder or archive."""
+
+    name: str                  # as stored, for messages
+    type: str                  # file, dir, symlink, hardlink, device, fifo, socket, other
+    size: int = 0
+    key: object = None         # how the reader finds it again
+    target: str = ""           # where a link points
+    note: str = ""             # why it cannot be read (encrypted zip member, ...)
+
+
+def archive_format(name: str, head: bytes) -> str | None:
+    """"zip", "tar", "gz", "bz2", "xz", "zst" from the first bytes; "damaged" for a file named like
+    an archive whose bytes are not one; None for anything else."""
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "zip"
+    if head[:2] == b"\x1f\x8b":
+        return "gz"
+    if head[:3] == b"BZh":
+        return "bz2"
+    if head[:6] == b"\xfd7zXZ\x00":
+        return "xz"
+    if head[:4] == b"\x28\xb5\x2f\xfd":
+        return "zst"
+    if head[257:262] == b"ustar":
+        return "tar"
+    if name.lower().endswith(ARCHIVE_SUFFIXES):
+        return "tar" if name.lower().endswith(".tar") and len(head) >= 512 else "damaged"
+    return None
+
+
+class _Bounded(io.RawIOBase):
+    """A reader that fails once more than `limit` bytes came through."""
+
+    def __init__(self, raw: BinaryIO, limit: int, where: str):
+        self.raw, self.limit, self.where, self.count = raw, limit, where, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        self.count += len(data)
+        if self.count > self.limit:
+            raise SourceError(self.where, f"archive expands to more than "
+                              f"{self.limit // limits.MiB} MiB (compression bomb?); not read")
+        buffer[:len(data)] = data
+        return len(data)
+
+
+_DAMAGED = (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError,
+            OSError, ValueError, NotImplementedError)
+
+
+def _damaged(where: str, exc: Exception) -> SourceError:
+    detail = str(exc) or type(exc).__name__
+    return SourceError(where, f"damaged or unreadable archive: {detail}")
+
+
+def list_members(where: str, fmt: str, opener: Opener) -> list[Entry]:
+    """Every member of the archive, without its data."""
+    if fmt == "damaged":
+        raise SourceError(where, "damaged or unreadable archive: not a tar or zip archive")
+    if fmt == "zst":
+        raise SourceError(where, "zstd-compressed archives are not supported; "
+                          "send a .tar.gz, .tar.xz or .zip")
+    try:
+        if fmt == "zip":
+            return _zip_list(where, opener)
+        return _tar_list(where, fmt, opener)
+    except SourceError:
+        raise
+    except _DAMAGED as exc:
+        raise _damaged(where, exc) from None
+
+
+def read_members(where: str, fmt: str, opener: Opener, wanted: list[Entry]) -> dict[object, bytes]:
+    """The data of the `wanted` members, by their key."""
+    keys = {e.key: e for e in wanted}
+    if not keys:
+        return {}
+    try:
+        if fmt == "zip":
+            return _zip_read(where, opener, keys)
+        return _tar_read(where, fmt, opener, keys)
+    except SourceError:
+        raise
+    except _DAMAGED as exc:
+        raise _damaged(where, exc) from None
+
+
+def _check_count(where: str, count: int) -> None:
+    if count > limits.MAX_ENTRIES:
+        raise SourceError(where, f"archive holds more than {limits.MAX_ENTRIES} entries; not read")
+
+
+def read_bounded(stream: BinaryIO, limit: int, where: str, what: str = "file") -> bytes:
+    """All of `stream`, or a SourceError once it is longer than `limit` bytes."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(where, f"{what} is larger than {limit // limits.MiB} MiB; not read")
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# tar
+
+
+def _tar_stream(where: str, fmt: str, raw: BinaryIO) -> tarfile.TarFile:
+    if fmt == "gz":
+        raw = gzip.GzipFile(fileobj=raw, mode="rb")
+    elif fmt == "bz2":
+        raw = bz2.BZ2File(raw, mode="rb")
+    elif fmt == "xz":
+        raw = lzma.LZMAFile(raw, mode="rb")
+    bounded = io.BufferedReader(_Bounded(raw, limits.MAX_ARCHIVE_BYTES, where))
+    return tarfile.open(fileobj=bounded, mode="r|")
+
+
+def _tar_type(info: tarfile.TarInfo) -> str:
+    if info.isreg():
+        return "file"
+    if info.isdir():
+        return "dir"
+    if info.issym():
+        return "symlink"
+    if info.islnk():
+        return "hardlink"
+    if info.ischr() or info.isblk():
+        return "device"
+    if info.isfifo():
+        return "fifo"
+    return "other"
+
+
+def _tar_list(where: str, fmt: str, opener: Opener) -> list[Entry]:
+    entries = []
+    with opener() as raw, _tar_stream(where, fmt, raw) as tar:
+        for index, info in enumerate(tar):
+            _check_count(where, index + 1)
+            entries.append(Entry(info.name, _tar_type(info), info.size, index, info.linkname))
+    if not entries:
+        raise SourceError(where, "damaged or unreadable archive: no member found")
+    return entries
+
+
+def _tar_read(where: str, fmt: str, opener: Opener, keys: dict) -> dict[object, bytes]:
+    found: dict[object, bytes] = {}
+    with opener() as raw, _tar_stream(where, fmt, raw) as tar:
+        for index, info in enumerate(tar):
+            if index in keys and info.isreg():
+                _check_member_size(where, info.name, info.size)
+                handle = tar.extractfile(info)
+                found[index] = read_bounded(handle, limits.MAX_FILE_BYTES, f"{where}!{info.name}",
+                                            "archive member")
+                if len(found) == len(keys):
+                    break
+    return found
+
+
+def _check_member_size(where: str, name: str, size: int) -> None:
+    if size > limits.MAX_FILE_BYTES:
+        raise SourceError(f"{where}!{name}", f"archive member of {size / limits.MiB:.0f} MiB, over "
+                          f"the {limits.MAX_FILE_BYTES // limits.MiB} MiB limit for a capture; "
+                          f"archive not read")
+
+
+# ---------------------------------------------------------------------------------------------
+# zip
+
+
+def _zip_type(info: zipfile.ZipInfo) -> str:
+    mode = info.external_attr >> 16
+    if info.is_dir():
+        return "dir"
+    if mode and stat.S_ISLNK(mode):
+        return "symlink"
+    if mode and (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)):
+        return "device"
+    if mode and stat.S_ISFIFO(mode):
+        return "fifo"
+    if mode and stat.S_ISSOCK(mode):
+        return "socket"
+    return "file"
+
+
+def _zip_list(where: str, opener: Opener) -> list[Entry]:
+    entries = []
+    with opener() as raw, zipfile.ZipFile(raw) as archive:
+        infos = archive.infolist()
+        _check_count(where, len(infos))
+        for index, info in enumerate(infos):
+            entry = Entry(info.filename.replace("\\", "/"), _zip_type(info), info.file_size, index)
+            if info.flag_bits & 0x1:
+                entry.note = "encrypted archive member"
+            entries.append(entry)
+    return entries
+
+
+def _zip_read(where: str, opener: Opener, keys: dict) -> dict[object, bytes]:
+    found: dict[object, bytes] = {}
+    with opener() as raw, zipfile.ZipFile(raw) as archive:
+        infos = archive.infolist()
+        for index in keys:
+            info = infos[index]
+            _check_member_size(where, info.filename, info.file_size)
+            with archive.open(info) as handle:
+                found[index] = read_bounded(handle, limits.MAX_FILE_BYTES,
+                                            f"{where}!{info.filename}", "archive member")
+    return found
