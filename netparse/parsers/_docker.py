@@ -131,11 +131,6 @@ def json_items(text: str) -> Iterator[tuple[int, Any]]:
             pos = skip(end)
 
 
-def line_text(text: str, number: int) -> str:
-    """Line `number` (1-based) of `text`."""
-    return text.split("\n")[number - 1]
-
-
 def validation_message(exc: ValidationError) -> str:
     """The first problem pydantic found, with where it is in the object."""
     error = exc.errors()[0]
