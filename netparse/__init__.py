@@ -3,6 +3,8 @@
     >>> import netparse
     >>> capture = netparse.parse(open("brctl_show.txt").read())
     >>> capture.bridges[0].name
+    >>> report = netparse.analyze("dump/")
+    >>> [f.code for f in report.findings]
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from netparse.errors import DetectError, NetparseError, ParseError
 
 __version__ = "0.1.0"
-__all__ = ["DetectError", "NetparseError", "ParseError", "detect", "parse", "__version__"]
+__all__ = ["DetectError", "NetparseError", "ParseError", "analyze", "detect", "load", "parse",
+           "__version__"]
 
 
 def parse(text, kind=None, *, strict=False):
@@ -25,3 +28,17 @@ def detect(text):
     from netparse.parsers import detect as _detect, prepare
 
     return _detect(prepare(text))
+
+
+def load(path, *, stdin=None):
+    """Find and parse every capture of a dump; see `netparse.analysis.load`."""
+    from netparse.analysis import load as _load
+
+    return _load(path, stdin=stdin)
+
+
+def analyze(path, *, stdin=None):
+    """Analyse a dump (folder, archive, transcript, sosreport or `-`) into a Report."""
+    from netparse.analysis import analyze as _analyze
+
+    return _analyze(path, stdin=stdin)

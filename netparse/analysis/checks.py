@@ -326,11 +326,19 @@ def route_overlap(ctx: Context):
                 continue
             if not r.destination.subnet_of(subnet):
                 continue
-            what = "the same subnet" if r.destination == subnet else "a more specific route"
+            own = [o for o in ctx.topology.routes if o.destination == subnet and o.dev == net.bridge]
+            shadowed = r.destination == subnet and any(
+                (o.metric or 0) < (r.metric or 0) for o in own)
+            if shadowed:
+                what = "a duplicate route, losing on metric for now,"
+                effect = f"it takes over as soon as the route on {net.bridge} goes away"
+            else:
+                what = "the same subnet" if r.destination == subnet else "a more specific route"
+                effect = f"traffic to containers of {net.name} in it is sent the wrong way"
             yield dict(subjects=[str(subnet), net.bridge, r.dev or "-", str(r.destination)],
+                       severity=Severity.WARNING if shadowed else Severity.ERROR,
                        message=f"{what} {r.destination} goes via {r.dev or r.gateway}, not "
-                               f"{net.bridge}: traffic to containers of {net.name} in it is "
-                               f"sent the wrong way",
+                               f"{net.bridge}: {effect}",
                        evidence=[f"{ctx.route_source}: {r.destination}"
                                  f"{f' via {r.gateway}' if r.gateway else ''} dev {r.dev}"
                                  f"{f' metric {r.metric}' if r.metric is not None else ''}",

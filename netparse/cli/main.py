@@ -123,7 +123,7 @@ def schema_command(kind: str) -> None:
             model = get_kind(kind).module().MODEL
         except NetparseError as exc:
             _fail(exc)
-    click.echo(json.dumps(model.model_json_schema(), indent=2))
+    click.echo(json.dumps(model.model_json_schema(mode="serialization"), indent=2))
 
 
 if __name__ == "__main__":
