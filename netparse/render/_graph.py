@@ -60,7 +60,8 @@ def build_graph(report: Report) -> Graph:
         if key in seen:
             return
         seen.add(key)
-        g.nodes.append(Node(key, role, lines, view.severity_of(*names), view.codes_of(*names), muted))
+        g.nodes.append(Node(key, role, lines, view.severity_of(*names), view.codes_of(*names),
+                            muted))
 
     def container(c: Container | None, name: str, extra: list[str]) -> str:
         key = f"container:{name}"
@@ -117,8 +118,33 @@ def build_graph(report: Report) -> Graph:
             ckey = container(att.container, att.name, _addr(att))
             g.edges.append(Edge(bkey, ckey, "unpaired", dashed=True))
 
+    # A container paired with a veth that is on no bridge: draw the veth, cut from its bridge.
+    interfaces = {i.name: i for i in topo.interfaces}
+    for le in view.loose:
+        veth = le.endpoint.host_veth
+        if not veth:
+            continue
+        pkey = f"port:{veth}"
+        iface = interfaces.get(veth)
+        lines = [veth]
+        if iface is not None and (iface.ifindex is not None or iface.peer_ifindex is not None):
+            lines.append(f"if{iface.ifindex if iface.ifindex is not None else '?'}"
+                         f" ↔ if{iface.peer_ifindex if iface.peer_ifindex is not None else '?'}")
+        lines.append("on no bridge")
+        node(pkey, "port", lines, [veth], muted=True)
+        att = Attachment(le.container.name, le.container, le.endpoint)
+        ckey = container(le.container, le.container.name, _addr(att))
+        ev = le.endpoint.evidence
+        g.edges.append(Edge(pkey, ckey, ev.value if ev else ""))
+        if le.bridge and f"bridge:{le.bridge}" in seen:
+            g.edges.append(Edge(f"bridge:{le.bridge}", pkey, "not attached", dashed=True))
+
+    seen_bridges = {bv.bridge.name for bv in view.bridges}
     for c in view.off_bridge:
         ckey = container(c, c.name, [off_bridge_reason(c)])
         if c.network_mode == "host":
             g.edges.append(Edge("host", ckey, "host network", dashed=True))
+        elif c.running is False:
+            bridges = sorted({b for ep in c.endpoints if (b := view.bridge_of(ep))} & seen_bridges)
+            g.edges += [Edge(f"bridge:{b}", ckey, "not running", dashed=True) for b in bridges]
     return g

@@ -1,7 +1,7 @@
 """The report arranged for display: what hangs under what, in a stable order.
 
-Every renderer draws the same picture, so the joins (port → container, unpaired endpoint → bridge,
-finding subject → node) are made once here.
+Every renderer draws the same picture, so the joins (port → container, unpaired endpoint →
+bridge, finding subject → node) are made once here.
 """
 
 from __future__ import annotations
@@ -53,6 +53,10 @@ class View:
     uplink: HostInterface | None
     severity: dict[str, Severity]
     codes: dict[str, list[str]]
+    bridge_of_network: dict[str, str]
+
+    def bridge_of(self, ep: Endpoint) -> str | None:
+        return ep.bridge or self.bridge_of_network.get(ep.network)
 
     @property
     def findings(self) -> list[Finding]:
@@ -121,9 +125,8 @@ def build(report: Report) -> View:
                 c = by_name.get(port.container)
                 ep = None
                 if c:
-                    ep = next((e for e in c.endpoints
-                               if e.bridge == br.name or (port.network and e.network == port.network)),
-                              None)
+                    ep = next((e for e in c.endpoints if e.bridge == br.name
+                               or (port.network and e.network == port.network)), None)
                 att = Attachment(port.container, c, ep)
             if att:
                 shown.add(att.name)
@@ -153,10 +156,22 @@ def build(report: Report) -> View:
 
     off_bridge = [c for c in containers if c.name not in shown]
 
+    # Subjects are bare names: with a container among them, `eth0` is that container's eth0,
+    # not the host's uplink.
+    inner: dict[str, set[str]] = {}
+    for c in containers:
+        names = set(c.inside.interfaces if c.inside else [])
+        names |= {e.container_iface for e in c.endpoints if e.container_iface}
+        for key in (c.name, c.id, c.id[:12] if c.id else None):
+            if key:
+                inner[key] = names
     severity: dict[str, Severity] = {}
     codes: dict[str, list[str]] = {}
     for f in report.findings:
+        scoped = set().union(*(inner.get(s, set()) for s in f.subjects)) - set(inner)
         for subject in f.subjects:
+            if subject in scoped:
+                continue
             codes.setdefault(subject, []).append(f.code)
             if f.severity is Severity.INFO:
                 continue
@@ -165,7 +180,7 @@ def build(report: Report) -> View:
                 severity[subject] = f.severity
 
     uplink = next((i for i in topo.interfaces if topo.uplink and i.name == topo.uplink), None)
-    return View(report, bridges, off_bridge, loose, uplink, severity, codes)
+    return View(report, bridges, off_bridge, loose, uplink, severity, codes, bridge_of_network)
 
 
 def off_bridge_reason(c: Container) -> str:
@@ -177,4 +192,7 @@ def off_bridge_reason(c: Container) -> str:
         return f"network mode {mode}"
     if not c.endpoints:
         return "no network endpoint"
+    veths = sorted(e.host_veth for e in c.endpoints if e.host_veth)
+    if veths:
+        return f"its veth {', '.join(veths)} is on no bridge"
     return "no endpoint on a known bridge"

@@ -54,6 +54,24 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     return _TRAILING.sub(lambda m: "".join(_ANSI.findall(m.group())), text)
 
 
+def _origin_prefix(report: Report) -> str | None:
+    origin = report.origin.rstrip("/")
+    return origin + "/" if origin and origin not in ("-", "<stdin>") else None
+
+
+def view_path(report: Report, path: str) -> str:
+    """A source's path below the origin, which the header already names."""
+    prefix = _origin_prefix(report)
+    return path[len(prefix):] if prefix and path.startswith(prefix) else path
+
+
+def _shorten(report: Report, line: str) -> str:
+    prefix = _origin_prefix(report)
+    if not prefix:
+        return line
+    return re.sub(rf"(?<![\w./-]){re.escape(prefix)}", "", line)
+
+
 def _grid(columns: int) -> Table:
     """Borderless columns; the last one wraps with a hanging indent and never truncates."""
     grid = Table.grid(padding=(0, 2))
@@ -111,7 +129,7 @@ def _header(view: View) -> Group:
     t.append(f"Sources ({len(report.sources)}{': ' + summary if summary else ''})", style="bold")
     grid = _grid(3)
     for s in sorted(report.sources, key=lambda s: (s.path, s.container or "")):
-        where = Text(s.path)
+        where = Text(view_path(report, s.path))
         if s.container:
             where.append(f"  (inside {s.container})", style="dim")
         if s.command:
@@ -133,7 +151,8 @@ def _header(view: View) -> Group:
         _plural(len(topo.bridges), "bridge"), _plural(ports, "port"),
         f"{_plural(len(topo.containers), 'container')} ({running} running)",
         _plural(len(topo.networks), "network"),
-        f"{_plural(len(endpoints), 'endpoint')} ({paired} paired, {len(endpoints) - paired} unpaired)",
+        f"{_plural(len(endpoints), 'endpoint')} ({paired} paired, "
+        f"{len(endpoints) - paired} unpaired)",
     ]))
     counts.append("\nFindings: ", style="bold")
     for i, s in enumerate(Severity):
@@ -168,10 +187,11 @@ def _container_label(view: View, att: Attachment, *, paired: bool) -> Text:
     if ep is not None and ep.network and not paired:
         extra.append(f"network {ep.network}")
     if paired:
-        how = f"by {ep.evidence.value}" if ep is not None and ep.evidence else "(no evidence recorded)"
+        evidence = ep.evidence if ep is not None else None
+        how = f"by {evidence.value}" if evidence else "(no evidence recorded)"
         extra.append(Text(f"paired {how}", style="green"))
     else:
-        reason = ep.unpaired_reason if ep is not None and ep.unpaired_reason else "no host veth found"
+        reason = (ep.unpaired_reason if ep is not None else None) or "no host veth found"
         extra.append(Text(f"unpaired: {reason}", style="yellow"))
     names = [att.name] + ([c.id, c.id[:12]] if c is not None and c.id else [])
     extra.append(_flag(view, *names))
@@ -199,9 +219,10 @@ def _bridge_node(view: View, bv: BridgeView, parent: Tree) -> None:
     subnets = [str(a.network) for a in b.addresses]
     facts = _join(
         f"network {b.network}" if b.network else None,
-        Text(b.state, style="green" if b.up or b.state == "UP" else
-             "bold red" if b.up is False else "yellow") if b.state else _updown(b.up),
-        Text("no carrier", style="yellow") if b.carrier is False and b.ports else None,
+        Text(b.state, style="green" if b.state == "UP" else "yellow") if b.state else None,
+        Text("admin down", style="bold red") if b.up is False else None,
+        # No carrier is normal for a bridge without ports.
+        Text("no carrier", style="yellow" if b.ports else "dim") if b.carrier is False else None,
         f"MTU {b.mtu}" if b.mtu else None,
         ", ".join(str(a) for a in b.addresses) or None,
         "managed by Docker" if b.managed else Text("not managed by Docker", style="dim"),
@@ -244,7 +265,9 @@ def _container_facts(c: Container, reason: str) -> list[str]:
     if c.state and c.state not in reason:
         facts.append(c.state)
     if c.image:
-        facts.append(f"image {c.image}")
+        # An image id in full is 71 characters of noise; docker shows 12 hex digits too.
+        image = re.sub(r"^(sha256:[0-9a-f]{12})[0-9a-f]{52}$", r"\1", c.image)
+        facts.append(f"image {image}")
     for ep in sorted(c.endpoints, key=lambda e: e.network):
         bits = [ep.network] + _endpoint_facts(ep)
         if ep.unpaired_reason:
@@ -300,7 +323,7 @@ def _findings(view: View) -> Group:
             body.append(f"  [{', '.join(f.subjects)}]")
         body.append(f"\n{f.message}")
         for line in f.evidence:
-            body.append(f"\n- {line}", style="dim")
+            body.append(f"\n- {_shorten(view.report, line)}", style="dim")
         if f.hint:
             body.append("\nhint: ", style="bold")
             body.append(f.hint)

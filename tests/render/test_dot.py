@@ -1,61 +1,12 @@
 import re
-import shutil
-import subprocess
-import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netparse.render.dot import quote, render_dot
+from tests.render.helpers import QUOTED, needs_dot, statements, svg, svg_nodes
 from tests.render.reports import HOSTILE, faulty, healthy
-
-SVG = "{http://www.w3.org/2000/svg}"
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
-                               reason="graphviz `dot` is not installed (apt-get install graphviz)")
-
-# A DOT quoted string: backslash escapes the next character, an unescaped quote ends it.
-QUOTED = r'"(?:[^"\\]|\\.)*"'
-STATEMENT = re.compile(rf"^  ({QUOTED})(?: -> ({QUOTED}))?(?: \[(.*)\])?;$")
-
-
-def unquote(token: str) -> str:
-    return re.sub(r"\\(.)", r"\1", token[1:-1])
-
-
-def statements(dot: str):
-    """(src, dst or None, attributes) per node/edge line; every line must parse."""
-    lines = dot.splitlines()
-    assert lines[0] == "digraph netparse {" and lines[-1] == "}"
-    out = []
-    for line in lines[1:-1]:
-        if re.match(r"^  (graph|node|edge) \[", line):
-            continue
-        m = STATEMENT.match(line)
-        assert m, f"not a node or edge statement: {line!r}"
-        out.append((unquote(m[1]), unquote(m[2]) if m[2] else None, m[3] or ""))
-    return out
-
-
-def svg(dot: str) -> ET.Element:
-    done = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, timeout=30)
-    assert done.returncode == 0, done.stderr.decode()
-    assert not done.stderr, done.stderr.decode()  # no warnings either
-    return ET.fromstring(done.stdout)
-
-
-def svg_nodes(root: ET.Element) -> dict[str, list[str]]:
-    """Node id → its label lines, as Graphviz drew them.
-
-    Graphviz keeps a backslash escaped in a node id (only labels are unescaped), hence the
-    replace: the id is still the name, one to one.
-    """
-    nodes = {}
-    for g in root.iter(f"{SVG}g"):
-        if g.get("class") == "node":
-            key = g.find(f"{SVG}title").text.replace("\\\\", "\\")
-            nodes[key] = [t.text or "" for t in g.iter(f"{SVG}text")]
-    return nodes
 
 
 def test_graph_structure_follows_the_topology():
@@ -76,6 +27,23 @@ def test_graph_structure_follows_the_topology():
     assert "style=dashed" in attrs["bridge:docker0", "container:np-db"]
     assert 'label="unpaired"' in attrs["bridge:docker0", "container:np-db"]
     assert not any("#cc0000" in a or "#e07000" in a for _, _, a in stmts)
+
+
+def test_loose_ends_are_drawn():
+    stmts = statements(render_dot(faulty()))
+    edges = {(s, d): a for s, d, a in stmts if d is not None}
+    nodes = {s: a for s, d, a in stmts if d is None}
+    # ghost is paired with a veth that is on no bridge: the veth is drawn, cut from its bridge.
+    assert "on no bridge" in nodes["port:veth0000001"]
+    assert 'label="fdb"' in edges["port:veth0000001", "container:ghost"]
+    assert 'label="not attached", style=dashed' in edges["bridge:br-ac3e0514d837",
+                                                          "port:veth0000001"]
+    assert 'label="not running", style=dashed' in edges["bridge:br-ac3e0514d837",
+                                                         "container:old-job"]
+    assert 'label="host network", style=dashed' in edges["host", "container:metrics"]
+    assert "no ports" not in nodes["bridge:lxcbr0"]
+    assert not [d for s, d in edges if s == "bridge:lxcbr0"]
+    assert "uplink:" not in "".join(nodes)  # no default route, no uplink node
 
 
 def test_faulty_subjects_are_red_or_orange():

@@ -1,4 +1,3 @@
-import html
 import re
 
 from hypothesis import given
@@ -6,44 +5,8 @@ from hypothesis import strategies as st
 
 from netparse.analysis.model import Container, Report, Topology
 from netparse.render.mermaid import escape, render_mermaid
+from tests.render.helpers import ID, by_name, decode, parse
 from tests.render.reports import HOSTILE, faulty, healthy
-
-ID = r"[A-Za-z0-9_]+"
-# id, opening bracket(s), "label", closing bracket(s): the shapes the renderer uses.
-NODE = re.compile(rf'^  ({ID})(\[\[|\{{\{{|\(\[|\[|\()"([^"]*)"(\]\]|\}}\}}|\]\)|\]|\))$')
-EDGE = re.compile(rf'^  ({ID}) (-->|-\.->)(?:\|"([^"]*)"\|)? ({ID})$')
-CLASS = re.compile(rf"^  class ({ID}(?:,{ID})*) (error|warning|muted)$")
-
-
-def decode(label: str) -> str:
-    """What Mermaid shows for a label: `#name;`/`#123;` entities decoded."""
-    return html.unescape(re.sub(r"#(\w+);", r"&\1;", label).replace("&35;", "&#35;")
-                         .replace("&59;", "&#59;").replace("&96;", "&#96;")
-                         .replace("&124;", "&#124;"))
-
-
-def parse(text: str):
-    lines = text.splitlines()
-    assert lines[0] == "flowchart LR"
-    nodes, edges, classes = {}, [], {}
-    for line in lines[1:]:
-        if line.startswith("  %% ") or line.startswith("  classDef "):
-            continue
-        if m := NODE.match(line):
-            assert m[1] not in nodes, f"duplicate id {m[1]}"
-            nodes[m[1]] = [decode(x) for x in m[3].split("<br/>")]
-        elif m := EDGE.match(line):
-            edges.append((m[1], m[4], m[2] == "-.->", decode(m[3] or "")))
-        elif m := CLASS.match(line):
-            for ident in m[1].split(","):
-                classes.setdefault(ident, set()).add(m[2])
-        else:
-            raise AssertionError(f"unexpected line {line!r}")
-    return nodes, edges, classes
-
-
-def by_name(nodes):
-    return {lines[0]: ident for ident, lines in nodes.items()}
 
 
 def test_same_graph_as_the_topology():
