@@ -5,7 +5,7 @@ import sys
 import pytest
 from rich.cells import cell_len
 
-from netparse.analysis.model import Container, Report, Severity
+from netparse.analysis.model import Container, Finding, InsideView, Report, Severity
 from netparse.render import render_text
 from tests.render.helpers import ANSI, node, section, tree_of
 from tests.render.reports import HOSTILE, faulty, healthy
@@ -203,3 +203,31 @@ def test_every_name_appears(report):
     names += [c.name for c in topo.containers] + [s.path for s in report.sources]
     for name in names:
         assert name in text
+
+
+def test_paths_are_shown_below_the_origin():
+    report = healthy()
+    report.origin = "/cases/1234/"
+    report.sources[0].path = "/cases/1234/ip_addr.txt"
+    report.findings.append(Finding(
+        code="x", severity="info", subjects=[], message="m",
+        evidence=["/cases/1234/ip_addr.txt: eth0 (see /cases/1234/ip_route.txt, not "
+                  "/old/cases/1234/ip_route.txt)"]))
+    text = render_text(report, color=False, width=200)
+    assert re.search(r"^  parsed +ip_addr +ip_addr.txt  \$ ip addr$", text, re.M)
+    assert "- ip_addr.txt: eth0 (see ip_route.txt, not /old/cases/1234/ip_route.txt)" in text
+    assert "Origin: /cases/1234/" in text
+
+
+def test_an_interface_named_with_its_container_is_not_the_hosts():
+    report = healthy()
+    report.topology.containers[0].inside = InsideView(interfaces=["lo", "eth0"])
+    report.findings.append(Finding(code="address-drift", severity="error",
+                                   subjects=["np-web", "eth0"], message="m"))
+    nodes = tree_of(render_text(report, color=False, width=200))
+    assert "[error" not in nodes[0][1]  # the host's uplink is eth0 too
+    assert "[error: address-drift]" in node(nodes, "container np-web ")[1]
+    report.findings.append(Finding(code="mtu-above-uplink", severity="warning",
+                                   subjects=["docker0", "eth0"], message="m"))
+    nodes = tree_of(render_text(report, color=False, width=200))
+    assert "[warning: mtu-above-uplink]" in nodes[0][1]
