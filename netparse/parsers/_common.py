@@ -20,3 +20,16 @@ def as_list(value) -> list:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def numbered_rows(rows: list[dict], understood: Iterable[int]) -> list[tuple[int, dict]]:
+    """Pair the rows of a one-group `method="table"` template with the lines they came from.
+
+    Such a template gives one row per matched line, in input order, so the n-th row is the n-th
+    understood line; a row that turns out to be bad can then be reported with its line number.
+    Line 0 is given to every row when the counts differ (a template that breaks that rule).
+    """
+    lines = sorted(understood)
+    if len(lines) != len(rows):
+        return [(0, row) for row in rows]
+    return list(zip(lines, rows))

@@ -43,9 +43,11 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"(master\s+\S+\s*$|(master\s+\S+\s+)?(state|hwmode)\s)|\s+hairpin\s+o(n|ff)\s"),
         ("ip_route", r"(?!([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\s)"  # an fdb line's MAC
          r"(?!\d+:\s)"  # `ip -o addr`: `1: lo    inet 127.0.0.1/8 scope host lo`
-         r"(default|unreachable|blackhole|prohibit|throw|local|broadcast|multicast|"
-         r"anycast|nat|[0-9a-fA-F:.]+(/\d+)?)\s.*\b(dev|via|proto|scope|table|metric|nexthop)\b"
-         r"|\s+nexthop\s|(unreachable|blackhole|prohibit)\s+\S+\s*$"),
+         r"((unicast\s+)?default|unreachable|blackhole|prohibit|throw|local|broadcast|"
+         r"multicast|anycast|nat|(unicast\s+)?[0-9a-fA-F:.]+(/\d+)?)\s.*"
+         r"\b(dev|via|proto|scope|table|metric|nexthop|nhid)\b"
+         r"|\s+(nexthop|nh_info)\s|(unreachable|blackhole|prohibit)\s+\S+\s*$"
+         r"|default\s*$"),  # a multipath route: its paths are on the nexthop lines below
         ("bridge_fdb", r"([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\s+(dev|vlan|master|self|permanent|"
          r"static|stale|dst|port|vni|src_vni|via|nhid|link-netnsid|used|router|extern_learn|"
          r"offload|sticky|locked)\b"),

@@ -1,0 +1,236 @@
+"""`ip route` (also `ip -6 route`, `ip route show table all`, BusyBox `ip route`) → IpRoute.
+
+The template finds route lines (optional type, destination, the rest) and the `nexthop` lines of
+multipath routes; the rest of a line is a run of `key value` pairs and bare flags, read here.
+`default` has no family of its own: it takes the family of its gateway or source address, else of
+the routes around it (`ip route show table all` lists IPv4 routes, then IPv6 ones).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+
+from netparse.errors import ParseError
+from netparse.models.route import (AddressFamily, IpRoute, IpRouteEntry, IpRouteFlag, Nexthop,
+                                   RouteType)
+from netparse.parsers._common import as_list, numbered_rows, unparsed_lines
+from netparse.parsers._ttp import Template
+
+KIND = "ip_route"
+MODEL = IpRoute
+_TEMPLATE = Template("ip_route.ttp")
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+_FLAGS = {f.value for f in IpRouteFlag}
+# Keys with a field of their own; every other `key value` goes to `options`.
+_FIELD_KEYS = {"via", "dev", "table", "proto", "scope", "src", "metric", "pref", "weight"}
+# Keys iproute2 prints; knowing them tells a key from a flag it does not know yet.
+_OPTION_KEYS = {
+    "from", "tos", "dsfield", "mark", "realm", "realms", "expires", "error", "users", "used",
+    "age", "ipid", "ts", "tsage", "iif", "nhid", "as", "encap", "mtu", "advmss", "rtt", "rttvar",
+    "reordering", "window", "cwnd", "ssthresh", "hoplimit", "initcwnd", "initrwnd", "features",
+    "quickack", "congctl", "rto_min", "fastopen_no_cookie", "ttl-propagate", "hops"}
+_METRIC_KEYS = {"mtu", "advmss", "rtt", "rttvar", "reordering", "window", "cwnd", "ssthresh",
+                "hoplimit", "initcwnd", "initrwnd", "features", "quickack", "congctl", "rto_min",
+                "fastopen_no_cookie"}
+_KNOWN = _FIELD_KEYS | _OPTION_KEYS | _FLAGS
+_ONELINE_NEXTHOP = re.compile(r"(?:^|\s+)\\\s+nexthop\s+")
+_KEY = re.compile(r"[a-z][a-z0-9_-]*")  # what an unknown key must look like to go to options
+
+
+@dataclass
+class _Attributes:
+    fields: dict[str, str] = field(default_factory=dict)
+    flags: list[IpRouteFlag] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+    via_family: str | None = None  # `via inet6 X`: the gateway is of the other family
+
+
+@dataclass
+class _Pending:
+    line: int
+    row: dict
+    attributes: _Attributes
+    nexthops: list[tuple[int, _Attributes]] = field(default_factory=list)
+    family: AddressFamily | None = None
+    extra: list[int] = field(default_factory=list)  # lines of `nh_info`
+    broken: bool = False  # a word of the route or of one of its nexthops was not understood
+
+    @property
+    def lines(self) -> list[int]:
+        return [self.line, *(line for line, _ in self.nexthops), *self.extra]
+
+
+def parse(text: str) -> IpRoute:
+    normalised = _INDENT.sub("", text)
+    understood = _TEMPLATE.understood(normalised)
+    rows = numbered_rows(as_list(_TEMPLATE.run(normalised).get("lines")), understood)
+    if not rows:
+        raise ParseError("no route line: expected lines such as `default via 192.0.2.1 dev eth0`"
+                         " or `10.0.0.0/8 dev eth0 ...`", 1)
+    pending: list[_Pending] = []
+    bad: set[int] = set()
+    for line, row in rows:
+        if "nh_info" in row:
+            # `ip -d route`: the nexthop object behind `nhid N`, kept as printed.
+            if not pending or "nh_info" in pending[-1].attributes.options:
+                bad.add(line)
+            else:
+                pending[-1].attributes.options["nh_info"] = row["nh_info"]
+                pending[-1].extra.append(line)
+            continue
+        if "nexthop" in row:
+            if not pending:
+                bad.add(line)  # a nexthop with no route above it
+                continue
+            texts = [row["nexthop"]]
+        else:
+            # `ip -o route` puts the nexthops on the route's line, each after a backslash.
+            route_text, *texts = _ONELINE_NEXTHOP.split(row.get("attributes", ""))
+            attributes = _attributes_or_none(route_text)
+            pending.append(_Pending(line, row, attributes or _Attributes(),
+                                    broken=attributes is None))
+        for nexthop_text in texts:
+            attributes = _attributes_or_none(nexthop_text)
+            pending[-1].nexthops.append((line, attributes or _Attributes()))
+            pending[-1].broken |= attributes is None
+
+    good = [p for p in pending if not p.broken]
+    for item in good:
+        item.family = _own_family(item)
+    _families_from_context(good)
+    routes: list[IpRouteEntry] = []
+    for item in pending:
+        try:
+            if item.broken:
+                raise ValueError("not understood")
+            routes.append(_entry(item))
+        except ValueError:
+            # The whole route goes to `unparsed`: a multipath route missing a path would mislead.
+            bad.update(item.lines)
+    return IpRoute(routes=routes, unparsed=unparsed_lines(text, understood - bad))
+
+
+def _attributes_or_none(text: str) -> _Attributes | None:
+    try:
+        return _attributes(text)
+    except ValueError:
+        return None
+
+
+def _attributes(text: str) -> _Attributes:
+    """Read `key value` pairs and bare flags; ValueError on a word that is neither."""
+    result = _Attributes()
+    words = text.split()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if word in _FLAGS:
+            result.flags.append(IpRouteFlag(word))
+            continue
+        if i >= len(words):
+            raise ValueError(f"{word!r} without a value")
+        if word == "via" and words[i] in ("inet", "inet6") and i + 1 < len(words):
+            result.via_family = words[i]
+            i += 1
+        if word == "as" and words[i] == "to" and i + 1 < len(words):
+            value = f"to {words[i + 1]}"
+            i += 2
+        elif word in _METRIC_KEYS and words[i] == "lock" and i + 1 < len(words):
+            value = f"lock {words[i + 1]}"
+            i += 2
+        elif word == "encap":
+            # `encap mpls 100/200`, `encap ip id 1 dst 10.0.0.1 ...`: up to the next known key.
+            end = i + 1
+            while end < len(words) and words[end] not in _KNOWN:
+                end += 1
+            value = " ".join(words[i:end])
+            i = end
+        else:
+            value = words[i]
+            i += 1
+        if word not in _KNOWN and (value in _KNOWN or not _KEY.fullmatch(word)):
+            raise ValueError(f"unknown word {word!r}")  # a flag not known yet, or no key at all
+        target = result.fields if word in _FIELD_KEYS else result.options
+        if word in target:
+            raise ValueError(f"{word!r} twice")
+        target[word] = value
+    return result
+
+
+def _own_family(item: _Pending) -> AddressFamily | None:
+    """The family a route shows by itself: destination, gateway, source or IPv6-only keys."""
+    destination = item.row["destination"]
+    if destination != "default":
+        return AddressFamily.INET6 if ":" in destination else AddressFamily.INET
+    attributes = [item.attributes, *(a for _, a in item.nexthops)]
+    for a in attributes:
+        for key in ("via", "src"):
+            if key in a.fields and not (key == "via" and a.via_family):
+                return AddressFamily.INET6 if ":" in a.fields[key] else AddressFamily.INET
+    if "pref" in item.attributes.fields:
+        return AddressFamily.INET6  # router preference exists for IPv6 routes only
+    return None
+
+
+def _families_from_context(items: list[_Pending]) -> None:
+    """Give a route with no family of its own that of the route before it, else after it."""
+    previous = None
+    for item in items:
+        if item.family is None:
+            item.family = previous
+        previous = item.family
+    following = AddressFamily.INET  # `ip route` lists IPv4 unless told otherwise
+    for item in reversed(items):
+        if item.family is None:
+            item.family = following
+        following = item.family
+
+
+def _entry(item: _Pending) -> IpRouteEntry:
+    row, a = item.row, item.attributes
+    if row["destination"] == "default":
+        destination = (IPv4Network("0.0.0.0/0") if item.family is AddressFamily.INET
+                       else IPv6Network("::/0"))
+    else:
+        destination = ip_network(row["destination"])
+    table = a.fields.get("table")
+    return IpRouteEntry(
+        type=RouteType(row.get("type", "unicast")),
+        family=item.family,
+        destination=destination,
+        gateway=_address(a.fields.get("via")),
+        dev=a.fields.get("dev"),
+        proto=a.fields.get("proto"),
+        scope=a.fields.get("scope"),
+        src=_address(a.fields.get("src")),
+        metric=_integer(a.fields.get("metric")),
+        table=None if table == "main" else table,
+        flags=a.flags,
+        pref=a.fields.get("pref"),
+        nexthops=[_nexthop(n) for _, n in item.nexthops],
+        options=_unused(a, {"weight"}),
+    )
+
+
+def _nexthop(a: _Attributes) -> Nexthop:
+    return Nexthop(gateway=_address(a.fields.get("via")), dev=a.fields.get("dev"),
+                   weight=_integer(a.fields.get("weight")), flags=a.flags,
+                   options=_unused(a, {"table", "proto", "scope", "src", "metric", "pref"}))
+
+
+def _unused(a: _Attributes, also_options: set[str]) -> dict[str, str]:
+    """Options, plus field keys that make no field at this level (kept, not dropped)."""
+    extra = {k: v for k, v in a.fields.items() if k in also_options}
+    return {**a.options, **extra}
+
+
+def _address(printed: str | None):
+    return None if printed is None else ip_address(printed)
+
+
+def _integer(printed: str | None) -> int | None:
+    return None if printed is None else int(printed)

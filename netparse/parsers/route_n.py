@@ -1,0 +1,170 @@
+"""`route -n` and its relatives (`route`, `route -ee`, `route -6`, `netstat -r[n][e[e]]`, BusyBox)
+→ RouteTable.
+
+No field holds a space, so rows are split on white space rather than cut at column offsets: a
+long IPv6 destination or a host name that overflows its column still parses. The header line
+says which numbers a row holds (Metric Ref Use, or MSS Window irtt, or both).
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
+
+from netparse.errors import ParseError
+from netparse.models.route import AddressFamily, Route, RouteFlag, RouteTable
+from netparse.parsers._common import as_list, numbered_rows, unparsed_lines
+from netparse.parsers._ttp import Template
+
+KIND = "route_n"
+MODEL = RouteTable
+_TEMPLATE = Template("route_n.ttp")
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+_TITLES = {"Destination": "destination", "Gateway": "gateway", "Next Hop": "gateway",
+           "Genmask": "genmask", "Flags": "flags", "Flag": "flags", "Metric": "metric",
+           "Met": "metric", "Ref": "ref", "Use": "use", "Iface": "iface", "If": "iface",
+           "MSS": "mss", "Window": "window", "irtt": "irtt"}
+_NUMBERS = {"metric", "ref", "use", "mss", "window", "irtt"}
+# What each row shape of the template holds, field by field ("n" is any number column).
+_SHAPES = {
+    8: ("destination", "gateway", "genmask", "flags", "n", "n", "n", "iface"),
+    11: ("destination", "gateway", "genmask", "flags", "n", "n", "n", "iface", "n", "n", "n"),
+    7: ("destination", "gateway", "flags", "n", "n", "n", "iface"),
+}
+# Columns of a row when no header was captured: `route -n`, `route -ee`, `route -6 -n`.
+_DEFAULT_COLUMNS = {
+    8: ("destination", "gateway", "genmask", "flags", "metric", "ref", "use", "iface"),
+    11: ("destination", "gateway", "genmask", "flags", "metric", "ref", "use", "iface", "mss",
+         "window", "irtt"),
+    7: ("destination", "gateway", "flags", "metric", "ref", "use", "iface"),
+}
+_FIELDS = ("destination", "gateway", "genmask", "flags", "c1", "c2", "c3", "iface", "c4", "c5",
+           "c6")
+
+
+def parse(text: str) -> RouteTable:
+    normalised = _INDENT.sub("", text)
+    understood = _TEMPLATE.understood(normalised)
+    rows = numbered_rows(as_list(_TEMPLATE.run(normalised).get("lines")), understood)
+    if not rows:
+        raise ParseError("no routing table: neither a `Kernel IP routing table` banner, a "
+                         "header nor a route row", 1)
+    family: AddressFamily | None = None
+    columns: tuple[str, ...] | None = None
+    routes: list[Route] = []
+    bad: set[int] = set()
+    for line, row in rows:
+        if "banner" in row:
+            found = AddressFamily.INET6 if row["banner"] == "IPv6" else AddressFamily.INET
+            if family is None:
+                family = found
+            elif found != family:
+                bad.add(line)  # a second table of the other family: one RouteTable holds one
+            continue
+        if "columns" in row:
+            header = _header(row["columns"])
+            if header is None or (family and _family_of(header) != family):
+                bad.add(line)
+                continue
+            columns = header
+            family = family or _family_of(header)
+            continue
+        values = [row[f] for f in _FIELDS if f in row]
+        names = columns if columns is not None and len(columns) == len(values) else None
+        if names is None and columns is None:
+            names = _DEFAULT_COLUMNS[len(values)]
+        shape_family = _family_of(_SHAPES[len(values)])
+        family = family or shape_family
+        if names is None or shape_family != family:
+            bad.add(line)
+            continue
+        try:
+            routes.append(_route(dict(zip(names, values)), family))
+        except ValueError:
+            bad.add(line)
+    unparsed = unparsed_lines(text, understood - bad)
+    return RouteTable(family=family, routes=routes, unparsed=unparsed)
+
+
+def _header(columns: str) -> tuple[str, ...] | None:
+    """Field names of a header line, or None when they do not fit a row shape."""
+    titles = ["Destination", *re.findall(r"Next Hop|\S+", columns)]
+    names = tuple(_TITLES[t] for t in titles)
+    shape = _SHAPES.get(len(names))
+    if shape is None or len(set(names)) != len(names):
+        return None
+    for name, kind in zip(names, shape):
+        if name != kind and not (kind == "n" and name in _NUMBERS):
+            return None
+    return names
+
+
+def _family_of(names: tuple[str, ...]) -> AddressFamily:
+    return AddressFamily.INET if "genmask" in names else AddressFamily.INET6
+
+
+def _route(fields: dict[str, str], family: AddressFamily) -> Route:
+    if family is AddressFamily.INET:
+        genmask = IPv4Address(fields["genmask"])
+        prefixlen = IPv4Network(f"0.0.0.0/{genmask}").prefixlen
+        destination, name = _destination(fields["destination"], prefixlen, family)
+    else:
+        genmask = None
+        printed, slash, length = fields["destination"].rpartition("/")
+        prefixlen = int(length)
+        destination, name = _destination(printed, prefixlen, family)
+    gateway, gateway_name = _gateway(fields["gateway"], family)
+    iface = fields.get("iface")
+    return Route(
+        destination=destination, destination_name=name,
+        gateway=gateway, gateway_name=gateway_name,
+        genmask=genmask, prefixlen=prefixlen,
+        flags=[RouteFlag(letter) for letter in fields["flags"]],
+        metric=_number(fields.get("metric")), ref=_number(fields.get("ref")),
+        use=_number(fields.get("use")),
+        iface=None if iface in ("-", "*") else iface,
+        mss=_number(fields.get("mss")), window=_number(fields.get("window")),
+        irtt=_number(fields.get("irtt")),
+    )
+
+
+def _destination(printed: str, prefixlen: int, family: AddressFamily):
+    """(network, name) of a Destination cell; the name is kept when it is not an address."""
+    network = IPv4Network if family is AddressFamily.INET else IPv6Network
+    if printed == "default":
+        return network((0, prefixlen)), printed
+    address = _address(printed, family)
+    if address is None:
+        return None, printed
+    return network((address, prefixlen)), None  # strict: host bits set is not a real route
+
+
+def _gateway(printed: str, family: AddressFamily):
+    """(address, name) of a Gateway / Next Hop cell; no gateway is (None, None)."""
+    if printed in ("*", "-"):
+        return None, None
+    address = _address(printed, family)
+    if address is None:
+        return None, printed
+    return (None if address.is_unspecified else address), None
+
+
+def _address(printed: str, family: AddressFamily) -> IPv4Address | IPv6Address | None:
+    """The address in a cell, or None when the cell holds a name. `[::]` is `::`."""
+    if printed.startswith("[") and printed.endswith("]"):
+        printed = printed[1:-1]
+    try:
+        address = ip_address(printed)
+    except ValueError:
+        return None
+    if family is AddressFamily.INET6 and address.version == 4:
+        # glibc prints an IPv4-mapped address in dotted form (`0.0.0.0/96` is ::ffff:0.0.0.0/96).
+        return IPv6Address(f"::ffff:{address}")
+    if family is AddressFamily.INET and address.version == 6:
+        raise ValueError(f"IPv6 address {printed} in an IPv4 table")
+    return address
+
+
+def _number(printed: str | None) -> int | None:
+    return None if printed is None or printed == "-" else int(printed)
