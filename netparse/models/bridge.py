@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from netparse.models.base import Capture, MacAddress, Model
+from netparse.models.link import LinkFlag
 
 
 class BrctlBridge(Model):
@@ -106,7 +107,9 @@ class BridgePort(Model):
                                                        "in the peer's namespace")
     peer: str | None = Field(None, description="What follows `@` when it is not `ifN`: "
                                                "the peer's name, or NONE")
-    flags: list[str] = Field(default_factory=list, description="Interface flags, as printed")
+    flags: list[LinkFlag] = Field(default_factory=list)
+    other_flags: list[str] = Field(default_factory=list,
+                                   description="Flag words that are not known kernel flags")
     mtu: int | None = None
     master: str | None = Field(None, description="Bridge the port belongs to")
     state: PortState | None = Field(None, description="None when no state is printed, or when "
@@ -119,7 +122,7 @@ class BridgePort(Model):
 
     @property
     def up(self) -> bool:
-        return "UP" in self.flags
+        return LinkFlag.UP in self.flags
 
 
 class BridgeLink(Capture):

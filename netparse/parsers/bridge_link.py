@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from netparse.models.bridge import BridgeLink, BridgePort, PortState
+from netparse.models.link import LinkFlag
 from netparse.parsers._common import as_list, unparsed_lines
 from netparse.parsers._ttp import Template
 
@@ -19,6 +20,7 @@ _TEMPLATE = Template("bridge_link.ttp")
 _INDENT = re.compile(r"^[ \t]+(?=\S)", re.M)
 _HEADER = re.compile(r"\d+:\s")
 _STATES = {s.value: s for s in PortState}
+_FLAGS = {f.value: f for f in LinkFlag}
 
 
 def parse(text: str) -> BridgeLink:
@@ -39,10 +41,13 @@ def _understood(normalised: str) -> set[int]:
 
 def _port(row: dict) -> BridgePort:
     name, _, peer = row["name"].partition("@")
+    flags = [f for f in row["flags"].split(",") if f]
     fields: dict = {
         "ifindex": int(row["ifindex"]),
         "name": name,
-        "flags": [f for f in row["flags"].split(",") if f],
+        "flags": [_FLAGS[f] for f in flags if f in _FLAGS],
+        # iproute2 prints the bits it has no name for in hex.
+        "other_flags": [f for f in flags if f not in _FLAGS],
         "mtu": int(row["mtu"]),
     }
     if peer.startswith("if") and peer[2:].isdigit():

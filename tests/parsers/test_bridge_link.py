@@ -6,6 +6,7 @@ import pytest
 
 import netparse
 from netparse.models.bridge import PortState
+from netparse.models.link import LinkFlag
 from netparse.parsers.detect import scores
 from tests.conftest import FIXTURES
 
@@ -24,6 +25,10 @@ def test_parses_fully_and_is_detected(path):
     model = parse(path, strict=True)
     headers = [ln for ln in path.read_text().splitlines() if ln[:1].isdigit()]
     assert [p.ifindex for p in model.ports] == [int(ln.split(":")[0]) for ln in headers]
+    assert [",".join(p.flags) for p in model.ports] == [ln.split("<")[1].split(">")[0]
+                                                        for ln in headers]
+    assert all(isinstance(f, LinkFlag) for p in model.ports for f in p.flags)
+    assert all(p.other_flags == [] for p in model.ports)
     assert netparse.detect(path.read_bytes()) == "bridge_link"
 
 
