@@ -37,6 +37,10 @@ class SourceError(NetparseError):
         self.message = message
 
 
+class LimitError(SourceError):
+    """Input over one of the bounds of `netparse.sources.limits` (size, count, compression)."""
+
+
 class DetectError(ParseError):
     """Text whose command cannot be told, or is ambiguous."""
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from netparse.errors import SourceError
+from netparse.errors import LimitError, SourceError
 from netparse.sources import limits
 
 __all__ = ["Entry", "archive_format", "list_members", "read_members"]
@@ -76,8 +76,8 @@ class _Bounded(io.RawIOBase):
         data = self.raw.read(len(buffer))
         self.count += len(data)
         if self.count > self.limit:
-            raise SourceError(self.where, f"archive expands to more than "
-                              f"{self.limit // limits.MiB} MiB (compression bomb?); not read")
+            raise LimitError(self.where, f"archive expands to more than "
+                             f"{self.limit // limits.MiB} MiB (compression bomb?); not read")
         buffer[:len(data)] = data
         return len(data)
 
@@ -125,14 +125,14 @@ def read_members(where: str, fmt: str, opener: Opener, wanted: list[Entry]) -> d
 
 def _check_count(where: str, count: int) -> None:
     if count > limits.MAX_ENTRIES:
-        raise SourceError(where, f"archive holds more than {limits.MAX_ENTRIES} entries; not read")
+        raise LimitError(where, f"archive holds more than {limits.MAX_ENTRIES} entries; not read")
 
 
 def read_bounded(stream: BinaryIO, limit: int, where: str, what: str = "file") -> bytes:
     """All of `stream`, or a SourceError once it is longer than `limit` bytes."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise SourceError(where, f"{what} is larger than {limit // limits.MiB} MiB; not read")
+        raise LimitError(where, f"{what} is larger than {limit // limits.MiB} MiB; not read")
     return data
 
 
@@ -194,9 +194,9 @@ def _tar_read(where: str, fmt: str, opener: Opener, keys: dict) -> dict[object, 
 
 def _check_member_size(where: str, name: str, size: int) -> None:
     if size > limits.MAX_FILE_BYTES:
-        raise SourceError(f"{where}!{name}", f"archive member of {size / limits.MiB:.0f} MiB, over "
-                          f"the {limits.MAX_FILE_BYTES // limits.MiB} MiB limit for a capture; "
-                          f"archive not read")
+        raise LimitError(f"{where}!{name}", f"archive member of {size / limits.MiB:.0f} MiB, over "
+                         f"the {limits.MAX_FILE_BYTES // limits.MiB} MiB limit for a capture; "
+                         f"archive not read")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ class Command:
     line: str                     # the command as typed, without the pipe that follows it
     kind: str | None = None       # the capture kind, when the command line tells it
     capture: bool = False         # its output is a capture (kind may still be None: docker inspect)
-    container: str | None = None  # container/namespace the command ran in (name, id, pid:N, netns:X)
+    container: str | None = None  # namespace it ran in: container name or ID, pid:N, netns:X
     filtered: bool = False        # piped through grep/head/...: the output may be partial
     shell: bool = False           # opens an interactive shell inside `container`
     reason: str | None = None     # why the output is not a capture

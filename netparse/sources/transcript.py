@@ -55,8 +55,8 @@ _DOLLAR = re.compile(r"\$(?:\s+(?P<cmd>.*))?$")
 _WORD = re.compile(r"(?:[A-Za-z_][\w.+-]*=\S*\s+)*[A-Za-z_./][\w./+-]*(?:\s|$)")
 _HASH = re.compile(r"#+\s*(?P<cmd>.*?)[\s#:]*$")
 _BANNER = re.compile(r"(?:[=*>-]{3,}|#{3,})\s*(?P<cmd>.+?)[\s:]*(?:[=*<-]{3,}|#{3,})?\s*$")
-_PLAIN = re.compile(r"(?P<cmd>(?:sudo\s+|busybox\s+)?(?:ip|bridge|brctl|route|netstat|sysctl|docker|"
-                    r"podman|nsenter)\s.*?|route|netstat|docker ps|ip a|ip r|ip l)[\s:]*$")
+_PLAIN = re.compile(r"(?P<cmd>(?:sudo\s+|busybox\s+)?(?:ip|bridge|brctl|route|netstat|sysctl|"
+                    r"docker|podman|nsenter)\s.*?|route|netstat|docker ps|ip a|ip r|ip l)[\s:]*$")
 _FENCE = re.compile(r"\s*(```|~~~)")
 _HEX_ID = re.compile(r"[0-9a-f]{12}")
 
@@ -192,7 +192,8 @@ def split(text: str) -> Transcript | None:
             while typed.endswith("\\") and i + 1 < len(lines):
                 i += 1
                 nxt = lines[i]
-                typed = typed[:-1].rstrip() + " " + (nxt[2:] if nxt.startswith("> ") else nxt).strip()
+                nxt = nxt[2:] if nxt.startswith("> ") else nxt  # the shell's PS2
+                typed = typed[:-1].rstrip() + " " + nxt.strip()
             command = identify(typed) if typed else None
             container = _where(shells, key, command)
             if command is not None:
