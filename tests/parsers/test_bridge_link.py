@@ -50,7 +50,7 @@ def test_docker_ports_agree_with_brctl_show(path):
             assert (port.peer_ifindex, port.peer) == (None, peer)
         assert port.state is PortState(words[words.index("state") + 1])
         assert port.mtu == 1500 and (port.priority, port.cost) == (32, 2)
-        assert port.up and port.options == {}
+        assert port.up == ("UP" in words[2].strip("<>").split(",")) and port.options == {}
 
 
 def test_detail_line_fills_options():
