@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from netparse.errors import LimitError, ParseError, SourceError
+from netparse.errors import LimitError, SourceError
 from netparse.sources import limits, transcript
 from netparse.sources.archive import Entry, archive_format, list_members, read_bounded, read_members
 from netparse.sources.commands import identify, kind_of_command, unmangle_sos_name
@@ -276,7 +276,7 @@ def _tree(origin: str, entries: list[Entry], where: Callable[[str], str],
     """Apply the layout rules to the entries of a folder, archive or upload, then read them."""
     result = SourceSet(origin)
     visible: list[tuple[Entry, list[str]]] = []
-    hidden: dict[str, int] = {}
+    hidden: dict[str, bool] = {}   # top hidden path: is a folder
     for entry in entries:
         parts = [p for p in entry.name.split("/") if p not in ("", ".")]
         if entry.name.startswith("/") or re.match(r"[A-Za-z]:", entry.name) or ".." in parts:
@@ -288,7 +288,8 @@ def _tree(origin: str, entries: list[Entry], where: Callable[[str], str],
         hidden_at = next((i for i, p in enumerate(parts) if _hidden(p)), None)
         if hidden_at is not None:
             top = "/".join(parts[:hidden_at + 1])
-            hidden[top] = hidden.get(top, 0) + (entry.type != "dir")
+            folder = entry.type == "dir" or hidden_at < len(parts) - 1
+            hidden[top] = hidden.get(top, False) or folder
             continue
         if entry.type == "unreadable":
             result.ignored.append(Ignored(where(entry.name), f"cannot be read: {entry.note}"))
@@ -298,8 +299,8 @@ def _tree(origin: str, entries: list[Entry], where: Callable[[str], str],
                                           _TYPE_REASONS[entry.type].format(target=target)))
         else:
             visible.append((entry, parts))
-    for top, count in sorted(hidden.items()):
-        what = f"hidden, with {count} files" if count > 1 else "hidden"
+    for top, folder in sorted(hidden.items()):
+        what = "hidden folder" if folder else "hidden file"
         result.ignored.append(Ignored(where(top), f"{what}: not read"))
 
     # A tree holding one folder only is that folder ("dump.tgz" holding "dump/...").
@@ -379,12 +380,15 @@ def _sos_capture(rel: list[str]) -> tuple[str | None, str, str | None] | None:
     if len(rel) >= 4 and rel[2] in _SOS_SKIPPED:
         return None
     command_line = unmangle_sos_name(rel[-1])
+    if len(rel) >= 5 and rel[2] == "namespaces":
+        # The folder keeps the namespace's name whole; in the file name its `_` are ambiguous.
+        prefix = f"ip_netns_exec_{rel[3]}_"
+        if rel[-1].startswith(prefix):
+            command_line = f"ip netns exec {rel[3]} {unmangle_sos_name(rel[-1][len(prefix):])}"
     command = identify(command_line)
     if not command.capture:
         return None
     kind, container = command.kind, command.container
-    if len(rel) >= 5 and rel[2] == "namespaces":
-        container = f"netns:{rel[3]}"   # the folder keeps the namespace's name whole
     if kind is None and len(rel) >= 4 and rel[2] == "containers":
         kind = "docker_inspect"
     elif kind is None and len(rel) >= 4 and rel[2] == "networks":
@@ -406,12 +410,7 @@ def _examine(result: SourceSet, path: str, data: bytes, kind: str | None, comman
         result.ignored.append(Ignored(path, "archive inside the folder: not opened "
                                             "(send it on its own)"))
         return
-    try:
-        from netparse.parsers import prepare
-
-        text = prepare(data)
-    except ParseError:
-        text = None
+    text = _decode(data)
     if text is None or "\x00" in text:
         result.ignored.append(Ignored(path, "binary data, not text"))
         return
@@ -421,14 +420,29 @@ def _examine(result: SourceSet, path: str, data: bytes, kind: str | None, comman
             _add_transcript(result, path, found, container)
             return
     if kind is None and command is None:
+        from netparse.parsers import prepare
         from netparse.parsers.detect import scores
 
-        if not scores(text):
+        if not scores(prepare(text)):
             first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
             result.ignored.append(Ignored(path, f"not the output of a command netparse reads "
                                                 f"(starts with {first[:60]!r})"))
             return
     result.items.append(Item(path, data, kind, command, container))
+
+
+def _decode(data: bytes) -> str | None:
+    """The text of a file, line ends untouched (a lone `\r` in a `script` log is a redraw, not a
+    line end); None when it is not text."""
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
