@@ -101,7 +101,7 @@ _CAPTURE_SUFFIXES = ("", ".txt", ".json", ".out", ".log")
 # Names that are never captures.
 _NOT_CAPTURES = re.compile(r"(readme|license|licence|copying|changelog)(\..*)?|manifest\.json|"
                            r".*\.(sh|bash|py|pyc|pl|rb|ps1|bat|exe|dll|so|png|jpe?g|gif|svg|pdf|"
-                           r"pcap|pcapng|html?|css|js|ya?ml|toml|ini|xml|docx?|xlsx?|odt)", re.I)
+                           r"pcap|pcapng|html?|css|js|ya?ml|toml|ini|conf|cfg|xml|docx?|xlsx?|odt)", re.I)
 _SOS_SKIPPED = ("images", "volumes")   # docker inspect of images and volumes in a sosreport
 
 
@@ -109,7 +109,7 @@ def kind_of_name(name: str) -> tuple[str | None, str | None]:
     """(kind, command) told by a file name: a canonical name, or a command with `_` for spaces."""
     stem, suffix = posixpath.splitext(name)
     if suffix.lower() not in _CAPTURE_SUFFIXES:
-        stem = name
+        return None, None
     if stem.lower() in CANONICAL_NAMES:
         return CANONICAL_NAMES[stem.lower()]
     command = identify(unmangle_sos_name(stem))
@@ -167,7 +167,8 @@ def from_files(files: Mapping[str, bytes], origin: str = "upload") -> SourceSet:
     if total > limits.MAX_TOTAL_BYTES:
         raise LimitError(origin, f"upload of {total / limits.MiB:.0f} MiB is over the "
                          f"{limits.MAX_TOTAL_BYTES // limits.MiB} MiB limit")
-    entries = [Entry(name, "file", len(data), name) for name, data in files.items()]
+    entries = [Entry(name.replace("\\", "/"), "file", len(data), name)
+               for name, data in files.items()]
     return _tree(origin, entries, lambda name: name, lambda wanted: {e.key: files[e.key]
                                                                      for e in wanted},
                  strict_sizes=False)
@@ -279,7 +280,7 @@ def _tree(origin: str, entries: list[Entry], where: Callable[[str], str],
     hidden: dict[str, bool] = {}   # top hidden path: is a folder
     for entry in entries:
         parts = [p for p in entry.name.split("/") if p not in ("", ".")]
-        if entry.name.startswith("/") or re.match(r"[A-Za-z]:", entry.name) or ".." in parts:
+        if entry.name.startswith("/") or re.match(r"[A-Za-z]:/", entry.name) or ".." in parts:
             result.ignored.append(Ignored(where(entry.name),
                                           "unsafe path (absolute, or with '..'): not read"))
             continue

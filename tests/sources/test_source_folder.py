@@ -200,3 +200,17 @@ def test_unreadable_file(tmp_path):
     found = sources.load(dump)
     assert [i.reason for i in found.ignored if i.path.endswith("ip_addr.txt")] == [
         "cannot be read: Permission denied"]
+
+
+def test_upload_with_windows_separators_and_config_files():
+    files = {"dump\\ip_addr.txt": (USER_NETWORKS / "ip_addr.txt").read_bytes(),
+             "dump\\containers\\np-api\\route_n.txt":
+                 (USER_NETWORKS / "containers" / "np-api" / "route_n.txt").read_bytes(),
+             # settings from a file are not the kernel's live settings
+             "dump\\sysctl.conf": (USER_NETWORKS / "sysctl.txt").read_bytes()}
+    found = sources.from_files(files)
+    assert [(i.path, i.kind, i.container) for i in found.items] == [
+        ("dump/ip_addr.txt", "ip_addr", None),
+        ("dump/containers/np-api/route_n.txt", "route_n", "np-api")]
+    assert [(i.path, i.reason) for i in found.ignored] == [
+        ("dump/sysctl.conf", "not a capture (by its name)")]

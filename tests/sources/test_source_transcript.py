@@ -274,3 +274,10 @@ def test_no_real_output_looks_like_a_transcript(path):
     assert transcript.split(text) is None
     lines = transcript.clean_lines(text)
     assert [n for n in range(len(lines)) if transcript._command_line(lines, n)] == []
+
+
+def test_windows_line_ends():
+    crlf = PASTED.read_bytes().replace(b"\n", b"\r\n")
+    found = sources.from_files({"session.txt": crlf})
+    assert _summary(found) == _summary(sources.load(PASTED))
+    assert [i.data for i in found.items] == [i.data for i in sources.load(PASTED).items]
