@@ -87,6 +87,47 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None) -> No
             sys.exit(1)
 
 
+@main.command("collect")
+@click.argument("outdir", required=False)
+@click.option("--archive", "-a", is_flag=True, help="Write OUTDIR.tar.gz instead of a folder.")
+@click.option("--redact", "-r", is_flag=True,
+              help="Mask secret-looking environment values and labels in docker inspect output.")
+@click.option("--timeout", "-t", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Seconds a command may run before it is stopped.")
+@click.option("--inside", "-i", default="auto", show_default=True,
+              type=click.Choice(["auto", "nsenter", "exec", "skip"]),
+              help="How to capture inside running containers: nsenter (root), docker exec, or "
+                   "skip; auto is nsenter as root, docker exec otherwise.")
+@click.option("--script", is_flag=True,
+              help="Print a POSIX sh script that collects the same dump (for a host without "
+                   "Python or netparse) instead of collecting.")
+def collect_command(outdir: str | None, archive: bool, redact: bool, timeout: int, inside: str,
+                    script: bool) -> None:
+    """Capture this Docker host's network into OUTDIR, the dump `netparse analyze` reads.
+
+    Run it on the host, as root for the most complete dump. It only reads. Each command's exit
+    status, standard error and duration go into OUTDIR/manifest.json; a command that is missing,
+    fails or hangs is recorded there and collection goes on.
+    """
+    from netparse.collect import collect, script as make_script
+
+    if script:
+        click.echo(make_script(), nl=False)
+        return
+    if not outdir:
+        raise click.UsageError("OUTDIR is required (or --script)")
+    try:
+        path, manifest = collect(outdir, archive=archive, redact_secrets=redact,
+                                 timeout=timeout, inside=inside)
+    except NetparseError as exc:
+        _fail(exc)
+    ran = [e for e in manifest["commands"] if "skipped" not in e]
+    failed = [e for e in ran if e["exit_status"] != 0]
+    kept = [e for e in ran if e.get("kept")]
+    click.echo(f"netparse: wrote {path} ({len(kept)} captures, {len(failed)} commands failed "
+               f"or timed out; see manifest.json)", err=True)
+
+
 @main.command("checks")
 def checks_command() -> None:
     """List the checks `netparse analyze` runs: code, severity and meaning."""
