@@ -75,18 +75,22 @@ def bridge_down(ctx: Context):
                                f"{len(users)} running container(s) use it: {', '.join(users)}",
                        evidence=[f"{src}: {b.name} state {b.state}, no UP flag"],
                        hint=f"ip link set {b.name} up (and find out who took it down)")
-        elif b.carrier is False and any(p.up for p in b.ports):
+            continue
+        linkdown = [r for r in ctx.topology.routes if r.dev == b.name and r.linkdown
+                    and r.table in (None, "main") and r.type == "unicast"]
+        if b.carrier is False or linkdown:
+            down = [p.name + (f" ({p.container})" if p.container else "")
+                    for p in b.ports if p.up is False]
+            evidence = [f"{src}: {b.name} NO-CARRIER, state {b.state}"] if b.carrier is False else []
+            evidence += [f"{src}: port {p} is down" for p in down]
+            evidence += [f"{ctx.route_source}: {r.destination} dev {b.name} linkdown" for r in linkdown]
             yield dict(subjects=[b.name, *users],
-                       message=f"bridge {b.name} has no carrier although ports are up",
-                       evidence=[f"{src}: {b.name} NO-CARRIER / state {b.state}"],
-                       hint="check that its veths are up and attached")
-        linkdown = [r for r in ctx.topology.routes if r.dev == b.name and r.linkdown]
-        if linkdown and b.up is not False:
-            yield dict(subjects=[b.name, *users],
-                       message=f"routes via {b.name} are marked linkdown while containers use it",
-                       evidence=[f"{ctx.route_source}: {r.destination} dev {b.name} linkdown"
-                                 for r in linkdown],
-                       hint=f"no port of {b.name} has carrier: check the containers' veths")
+                       message=f"bridge {b.name} has no carrier (no port is up"
+                               f"{': ' + ', '.join(down) + ' down' if down else ''}), "
+                               f"while it serves {', '.join(users)}",
+                       evidence=evidence,
+                       hint="bring the containers' veths up (ip link set <veth> up), or "
+                            "restart the containers")
 
 
 @check("bridge-gateway", Severity.ERROR,

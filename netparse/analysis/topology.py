@@ -344,7 +344,26 @@ def _containers(ctx: Context) -> None:
                     if row.state else None,
                     published=[_published(p) for p in row.ports if p.host_port is not None])
                 ctx.topology.containers.append(container)
+            elif container.in_inspect and row.state is not None:
+                _compare_states(ctx, container, row, entry)
             container.in_ps = True
+
+
+def _compare_states(ctx: Context, container: Container, row, entry: Entry) -> None:
+    """`docker ps` and `docker inspect` of one container should agree on whether it runs."""
+    ps_running = row.state.value in ("running", "paused")
+    if ps_running == bool(container.running) or row.state.value == "restarting":
+        return
+    seen = f"{entry.source.path}: {container.name} {row.status or row.state.value}"
+    for c in ctx.conflicts:
+        if c.subjects == [container.name] and c.message.startswith(f"{container.name} is {row.state.value} in docker ps"):
+            c.evidence.insert(-1, seen)
+            return
+    ctx.conflicts.append(Conflict(
+        subjects=[container.name],
+        message=f"{container.name} is {row.state.value} in docker ps but {container.state} in "
+                f"docker inspect: the captures were taken at different times",
+        evidence=[seen, f"{ctx.inspect_source}: {container.name} {container.state}"]))
 
 
 def _published(p) -> PublishedPort:

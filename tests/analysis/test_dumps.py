@@ -34,6 +34,25 @@ PAIRS = {
                    ("np-c", "np-base"): "vethac8055d"},
     "veth-detached": {("np-a", "bridge"): "veth6f7d441", ("np-b", "bridge"): "veth376f8f8",
                       ("np-c", "np-base"): "veth3c69db5"},
+    # From each dump's README: ground truth read with nsenter when it was captured.
+    "fdb-static": {("np-a", "bridge"): "veth206f405", ("np-b", "bridge"): "veth1b28bb8",
+                   ("np-c", "bridge"): "veth04d0b90"},
+    "gateway-missing": {("np-c", "np-base"): "veth9c79bf7"},
+    "ip-forward-off": {("np-a", "bridge"): "vetha8ea388", ("np-b", "bridge"): "vethf8bde44",
+                       ("np-c", "np-base"): "veth77a0f46"},
+    "linkdown": {("np-c", "np-base"): "veth3adf68a"},
+    "captured-apart": {("np-a", "bridge"): "veth6c58760", ("np-c", "np-base"): "vethcbf8bce",
+                       ("np-late", "bridge"): "vethc3bc044"},
+    # Only the five basic commands: np-d is the one namespace on two bridges, np-c then the
+    # one left on np-base; np-a and np-b cannot be told apart and stay unpaired.
+    "basic-five": {("np-d", "np-base"): "veth5151800", ("np-d", "np-other"): "veth21a30cf",
+                   ("np-c", "np-base"): "veth1060b58"},
+}
+
+# How the pairing was made where it is not from captures inside the containers.
+EVIDENCE = {
+    "fdb-static": {"np-a": "fdb", "np-b": "fdb", "np-c": "netnsid"},
+    "basic-five": {"np-d": "netnsid", "np-c": "netnsid"},
 }
 
 # Findings other than the MTU warning every dump of this host has (eth0 is 1400, bridges 1500):
@@ -54,6 +73,14 @@ FINDINGS = {
     ],
     "stray-veth": [("orphan-veth", "warning", {"np-stray0", "docker0"})],
     "veth-detached": [("detached-endpoint", "error", {"np-b", "veth376f8f8", "docker0"})],
+    "fdb-static": [],
+    "gateway-missing": [("bridge-gateway", "error", {"br-cf64f7217024", "np-base"}),
+                        ("subnet-not-routed", "error", {"172.30.10.0/24", "br-cf64f7217024"})],
+    "ip-forward-off": [("ip-forward-off", "error", {"net.ipv4.ip_forward", "np-a", "np-b", "np-c"})],
+    "linkdown": [("bridge-down", "error", {"br-77d216cd989c", "np-c"})],
+    "captured-apart": [("captures-disagree", "warning", {"np-b"}),
+                       ("ps-inspect-mismatch", "warning", {"np-late"})],
+    "basic-five": [("unpaired-endpoint", "info", {"np-a"}), ("unpaired-endpoint", "info", {"np-b"})],
 }
 
 BASIC_FIVE = ("brctl_show.txt", "route_n.txt", "ip_addr.txt", "docker_ps.txt", "docker_inspect.json")
@@ -78,6 +105,13 @@ def test_every_endpoint_is_paired_with_its_own_veth(reports, dump):
     assert pairs(reports[dump]) == PAIRS[dump]
 
 
+@pytest.mark.parametrize("dump", sorted(EVIDENCE))
+def test_pairing_names_its_evidence(reports, dump):
+    got = {c.name: ep.evidence.value for c in reports[dump].topology.containers
+           for ep in c.endpoints if ep.evidence}
+    assert got == EVIDENCE[dump]
+
+
 @pytest.mark.parametrize("dump", sorted(FINDINGS))
 def test_findings_are_exactly_the_injected_fault(reports, dump):
     got = [f for f in reports[dump].findings if f.code != "mtu-above-uplink"]
@@ -99,6 +133,7 @@ def test_every_capture_is_read(reports, dump):
     statuses = {s.path.rsplit("/", 1)[-1]: s.status.value for s in reports[dump].sources}
     assert statuses.pop("README.md") == "ignored" and statuses.pop("manifest.json") == "ignored"
     assert set(statuses.values()) == {"parsed"}
+    assert len(statuses) >= 5
     assert not reports[dump].partial
 
 
