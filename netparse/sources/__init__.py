@@ -276,91 +276,69 @@ def _tree(origin: str, entries: list[Entry], where: Callable[[str], str],
           strict_sizes: bool) -> SourceSet:
     """Apply the layout rules to the entries of a folder, archive or upload, then read them."""
     result = SourceSet(origin)
-    visible: list[tuple[Entry, list[str]]] = []
-    hidden: dict[str, bool] = {}   # top hidden path: is a folder
+    safe: list[tuple[Entry, list[str]]] = []
     for entry in entries:
         parts = [p for p in entry.name.split("/") if p not in ("", ".")]
         if entry.name.startswith("/") or re.match(r"[A-Za-z]:/", entry.name) or ".." in parts:
             result.ignored.append(Ignored(where(entry.name),
                                           "unsafe path (absolute, or with '..'): not read"))
-            continue
-        if not parts:
-            continue
-        hidden_at = next((i for i, p in enumerate(parts) if _hidden(p)), None)
-        if hidden_at is not None:
-            top = "/".join(parts[:hidden_at + 1])
-            folder = entry.type == "dir" or hidden_at < len(parts) - 1
-            hidden[top] = hidden.get(top, False) or folder
-            continue
-        if entry.type == "unreadable":
-            result.ignored.append(Ignored(where(entry.name), f"cannot be read: {entry.note}"))
-        elif entry.type in _TYPE_REASONS:
-            target = f" to {entry.target}" if entry.target else ""
-            result.ignored.append(Ignored(where(entry.name),
-                                          _TYPE_REASONS[entry.type].format(target=target)))
-        else:
-            visible.append((entry, parts))
-    for top, folder in sorted(hidden.items()):
-        what = "hidden folder" if folder else "hidden file"
-        result.ignored.append(Ignored(where(top), f"{what}: not read"))
-
-    # A tree holding one folder only is that folder ("dump.tgz" holding "dump/...").
-    strip = 0
-    while True:
-        tops = {parts[strip] for _, parts in visible if len(parts) > strip}
-        files = [parts for entry, parts in visible if entry.type == "file"]
-        if (len(tops) == 1 and files and all(len(p) > strip + 1 for p in files)
-                and next(iter(tops)) not in ("containers", "sos_commands")):
-            strip += 1
-        else:
-            break
-    files = [(entry, parts[strip:]) for entry, parts in visible if entry.type == "file"]
-    sos = any(rel[0] == "sos_commands" for _, rel in files)
-    root_name = "/".join(visible[0][1][:strip]) if strip and visible else ""
+        elif parts:
+            safe.append((entry, parts))
+    visible = [(e, parts) for e, parts in safe if not any(_hidden(p) for p in parts)]
+    strip = _top_folders(visible)
+    sos = any(parts[strip:][:1] == ["sos_commands"] and e.type == "file" for e, parts in visible)
 
     wanted: list[tuple[Entry, str | None, str | None, str | None]] = []
-    skipped = 0
-    for entry, rel in files:
-        path = where(entry.name)
-        if sos:
-            hit = _sos_capture(rel)
-            if hit is None:
-                skipped += 1
-                continue
-            kind, command, container = hit
-        else:
-            name = rel[-1]
-            if _NOT_CAPTURES.fullmatch(name):
-                result.ignored.append(Ignored(path, "not a capture (by its name)"))
-                continue
-            if name.lower().endswith(_ARCHIVE_NAMES):
-                result.ignored.append(Ignored(path, "archive inside the folder: not opened "
-                                                    "(send it on its own)"))
-                continue
-            kind, command = kind_of_name(name)
-            container = rel[-2] if len(rel) >= 3 and rel[-3] == "containers" else None
-        if entry.size > limits.MAX_FILE_BYTES:
-            if strict_sizes:
-                raise LimitError(path, f"archive member of {entry.size / limits.MiB:.0f} MiB, "
-                                 f"over the {limits.MAX_FILE_BYTES // limits.MiB} MiB limit for "
-                                 f"a capture; archive not read")
-            result.ignored.append(Ignored(path, f"{entry.size / limits.MiB:.0f} MiB: too large to "
-                                                f"be a capture"))
-            continue
-        wanted.append((entry, kind, command, container))
     if sos:
+        # Everything but the captures is counted, not listed: a sosreport has thousands of files.
+        skipped = 0
+        shown = {id(entry) for entry, _ in visible}
+        for entry, parts in safe:
+            hit = None
+            if entry.type == "file" and id(entry) in shown:
+                hit = _sos_capture(parts[strip:])
+            if hit is not None:
+                wanted.append((entry, *hit))
+            elif entry.type != "dir":
+                skipped += 1
+        root = "/".join(visible[0][1][:strip]) if strip else ""
         result.ignored.append(Ignored(
-            where(root_name) if root_name else origin,
+            where(root) if root else origin,
             f"sosreport: {skipped} other files are not outputs of commands netparse reads"))
+    else:
+        result.ignored.extend(_not_visible(safe, where))
+        for entry, parts in visible:
+            if entry.type != "file":
+                continue
+            rel = parts[strip:]
+            reason = _not_a_capture_by_name(rel[-1])
+            if reason:
+                result.ignored.append(Ignored(where(entry.name), reason))
+                continue
+            container = rel[-2] if len(rel) >= 3 and rel[-3] == "containers" else None
+            wanted.append((entry, *kind_of_name(rel[-1]), container))
 
-    if len(wanted) > limits.MAX_FILES:
+    kept = []
+    for item in wanted:
+        entry = item[0]
+        if entry.size <= limits.MAX_FILE_BYTES:
+            kept.append(item)
+        elif strict_sizes:
+            raise LimitError(where(entry.name), f"archive member of "
+                             f"{entry.size / limits.MiB:.0f} MiB, over the "
+                             f"{limits.MAX_FILE_BYTES // limits.MiB} MiB limit for a capture; "
+                             f"archive not read")
+        else:
+            result.ignored.append(Ignored(where(entry.name), f"{entry.size / limits.MiB:.0f} "
+                                                             f"MiB: too large to be a capture"))
+    if len(kept) > limits.MAX_FILES:
         raise LimitError(origin, f"more than {limits.MAX_FILES} files to read; not read")
-    total = sum(entry.size for entry, *_ in wanted)
+    total = sum(entry.size for entry, *_ in kept)
     if total > limits.MAX_TOTAL_BYTES:
         raise LimitError(origin, f"{total / limits.MiB:.0f} MiB of captures, over the "
                          f"{limits.MAX_TOTAL_BYTES // limits.MiB} MiB limit")
-    data = read([entry for entry, *_ in wanted])
-    for entry, kind, command, container in wanted:
+    data = read([entry for entry, *_ in kept])
+    for entry, kind, command, container in kept:
         content = data.get(entry.key, "cannot be read")
         path = where(entry.name)
         if isinstance(content, str):
@@ -368,6 +346,51 @@ def _tree(origin: str, entries: list[Entry], where: Callable[[str], str],
             continue
         _examine(result, path, content, kind, command, container, sos=sos)
     return result
+
+
+def _top_folders(visible: list[tuple[Entry, list[str]]]) -> int:
+    """How many leading folders hold everything: a tree holding one folder only is that folder
+    ("dump.tgz" holding "dump/..."), unless it is `containers` or `sos_commands`."""
+    strip = 0
+    files = [parts for entry, parts in visible if entry.type == "file"]
+    while files:
+        tops = {parts[strip] for _, parts in visible if len(parts) > strip}
+        if (len(tops) == 1 and all(len(p) > strip + 1 for p in files)
+                and next(iter(tops)) not in ("containers", "sos_commands")):
+            strip += 1
+        else:
+            break
+    return strip
+
+
+def _not_visible(safe: list[tuple[Entry, list[str]]], where: Callable[[str], str]) -> list[Ignored]:
+    """Why hidden files, links, devices and unreadable entries are left out."""
+    ignored = []
+    hidden: dict[str, bool] = {}   # top hidden path: is a folder
+    for entry, parts in safe:
+        hidden_at = next((i for i, p in enumerate(parts) if _hidden(p)), None)
+        if hidden_at is not None:
+            top = "/".join(parts[:hidden_at + 1])
+            folder = entry.type == "dir" or hidden_at < len(parts) - 1
+            hidden[top] = hidden.get(top, False) or folder
+        elif entry.type == "unreadable":
+            ignored.append(Ignored(where(entry.name), f"cannot be read: {entry.note}"))
+        elif entry.type in _TYPE_REASONS:
+            target = f" to {entry.target}" if entry.target else ""
+            ignored.append(Ignored(where(entry.name),
+                                   _TYPE_REASONS[entry.type].format(target=target)))
+    for top, folder in sorted(hidden.items()):
+        what = "hidden folder" if folder else "hidden file"
+        ignored.append(Ignored(where(top), f"{what}: not read"))
+    return ignored
+
+
+def _not_a_capture_by_name(name: str) -> str | None:
+    if _NOT_CAPTURES.fullmatch(name):
+        return "not a capture (by its name)"
+    if name.lower().endswith(_ARCHIVE_NAMES):
+        return "archive inside the folder: not opened (send it on its own)"
+    return None
 
 
 _ARCHIVE_NAMES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip",

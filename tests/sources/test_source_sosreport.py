@@ -81,7 +81,14 @@ def _build(root):
         path.write_bytes(source.read_bytes())
     # a command that printed nothing
     (root / "sos_commands" / "networking" / "ip_-d_address").write_bytes(b"")
+    # sosreport's shortcuts at the top, and hidden files copied from /etc
+    (root / "ip_addr").symlink_to("sos_commands/networking/ip_-o_addr")
+    (root / "etc" / "skel").mkdir(parents=True)
+    (root / "etc" / "skel" / ".bashrc").write_bytes((DUMP / "README.md").read_bytes())
     return root
+
+
+OTHER_FILES = len(SKIPPED) + 2
 
 
 def _check(found, prefix):
@@ -94,7 +101,7 @@ def _check(found, prefix):
     ignored = {i.path: i.reason for i in found.ignored}
     assert ignored == {
         prefix + "sos_commands/networking/ip_-d_address": "empty file",
-        prefix.rstrip("/"): f"sosreport: {len(SKIPPED)} other files are not outputs of commands "
+        prefix.rstrip("/"): f"sosreport: {OTHER_FILES} other files are not outputs of commands "
                             f"netparse reads",
     }
 
