@@ -101,7 +101,8 @@ _CAPTURE_SUFFIXES = ("", ".txt", ".json", ".out", ".log")
 # Names that are never captures.
 _NOT_CAPTURES = re.compile(r"(readme|license|licence|copying|changelog)(\..*)?|manifest\.json|"
                            r".*\.(sh|bash|py|pyc|pl|rb|ps1|bat|exe|dll|so|png|jpe?g|gif|svg|pdf|"
-                           r"pcap|pcapng|html?|css|js|ya?ml|toml|ini|conf|cfg|xml|docx?|xlsx?|odt)", re.I)
+                           r"pcap|pcapng|html?|css|js|ya?ml|toml|ini|conf|cfg|xml|docx?|xlsx?|odt)",
+                           re.I)
 _SOS_SKIPPED = ("images", "volumes")   # docker inspect of images and volumes in a sosreport
 
 
