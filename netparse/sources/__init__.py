@@ -10,8 +10,8 @@
 `-` for standard input. `from_files` takes uploaded files by relative path. Both return a
 `SourceSet`: the raw captures (`Item`, not parsed; `netparse.parsers.parse` does that) and what
 was left out (`Ignored`, each with its reason). A file that cannot be a capture is never fatal;
-a path that does not exist, a damaged archive or one over the limits (`netparse.sources.limits`)
-raises `netparse.errors.SourceError`.
+a path that does not exist or a damaged archive raises `netparse.errors.SourceError`, one over
+the limits (`netparse.sources.limits`) its subclass `LimitError`.
 
 The rules, by input (see README.md beside this module for the details):
 

@@ -2,8 +2,8 @@
 
 An archive is read twice: once to list its members (so the layout, a plain dump or a sosreport,
 is known before anything is kept), then to read the members that are wanted. Every read is
-bounded (see `netparse.sources.limits`): decompression stops with a SourceError as soon as more
-bytes come out than allowed.
+bounded (see `netparse.sources.limits`): decompression stops with a LimitError as soon as more
+bytes come out than allowed. A damaged archive is a SourceError.
 """
 
 from __future__ import annotations
