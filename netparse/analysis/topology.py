@@ -84,6 +84,10 @@ def _last(entries: list[Entry], ctx: Context, what: str) -> Entry | None:
         return None
     last = entries[-1]
     for earlier in entries[:-1]:
+        # Other forms of a command (`ip -o addr` beside `ip -d addr`, as sosreport keeps them)
+        # print different details of the same moment; only the same command is compared.
+        if earlier.source.command != last.source.command:
+            continue
         if earlier.model.model_dump(exclude={"unparsed"}) != last.model.model_dump(exclude={"unparsed"}):
             ctx.conflicts.append(Conflict(
                 subjects=[what],
@@ -408,7 +412,17 @@ def _inside(ctx: Context) -> None:
 
 
 def _match_inside_key(ctx: Context, key: str) -> Container | None:
+    """A container by the key its captures were filed under: name, id prefix, hostname,
+    `pid:N` (nsenter -t N) or `netns:X` (the sandbox's namespace name)."""
     key = key.lstrip("/")
+    inspect = ctx.snapshot.host("docker_inspect")
+    engine = inspect[-1].model.containers if inspect else []
+    by_id = {c.id: c for c in ctx.topology.containers if c.id}
+    if key.startswith("pid:"):
+        return next((c for c in ctx.topology.containers if c.pid and f"pid:{c.pid}" == key), None)
+    if key.startswith("netns:"):
+        return next((by_id.get(c.id) for c in engine
+                     if c.sandbox_key and c.sandbox_key.rsplit("/", 1)[-1] == key[6:]), None)
     for c in ctx.topology.containers:
         if c.name == key:
             return c
@@ -416,10 +430,9 @@ def _match_inside_key(ctx: Context, key: str) -> Container | None:
         hits = [c for c in ctx.topology.containers if c.id and c.id.startswith(key)]
         if len(hits) == 1:
             return hits[0]
-    inspect = ctx.snapshot.host("docker_inspect")
-    for c in inspect[-1].model.containers if inspect else []:
+    for c in engine:
         if c.hostname == key:
-            return next((t for t in ctx.topology.containers if t.id == c.id), None)
+            return by_id.get(c.id)
     return None
 
 
