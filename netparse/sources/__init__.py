@@ -285,6 +285,9 @@ def _tree(origin: str, entries: list[Entry], where: Callable[[str], str],
                                           "unsafe path (absolute, or with '..'): not read"))
         elif parts:
             safe.append((entry, parts))
+    # One order whatever the walk, the archiver or the browser gave: a folder's files, then its
+    # subfolders' (so a folder, its archive and its upload give the same report).
+    safe.sort(key=lambda pair: (len(pair[1]), pair[1]))
     visible = [(e, parts) for e, parts in safe if not any(_hidden(p) for p in parts)]
     strip = _top_folders(visible)
     sos = any(parts[strip:][:1] == ["sos_commands"] and e.type == "file" for e, parts in visible)

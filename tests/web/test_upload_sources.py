@@ -42,6 +42,19 @@ def test_an_archive_from_bytes_reads_like_the_files_in_it():
     assert from_archive.items[0].path.startswith("veth-detached.tar.gz!veth-detached/")
 
 
+def test_an_upload_in_any_order_reads_like_the_folder_and_its_archive():
+    files = dump_files()
+    folder = sources.load(DUMP)
+    shuffled = sources.from_files(dict(reversed(list(files.items()))))
+    archived = sources.from_files({"d.tar.gz": tar_gz(dict(reversed(list(files.items()))))})
+    expected = [i.path[len(str(DUMP)) + 1:] for i in folder.items]
+    assert [i.path.split("/", 1)[1] for i in shuffled.items] == expected
+    assert [i.path.split("!", 1)[1].split("/", 1)[1] for i in archived.items] == expected
+    assert expected[0] == "brctl_show.txt" and expected[-1] == "containers/np-c/route_n.txt"
+    assert [i.path for i in shuffled.ignored] == ["veth-detached/README.md",
+                                                  "veth-detached/manifest.json"]
+
+
 def test_unsafe_archive_members_are_refused_with_a_reason():
     evil = []
     for name, kind in (("../escape.txt", tarfile.REGTYPE), ("/etc/passwd", tarfile.REGTYPE),
