@@ -19,6 +19,7 @@ _MAX_LINE_MESSAGES = 20
 class Entry:
     source: Source
     model: Capture | None = None
+    first_line: int = 1  # line of the source file where the capture starts (transcripts)
 
     @property
     def kind(self) -> str | None:
@@ -88,4 +89,5 @@ def _parse_item(item, parse) -> Entry:
     if len(model.unparsed) > _MAX_LINE_MESSAGES:
         messages.append(f"... and {len(model.unparsed) - _MAX_LINE_MESSAGES} more lines not understood")
     status = SourceStatus.PARTIAL if model.unparsed else SourceStatus.PARSED
-    return Entry(Source(**common, kind=model.kind, status=status, messages=messages), model)
+    return Entry(Source(**common, kind=model.kind, status=status, messages=messages), model,
+                 item.first_line)

@@ -128,6 +128,35 @@ def collect_command(outdir: str | None, archive: bool, redact: bool, timeout: in
                f"or timed out; see manifest.json)", err=True)
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets others on the network "
+                   "send data to this machine.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--max-upload", default=64, show_default=True, type=click.IntRange(1, 1024),
+              metavar="MIB", help="Largest request (all files together), in MiB.")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(1, 3600),
+              metavar="SECONDS", help="Longest time one request may take to parse and analyse.")
+def serve_command(host: str, port: int, max_upload: int, timeout: float) -> None:
+    """Serve the page to paste or upload captures, and the HTTP API (/docs)."""
+    import ipaddress
+
+    try:
+        from netparse.web import serve
+        from netparse.web.app import Settings
+    except ImportError as exc:
+        _fail(NetparseError(f"the web server needs the web extra: pip install 'netparse[web]' "
+                            f"({exc.name} is missing)"))
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        click.echo(f"netparse: listening on {host}: anyone who can reach it can send data and "
+                   f"read the results", err=True)
+    serve(host, port, Settings(max_body=max_upload * 1024 * 1024, work_timeout=timeout))
+
+
 @main.command("checks")
 def checks_command() -> None:
     """List the checks `netparse analyze` runs: code, severity and meaning."""

@@ -1,0 +1,295 @@
+"""The web page and the HTTP API: a thin shell over the library.
+
+    uvicorn "netparse.web:create_app" --factory      # or: netparse serve
+
+Routes: `GET /` the page; `POST /` the page with the results of a paste or an upload;
+`POST /api/parse` and `POST /api/analyze` for other tools; `GET /docs` and `/openapi.json`.
+Nothing a user sends is written to disk or logged: forms are read into memory
+(`netparse.web.forms`), handled in a worker thread (`netparse.web.work`) and dropped with the
+request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib.resources import files as package_files
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from netparse import __version__
+from netparse.analysis.model import Report
+from netparse.errors import NetparseError
+from netparse.web import work
+from netparse.web.errors import WebError
+from netparse.web.forms import Form, read_form
+
+log = logging.getLogger("netparse.web")
+
+MiB = 1024 * 1024
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+@dataclass
+class Settings:
+    """Bounds of the server; the library's own (`netparse.sources.limits`) apply as well."""
+
+    max_body: int = 64 * MiB        # one request, all files together
+    max_files: int = 2000           # files in one request
+    max_text: int = 16 * MiB        # pasted text
+    body_timeout: float = 120.0     # seconds to receive a request body
+    work_timeout: float = 60.0      # seconds to parse and analyse, waiting for a worker included
+    workers: int = 2                # requests parsed at the same time
+
+
+class _Guard:
+    """Outermost layer: security headers on every response, and no traceback ever leaves,
+    nor is one logged (its message might quote the input)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def send_with_headers(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            log.error("internal error: %s on %s %s", type(exc).__name__, scope.get("method"),
+                      scope.get("path"))
+            if not started:
+                body = b'{"status": 500, "error": "internal error"}'
+                await send_with_headers({"type": "http.response.start", "status": 500, "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+
+
+_FORM_BODY = {
+    "multipart/form-data": {"schema": {
+        "type": "object",
+        "properties": {
+            "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+                      "description": "The dump: several files whose names keep the dump's layout "
+                                     "(`containers/web1/ip_addr.txt`), or one archive (.tar.gz, "
+                                     ".tar.xz, .zip), or one terminal transcript"},
+            "kind": {"type": "string", "description": "The command, when there is one capture "
+                                                      "(see `netparse kinds`); detected if left out"},
+        },
+        "required": ["files"],
+    }},
+}
+_TEXT_BODY = {
+    "application/x-www-form-urlencoded": {"schema": {
+        "type": "object",
+        "properties": {
+            "text": {"type": "string", "description": "The output of one command"},
+            "kind": {"type": "string", "description": "The command (see `netparse kinds`); "
+                                                      "detected from the content if left out"},
+        },
+        "required": ["text"],
+    }},
+}
+_TEXT_BODY["multipart/form-data"] = _TEXT_BODY["application/x-www-form-urlencoded"]
+_ERRORS = {
+    400: {"description": "Bad request: a missing field, an unknown kind"},
+    413: {"description": "Over a size limit: the body, a file, an archive member, or an archive "
+                         "that expands too much"},
+    415: {"description": "Not a form"},
+    422: {"description": "Input that cannot be read: not command output, a damaged archive; "
+                         "`line` tells where when it can"},
+    503: {"description": "The work took too long, or the server is busy"},
+}
+_ERROR_SCHEMA = {"application/json": {"schema": {
+    "type": "object", "required": ["status", "error"],
+    "properties": {"status": {"type": "integer"}, "error": {"type": "string"},
+                   "line": {"type": "integer"},
+                   "candidates": {"type": "array", "items": {"type": "string"}}}}}}
+
+
+def _error_responses() -> dict:
+    return {code: {**spec, "content": _ERROR_SCHEMA} for code, spec in _ERRORS.items()}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    pool = work.Pool(settings.workers, settings.work_timeout)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        pool.close()
+
+    app = FastAPI(title="netparse", version=__version__, docs_url=None, redoc_url=None,
+                  lifespan=lifespan,
+                  description="Offline analyzer for the network of a Docker host: parse captured "
+                              "command output, and analyse a whole dump into the JSON report of "
+                              "`netparse analyze --format json`.")
+    templates = Jinja2Templates(directory=str(package_files("netparse.web") / "templates"))
+    templates.env.globals.update(version=__version__)
+    app.mount("/static", StaticFiles(packages=[("netparse.web", "static")]), name="static")
+    app.state.settings = settings
+    app.add_middleware(_Guard)
+
+    async def form_of(request: Request) -> Form:
+        try:
+            async with asyncio.timeout(settings.body_timeout):
+                return await read_form(request, max_body=settings.max_body,
+                                       max_files=settings.max_files, max_field=settings.max_text)
+        except TimeoutError:
+            raise WebError(408, f"the request body did not arrive within "
+                           f"{settings.body_timeout:g} s") from None
+
+    def uploads(form: Form) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for _, name, data in form.files:
+            name = name or "upload"
+            if name in found:
+                raise WebError(400, f"two files are named {name!r}")
+            found[name] = data
+        return found
+
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+    def page(request: Request, status: int = 200, **context) -> HTMLResponse:
+        from netparse.parsers.registry import KINDS
+
+        context.setdefault("text", "")
+        context.setdefault("kind", "")
+        response = templates.TemplateResponse(request, "index.html", {"kinds": KINDS, **context},
+                                              status_code=status)
+        response.headers["cache-control"] = "no-store"
+        return response
+
+    @app.exception_handler(WebError)
+    async def web_error(request: Request, exc: WebError):
+        if is_api(request):
+            return JSONResponse(exc.body(), status_code=exc.status)
+        return page(request, exc.status, error=exc)
+
+    @app.exception_handler(NetparseError)
+    async def netparse_error(request: Request, exc: NetparseError):
+        return await web_error(request, WebError(400, str(exc)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return await web_error(request, WebError(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        return await web_error(request, WebError(400, "bad request"))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index(request: Request):
+        return page(request)
+
+    @app.post("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index_post(request: Request):
+        form = await form_of(request)
+        text = form.fields.get("text", "")
+        kind = form.fields.get("kind", "")
+        files = uploads(form)
+        context = {"text": text, "kind": kind}
+        try:
+            if files and text.strip():
+                raise WebError(400, "paste text or upload files, not both at once")
+            if files:
+                result = await pool.run(work.analyze_files, files, kind or None)
+            elif text.strip():
+                result = await pool.run(work.analyze_text, text, kind or None)
+            else:
+                raise WebError(400, "nothing to analyse: paste a command's output or choose files")
+        except WebError as exc:
+            return page(request, exc.status, error=exc, **context)
+        return page(request, result=await pool.run(_view, result), **context)
+
+    @app.post("/api/parse", summary="Parse one capture",
+              description="The output of one command → its model as JSON, as `netparse parse` "
+                          "prints it. Lines the parser did not understand are in `unparsed` with "
+                          "their line numbers.",
+              responses={200: {"description": "The model (`netparse schema KIND`)",
+                               "content": {"application/json": {"schema": {"type": "object"}}}},
+                         **_error_responses()},
+              openapi_extra={"requestBody": {"required": True, "content": _TEXT_BODY}})
+    async def api_parse(request: Request):
+        form = await form_of(request)
+        if "text" not in form.fields:
+            raise WebError(400, "the form field 'text' is missing")
+        model = await pool.run(work.parse_text, form.fields["text"], form.fields.get("kind"))
+        return Response(model.model_dump_json(indent=2), media_type="application/json")
+
+    @app.post("/api/analyze", summary="Analyse a dump", response_model=Report,
+              description="A dump (files, one archive, or one transcript) → the JSON report of "
+                          "`netparse analyze --format json` on the same dump.",
+              responses=_error_responses(),
+              openapi_extra={"requestBody": {"required": True, "content": _FORM_BODY}})
+    async def api_analyze(request: Request):
+        form = await form_of(request)
+        files = uploads(form)
+        if not files:
+            raise WebError(400, "no file in the form field 'files'")
+        result = await pool.run(work.analyze_files, files, form.fields.get("kind") or None)
+        return Response(result.json, media_type="application/json")
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs(request: Request):
+        return templates.TemplateResponse(request, "docs.html",
+                                          {"spec": app.openapi(), "operations": _operations(app)})
+
+    return app
+
+
+def _operations(app: FastAPI) -> list[dict]:
+    """The API's operations, read back from its OpenAPI document, for the docs page."""
+    spec = app.openapi()
+    out = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {})
+            media = next(iter(body), None)
+            schema = body[media]["schema"] if media else {}
+            fields = [{"name": name, "type": prop.get("type", ""),
+                       "many": prop.get("type") == "array",
+                       "required": name in schema.get("required", []),
+                       "description": prop.get("description", "")}
+                      for name, prop in schema.get("properties", {}).items()]
+            out.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                        "description": op.get("description", ""), "media": list(body),
+                        "fields": fields,
+                        "responses": [(code, r.get("description", ""))
+                                      for code, r in op.get("responses", {}).items()]})
+    return out
+
+
+def _view(result: work.Result):
+    from netparse.web.view import build
+
+    return build(result)

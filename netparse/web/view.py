@@ -1,0 +1,74 @@
+"""A result arranged for the page: summary, findings, diagram, one section per capture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netparse.analysis.model import Finding, Source, SourceStatus
+from netparse.render._view import sorted_findings
+from netparse.web.diagram import Diagram, diagram
+from netparse.web.tables import Table, tables_of
+from netparse.web.work import Result
+
+_KIND_TITLES = {
+    "brctl_show": "brctl show", "route_n": "route -n", "ip_addr": "ip addr", "ip_link": "ip link",
+    "ip_route": "ip route", "bridge_fdb": "bridge fdb", "bridge_link": "bridge link",
+    "docker_ps": "docker ps", "docker_inspect": "docker inspect",
+    "docker_network_ls": "docker network ls", "docker_network_inspect": "docker network inspect",
+    "sysctl": "sysctl",
+}
+
+
+@dataclass
+class CaptureView:
+    anchor: str
+    source: Source
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    unparsed: list[tuple[int, str]] = field(default_factory=list)  # line in the file, text
+
+    @property
+    def status(self) -> str:
+        return self.source.status.value
+
+    @property
+    def open(self) -> bool:
+        """Shown unfolded: what went wrong, and the host's captures of a readable size."""
+        if self.status != "parsed":
+            return True
+        return self.source.container is None and sum(len(t.rows) for t in self.tables) <= 60
+
+
+@dataclass
+class PageView:
+    origin: str
+    partial: bool
+    findings: list[Finding]
+    counts: dict[str, int]          # findings by severity
+    diagram: Diagram
+    captures: list[CaptureView]
+    ignored: list[Source]
+    report_json: str
+
+
+def build(result: Result) -> PageView:
+    report = result.report
+    captures, ignored = [], []
+    for n, entry in enumerate(result.snapshot.entries, 1):
+        source = entry.source
+        if source.status is SourceStatus.IGNORED:
+            ignored.append(source)
+            continue
+        title = source.command or _KIND_TITLES.get(source.kind or "", source.kind or "capture")
+        view = CaptureView(f"capture-{n}", source, title)
+        if entry.model is not None:
+            view.tables = tables_of(entry.model)
+            offset = entry.first_line - 1
+            view.unparsed = [(u.line + offset, u.text) for u in entry.model.unparsed]
+        captures.append(view)
+    captures.sort(key=lambda c: c.source.container is not None)  # the host's first, stable
+    findings = sorted_findings(report.findings)
+    counts = {s: sum(1 for f in findings if f.severity.value == s)
+              for s in ("error", "warning", "info")}
+    return PageView(report.origin, report.partial, findings, counts, diagram(report), captures,
+                    ignored, result.json)
