@@ -54,13 +54,18 @@ def parse(text: str) -> RouteTable:
     columns: tuple[str, ...] | None = None
     routes: list[Route] = []
     bad: set[int] = set()
+    cache = False  # inside a `route -C` routing cache, whose rows look like routes but are not
     for line, row in rows:
         if "banner" in row:
             found = AddressFamily.INET6 if row["banner"] == "IPv6" else AddressFamily.INET
-            if family is None:
+            cache = row["table"] == "cache"
+            if cache or (family is not None and found != family):
+                bad.add(line)  # one RouteTable holds one table of one family
+            else:
                 family = found
-            elif found != family:
-                bad.add(line)  # a second table of the other family: one RouteTable holds one
+            continue
+        if cache:
+            bad.add(line)
             continue
         if "columns" in row:
             header = _header(row["columns"])
@@ -83,6 +88,8 @@ def parse(text: str) -> RouteTable:
             routes.append(_route(dict(zip(names, values)), family))
         except ValueError:
             bad.add(line)
+    if family is None:  # only a routing cache
+        raise ParseError("no routing table, only a routing cache (`route -C`)", 1)
     unparsed = unparsed_lines(text, understood - bad)
     return RouteTable(family=family, routes=routes, unparsed=unparsed)
 

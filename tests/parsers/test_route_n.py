@@ -18,7 +18,8 @@ FIXTURE_TABLES = sorted(
      *FIXTURES.glob("captures/*/containers/*/route_n*.txt"),
      *(p for name in ("route.txt", "route_6_n.txt", "netstat_rn.txt", "netstat_rne.txt",
                       "busybox_route_n.txt") for p in FIXTURES.glob(f"captures/*/{name}"))])
-NETNS_TABLES = sorted(p for p in DATA.glob("*.txt") if "ip_" not in p.name)
+NETNS_TABLES = sorted(p for p in DATA.glob("*.txt") if "ip_" not in p.name
+                      and "cache" not in p.name)
 CORPUS_TABLES = [CORPUS / "jc" / name for name in (
     "centos-7.7_netstat-r.txt", "centos-7.7_netstat-rne.txt", "centos-7.7_netstat-rnee.txt",
     "centos-7.7_route-6-n.txt", "centos-7.7_route-6.txt", "centos-7.7_route-vn.txt",
@@ -244,6 +245,20 @@ def test_a_second_table_of_the_other_family_is_reported_not_mixed():
     assert model.family is AddressFamily.INET and len(model.routes) == 10
     first = v4.count("\n") + 1
     assert [u.line for u in model.unparsed] == list(range(first, first + v6.count("\n")))
+
+
+def test_routing_cache_is_reported_not_read_as_routes():
+    """`route -F -C`: the table, then the (empty, on current kernels) routing cache, whose
+    `Source Destination Gateway` rows would otherwise look like routes."""
+    path = DATA / "route_n_fib_cache_netns.txt"
+    model = parse(path)
+    assert model.routes == parse(DATA / "route_n_netns.txt").routes
+    assert [(u.line, u.text.split()[0]) for u in model.unparsed] == [(13, "Kernel"),
+                                                                     (14, "Source")]
+    assert netparse.detect(path.read_bytes()) == "route_n"
+    cache_only = "".join(path.read_text().splitlines(keepends=True)[12:])
+    with pytest.raises(netparse.ParseError, match="routing cache"):
+        route_n.parse(cache_only)
 
 
 def test_route_flag_letters_match_the_template():

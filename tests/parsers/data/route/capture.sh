@@ -4,7 +4,8 @@
 # a nexthop and a route that are linkdown, onlink, route metrics (mtu lock, advmss, rtt), an
 # expiring IPv6 route, a nexthop object (nhid), another table, and the link-local network that
 # `route` prints by its /etc/networks name. Each is printed by net-tools (route, netstat),
-# BusyBox and iproute2 (also `ip -o route`, which puts the nexthops on the route's line).
+# BusyBox and iproute2 (also `ip -o route`, which puts the nexthops on the route's line, and
+# `route -F -C`, which adds the header of the routing cache that kernels no longer keep).
 # Everything runs in a private network namespace (unshare -n), so the host's network is not
 # touched; the namespace goes away with the shell. Needs root, iproute2, net-tools, busybox,
 # util-linux.
@@ -49,6 +50,7 @@ ip -d route > "$out/ip_d_route_netns.txt"
 ip -o route > "$out/ip_o_route_netns.txt"
 busybox ip route > "$out/busybox_ip_route_netns.txt"
 route -n > "$out/route_n_netns.txt"
+route -n -F -C > "$out/route_n_fib_cache_netns.txt"
 route > "$out/route_netns.txt"
 route -ee -n > "$out/route_een_netns.txt"
 route -6 -n > "$out/route_6_n_netns.txt"
