@@ -164,7 +164,8 @@ class Collector:
     def tools(self) -> dict:
         found = {}
         for name, command in steps.TOOLS:
-            entry, out = self.run(command, None, timeout=_TOOL_TIMEOUT, merge=True, record=False)
+            entry, out = self.run(command, None, timeout=min(_TOOL_TIMEOUT, self.timeout),
+                                  merge=True, record=False)
             if "skipped" in entry:
                 found[name] = {"command": command, "skipped": entry["skipped"]}
                 continue
