@@ -227,9 +227,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 result = await pool.run(work.analyze_text, text, kind or None)
             else:
                 raise WebError(400, "nothing to analyse: paste a command's output or choose files")
+            view = await pool.run(_view, result)
+            if not view.captures:
+                reasons = "; ".join(f"{s.path}: {' '.join(s.messages)}" for s in view.ignored)
+                raise WebError(422, f"no output of a command netparse reads was found ({reasons})")
         except WebError as exc:
             return page(request, exc.status, error=exc, **context)
-        return page(request, result=await pool.run(_view, result), **context)
+        return page(request, result=view, **context)
 
     @app.post("/api/parse", summary="Parse one capture",
               description="The output of one command → its model as JSON, as `netparse parse` "

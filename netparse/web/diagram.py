@@ -17,7 +17,7 @@ COLUMN = {"host": 0, "uplink": 1, "bridge": 1, "port": 2, "container": 3}
 CHAR_W = 7.3      # width of a character of the 12px monospace font, a little generous
 LINE_H = 16
 PAD_X, PAD_Y = 10, 8
-GAP_X, GAP_Y = 70, 14
+GAP_X, GAP_Y = 100, 14
 MARGIN = 12
 
 
