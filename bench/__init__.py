@@ -1,0 +1,1 @@
+"""Benchmark of netparse: a generator of synthetic dumps, their validation, and a runner."""
