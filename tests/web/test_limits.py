@@ -210,7 +210,7 @@ def test_uploads_stay_in_memory_and_out_of_the_logs(client, monkeypatch, caplog)
         assert client.post("/api/parse", data={"text": marker}).status_code == 422
         assert client.post("/api/parse", data={"text": marker, "kind": "x" + marker}
                            ).status_code == 400
-        assert client.post("/", data={"text": marker}).status_code == 200
+        assert client.post("/", data={"text": marker}).status_code == 422
     assert caplog.records, "the server logs at all, so the check below means something"
     assert not any(marker in r.getMessage() for r in caplog.records)
 
