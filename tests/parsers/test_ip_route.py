@@ -196,5 +196,15 @@ def test_a_route_with_a_word_not_understood_goes_to_unparsed_with_its_nexthops()
 
 
 def test_route_table_output_is_not_ip_route():
-    model = parse(DATA / "route_n_netns.txt")
-    assert model.routes == [] and len(model.unparsed) == 12
+    path = DATA / "route_n_netns.txt"
+    model = parse(path)
+    assert model.routes == [] and len(model.unparsed) == len(path.read_text().splitlines())
+
+
+def test_dead_nexthop():
+    """A nexthop whose device is down is `dead linkdown`; the route keeps it."""
+    routes = {str(r.destination): r for r in parse(DATA / "ip_route_netns.txt").routes}
+    route = routes["10.90.0.0/16"]
+    assert route.dev is None and not route.linkdown
+    assert [(n.dev, n.flags) for n in route.nexthops] == [
+        ("a0", []), ("a2", [IpRouteFlag.DEAD, IpRouteFlag.LINKDOWN])]
