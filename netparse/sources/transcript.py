@@ -58,6 +58,14 @@ _BANNER = re.compile(r"(?:[=*>-]{3,}|#{3,})\s*(?P<cmd>.+?)[\s:]*(?:[=*<-]{3,}|#{
 _PLAIN = re.compile(r"(?P<cmd>(?:sudo\s+|busybox\s+)?(?:ip|bridge|brctl|route|netstat|sysctl|"
                     r"docker|podman|nsenter)\s.*?|route|netstat|docker ps|ip a|ip r|ip l)[\s:]*$")
 _FENCE = re.compile(r"\s*(```|~~~)")
+# Any line that `_command_line` could take for a command line, in one pass over the whole text:
+# most files are a single output with none, and are then left without looking at each line.
+# (The leading newline lets the regex engine skip to line starts, and the lookahead drops the
+# indented and JSON lines that most captures are made of at their first character.)
+_MAYBE_COMMAND = re.compile(r'\n(?![ \t\n"{}\],])(?:' + "|".join(
+    f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', rx.pattern)})"
+    for rx in (*_PROMPTS, _DOLLAR, re.compile("#"), _BANNER, _PLAIN)) + ")", re.M)
+_TERMINAL = re.compile(r"[\r\b\x07\x1b]")
 _HEX_ID = re.compile(r"[0-9a-f]{12}")
 
 
@@ -151,6 +159,8 @@ def _reads(text: str) -> bool:
 def split(text: str) -> Transcript | None:
     """The commands of a transcript with their outputs; None when `text` is not a transcript
     (no command line with a prompt, and no command line netparse reads)."""
+    if not _TERMINAL.search(text) and not _MAYBE_COMMAND.search("\n" + text):
+        return None
     lines = clean_lines(text)
     segments: list[Segment] = []
     stray: list[tuple[int, int]] = []
