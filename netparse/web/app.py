@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.resources import files as package_files
 
 from fastapi import FastAPI, Request
+from markupsafe import Markup, escape
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -35,7 +37,7 @@ log = logging.getLogger("netparse.web")
 
 MiB = 1024 * 1024
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
@@ -154,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "`netparse analyze --format json`.")
     templates = Jinja2Templates(directory=str(package_files("netparse.web") / "templates"))
     templates.env.globals.update(version=__version__)
+    templates.env.filters["ticks"] = _ticks
     app.mount("/static", StaticFiles(packages=[("netparse.web", "static")]), name="static")
     app.state.settings = settings
     app.add_middleware(_Guard)
@@ -245,12 +248,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               openapi_extra={"requestBody": {"required": True, "content": _TEXT_BODY}})
     async def api_parse(request: Request):
         form = await form_of(request)
-        if "text" not in form.fields:
+        # `curl -F text=@file` sends the text as a file part.
+        text = form.fields.get("text", next((d for f, _, d in form.files if f == "text"), None))
+        if text is None:
             raise WebError(400, "the form field 'text' is missing")
-        model = await pool.run(work.parse_text, form.fields["text"], form.fields.get("kind"))
+        model = await pool.run(work.parse_text, text, form.fields.get("kind"))
         return Response(model.model_dump_json(indent=2), media_type="application/json")
 
     @app.post("/api/analyze", summary="Analyse a dump", response_model=Report,
+              response_description="The report (`netparse schema report`)",
               description="A dump (files, one archive, or one transcript) → the JSON report of "
                           "`netparse analyze --format json` on the same dump.",
               responses=_error_responses(),
@@ -269,6 +275,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                           {"spec": app.openapi(), "operations": _operations(app)})
 
     return app
+
+
+def _ticks(text: str) -> Markup:
+    """`code` in a description as <code>, everything else escaped."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def _operations(app: FastAPI) -> list[dict]:

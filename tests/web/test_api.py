@@ -28,6 +28,13 @@ def test_parse_as_multipart_with_a_kind(client):
     assert r.json()["kind"] == "route_n" and r.json()["routes"]
 
 
+def test_parse_takes_the_text_as_a_file_part_too(client):
+    # As `curl -F text=@brctl_show.txt` sends it.
+    data = (DUMPS / "veth-detached/brctl_show.txt").read_bytes()
+    r = client.post("/api/parse", files={"text": ("brctl_show.txt", data)})
+    assert r.status_code == 200 and r.json()["kind"] == "brctl_show"
+
+
 def test_parse_keeps_lines_not_understood_with_their_numbers(client):
     lines = (DUMPS / "veth-detached/brctl_show.txt").read_text().splitlines()
     lines.insert(2, "this line is not brctl output")
