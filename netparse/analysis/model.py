@@ -95,7 +95,8 @@ class Endpoint(Model):
     gateway: IPAddress | None = None
     ipv6: IPInterface | None = None
     host_veth: str | None = Field(None, description="Host side of the veth pair; null when unpaired")
-    host_ifindex: int | None = None
+    host_ifindex: int | None = Field(None, description="Host ifindex of the veth; set without "
+                                     "host_veth when the container points at an index the host lacks")
     container_iface: str | None = None
     evidence: Pairing | None = None
     unpaired_reason: str | None = None

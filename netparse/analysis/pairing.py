@@ -65,6 +65,7 @@ def _by_inside(ctx: Context, c: Container, taken: set[str]) -> None:
         veth = ctx.interface_at(inner.peer_ifindex)
         where = f"{inner.name}@if{inner.peer_ifindex} inside {c.name}"
         if veth is None:
+            ep.host_ifindex = inner.peer_ifindex  # known from inside, absent on the host
             ep.unpaired_reason = (f"{where}, but {ctx.iface_source} has no interface with "
                                   f"ifindex {inner.peer_ifindex}: the host side of the veth is gone")
         elif veth.peer_ifindex is not None and inner.ifindex is not None \

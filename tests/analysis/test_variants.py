@@ -115,3 +115,23 @@ def test_ip_forward_off_from_a_full_sysctl(tmp_path):
     (dump / "sysctl.txt").write_text(full.replace("net.ipv4.ip_forward = 1", "net.ipv4.ip_forward = 0"))
     f = codes(netparse.analyze(dump))[("ip-forward-off", "error")]
     assert {"net.ipv4.ip_forward", "np-web", "np-app", "np-db"} <= set(f.subjects)
+
+
+def test_veth_missing_on_the_host(tmp_path):
+    """np-app's host veth (veth838a99c, ifindex 52) cut out of every host capture: as if the host
+    side were captured after the veth was deleted and the container's side before (deleting a
+    veth for real removes the container's eth0 too, so no single moment shows this)."""
+    import re
+
+    dump = copy_dump(tmp_path)
+    for name in ("ip_addr.txt", "ip_link.txt"):
+        blocks = re.split(r"(?m)^(?=\d+: )", (dump / name).read_text())
+        (dump / name).write_text("".join(b for b in blocks if "veth838a99c" not in b))
+    for name in ("brctl_show.txt", "bridge_link.txt", "bridge_fdb.txt"):
+        lines = (dump / name).read_text().splitlines(keepends=True)
+        (dump / name).write_text("".join(l for l in lines if "veth838a99c" not in l))
+    report = netparse.analyze(dump)
+    f = codes(report)[("detached-endpoint", "error")]
+    assert f.subjects == ["np-app", "docker0"] and "ifindex 52" in f.evidence[0]
+    app = next(c for c in report.topology.containers if c.name == "np-app")
+    assert app.endpoints[0].host_veth is None and app.endpoints[0].host_ifindex == 52
