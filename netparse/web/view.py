@@ -26,6 +26,7 @@ class CaptureView:
     title: str
     tables: list[Table] = field(default_factory=list)
     unparsed: list[tuple[int, str]] = field(default_factory=list)  # line in the file, text
+    first_line: int = 1             # where the output starts in its file (transcripts)
 
     @property
     def status(self) -> str:
@@ -60,7 +61,7 @@ def build(result: Result) -> PageView:
             ignored.append(source)
             continue
         title = source.command or _KIND_TITLES.get(source.kind or "", source.kind or "capture")
-        view = CaptureView(f"capture-{n}", source, title)
+        view = CaptureView(f"capture-{n}", source, title, first_line=entry.first_line)
         if entry.model is not None:
             view.tables = tables_of(entry.model)
             offset = entry.first_line - 1
