@@ -169,12 +169,13 @@ def detached_endpoint(ctx: Context):
                     yield dict(subjects=[c.name, ep.host_veth, ep.bridge],
                                message=f"{c.name}'s veth {ep.host_veth} on network {ep.network} is "
                                        f"not on bridge {ep.bridge} (master: {veth.master or 'none'})",
-                               evidence=[f"pairing by {ep.evidence.value}: {c.name} "
-                                         f"{ep.container_iface or ''} ↔ {ep.host_veth}".replace("  ", " "),
+                               evidence=[f"pairing by {ep.evidence.value}: "
+                                         f"{' '.join(filter(None, [c.name, ep.container_iface]))} "
+                                         f"↔ {ep.host_veth}",
                                          f"{ctx.iface_source}: {ep.host_veth} master {veth.master or 'none'}"],
                                hint=f"ip link set {ep.host_veth} master {ep.bridge}, or reconnect "
                                     f"the container: docker network disconnect/connect {ep.network} {c.name}")
-            elif ep.unpaired_reason and "gone" in ep.unpaired_reason:
+            elif ep.host_ifindex is not None:  # the container names a host ifindex that is gone
                 yield dict(subjects=[c.name, ep.bridge],
                            message=f"{c.name}'s veth on network {ep.network} is missing on the host",
                            evidence=[ep.unpaired_reason],
@@ -323,14 +324,10 @@ def _docker_subnets(ctx: Context):
        "A host route sends (part of) a Docker subnet somewhere other than its bridge.")
 def route_overlap(ctx: Context):
     for net, subnet in _docker_subnets(ctx):
-        for r in ctx.topology.routes:
-            if r.destination is None or r.destination.version != subnet.version \
-                    or r.type not in ("unicast",) or r.table not in (None, "main") \
-                    or r.dev == net.bridge or r.destination.prefixlen == 0:
+        for r in ctx.routes_within(subnet):
+            if r.dev == net.bridge:
                 continue
-            if not r.destination.subnet_of(subnet):
-                continue
-            own = [o for o in ctx.topology.routes if o.destination == subnet and o.dev == net.bridge]
+            own = ctx.routes_on(subnet, net.bridge)
             shadowed = r.destination == subnet and any(
                 (o.metric or 0) < (r.metric or 0) for o in own)
             if shadowed:
@@ -362,7 +359,7 @@ def subnet_not_routed(ctx: Context):
         if subnet.version != 4:
             continue
         users = _users(ctx, net.bridge)
-        here = [r for r in ctx.topology.routes if r.destination == subnet and r.dev == net.bridge]
+        here = ctx.routes_on(subnet, net.bridge)
         if here or not users:
             continue
         yield dict(subjects=[str(subnet), net.bridge, net.name],

@@ -47,18 +47,73 @@ class Context:
     inspect_source: str | None = None
     network_source: str | None = None
     sysctl_source: str | None = None
+    _indexes: dict = field(default_factory=dict, repr=False)
 
     def bridge(self, name: str | None) -> Bridge | None:
-        return next((b for b in self.topology.bridges if b.name == name), None)
+        return self._index(self.topology.bridges, "name").get(name)
 
     def network(self, name: str | None) -> Network | None:
-        return next((n for n in self.topology.networks if n.name == name), None)
+        return self._index(self.topology.networks, "name").get(name)
 
     def interface(self, name: str | None) -> HostInterface | None:
-        return next((i for i in self.topology.interfaces if i.name == name), None)
+        return self._index(self.topology.interfaces, "name").get(name)
 
     def interface_at(self, ifindex: int | None) -> HostInterface | None:
-        return next((i for i in self.topology.interfaces if i.ifindex == ifindex), None)
+        return self._index(self.topology.interfaces, "ifindex").get(ifindex)
+
+    def routes_on(self, destination, dev: str | None) -> list[Route]:
+        """Routes to exactly `destination` on device `dev`, in table order."""
+        index = self._routes_index("exact", lambda: _by_destination(self.topology.routes))
+        return index.get((destination, dev), [])
+
+    def routes_within(self, subnet) -> list[Route]:
+        """Unicast routes of the main table, other than default routes, to `subnet` or a part
+        of it, in table order."""
+        index = self._routes_index(("within", subnet.version, subnet.prefixlen),
+                                   lambda: _by_prefix(self.topology.routes, subnet))
+        return index.get(int(subnet.network_address) >> (subnet.max_prefixlen - subnet.prefixlen),
+                         [])
+
+    def _routes_index(self, key, build) -> dict:
+        routes = self.topology.routes
+        cached = self._indexes.setdefault("routes", {}).get(key)
+        if cached is None or cached[0] is not routes or cached[1] != len(routes):
+            cached = (routes, len(routes), build())
+            self._indexes["routes"][key] = cached
+        return cached[2]
+
+    def _index(self, items: list, attr: str) -> dict:
+        """The first item of `items` for each value of `attr`, rebuilt when the list grew or
+        was replaced, so that a lookup costs the same with 5 interfaces or 50,000."""
+        cached = self._indexes.get(attr, {}).get(id(items))
+        if cached is None or cached[0] is not items or cached[1] != len(items):
+            index: dict = {}
+            for item in items:
+                index.setdefault(getattr(item, attr), item)
+            cached = (items, len(items), index)
+            self._indexes.setdefault(attr, {})[id(items)] = cached
+        return cached[2]
+
+
+def _by_destination(routes: list[Route]) -> dict:
+    index: dict = {}
+    for r in routes:
+        index.setdefault((r.destination, r.dev), []).append(r)
+    return index
+
+
+def _by_prefix(routes: list[Route], like) -> dict:
+    """Main-table unicast routes no shorter than `like`'s prefix, by their leading bits."""
+    shift = like.max_prefixlen - like.prefixlen
+    index: dict = {}
+    for r in routes:
+        d = r.destination
+        if d is None or d.version != like.version or r.type != "unicast" \
+                or r.table not in (None, "main") or d.prefixlen == 0 \
+                or d.prefixlen < like.prefixlen:
+            continue
+        index.setdefault(int(d.network_address) >> shift, []).append(r)
+    return index
 
 
 def build(snapshot: Snapshot) -> Context:
@@ -337,9 +392,10 @@ def _containers(ctx: Context) -> None:
         container.published = [_published(p) for p in c.ports if p.host_port is not None]
         ctx.topology.containers.append(container)
     # `docker ps` (and `docker ps -a`): every capture counts, a container may be in only one.
+    known = _Known(ctx.topology.containers)
     for entry in snap.host("docker_ps"):
         for row in entry.model.containers:
-            container = _find_container(ctx, row.id, row.name)
+            container = known.find(row.id, row.name)
             if container is None:
                 container = Container(
                     name=row.name or row.id, id=row.id,
@@ -347,7 +403,7 @@ def _containers(ctx: Context) -> None:
                     running=(row.state.value in ("running", "paused"))
                     if row.state else None,
                     published=[_published(p) for p in row.ports if p.host_port is not None])
-                ctx.topology.containers.append(container)
+                known.add(container)
             elif container.in_inspect and row.state is not None:
                 _compare_states(ctx, container, row, entry)
             container.in_ps = True
@@ -375,20 +431,40 @@ def _published(p) -> PublishedPort:
                          host_ip=p.host_ip, host_port=p.host_port)
 
 
-def _find_container(ctx: Context, key_id: str | None, name: str | None) -> Container | None:
-    for c in ctx.topology.containers:
-        if name and c.name == name:
-            return c
-        if key_id and c.id and len(key_id) >= 12 and c.id.startswith(key_id):
-            return c
-    return None
+class _Known:
+    """The containers found so far, looked up by name or by id prefix (12 characters or more):
+    the first in list order that matches either, as a scan of the list would find it."""
+
+    def __init__(self, containers: list[Container]):
+        self.containers = containers
+        self.names: dict[str, int] = {}
+        self.ids: dict[str, list[int]] = {}
+        for position, c in enumerate(containers):
+            self._index(position, c)
+
+    def _index(self, position: int, c: Container) -> None:
+        self.names.setdefault(c.name, position)
+        if c.id:
+            self.ids.setdefault(c.id[:12], []).append(position)
+
+    def add(self, c: Container) -> None:
+        self.containers.append(c)
+        self._index(len(self.containers) - 1, c)
+
+    def find(self, key_id: str | None, name: str | None) -> Container | None:
+        hits = [self.names[name]] if name and name in self.names else []
+        if key_id and len(key_id) >= 12:
+            hits += [p for p in self.ids.get(key_id[:12], ())
+                     if self.containers[p].id.startswith(key_id)][:1]
+        return self.containers[min(hits)] if hits else None
 
 
 # --- captures taken inside containers --------------------------------------------------------------
 
 def _inside(ctx: Context) -> None:
+    match = _InsideKeys(ctx)
     for key, entries in ctx.snapshot.inside().items():
-        container = _match_inside_key(ctx, key)
+        container = match(key)
         if container is None:
             ctx.notes.append(Conflict(
                 subjects=[key],
@@ -411,29 +487,46 @@ def _inside(ctx: Context) -> None:
         container.inside = view
 
 
-def _match_inside_key(ctx: Context, key: str) -> Container | None:
+class _InsideKeys:
     """A container by the key its captures were filed under: name, id prefix, hostname,
-    `pid:N` (nsenter -t N) or `netns:X` (the sandbox's namespace name)."""
-    key = key.lstrip("/")
-    inspect = ctx.snapshot.host("docker_inspect")
-    engine = inspect[-1].model.containers if inspect else []
-    by_id = {c.id: c for c in ctx.topology.containers if c.id}
-    if key.startswith("pid:"):
-        return next((c for c in ctx.topology.containers if c.pid and f"pid:{c.pid}" == key), None)
-    if key.startswith("netns:"):
-        return next((by_id.get(c.id) for c in engine
-                     if c.sandbox_key and c.sandbox_key.rsplit("/", 1)[-1] == key[6:]), None)
-    for c in ctx.topology.containers:
-        if c.name == key:
-            return c
-    if re.fullmatch(r"[0-9a-f]{6,64}", key):
-        hits = [c for c in ctx.topology.containers if c.id and c.id.startswith(key)]
-        if len(hits) == 1:
-            return hits[0]
-    for c in engine:
-        if c.hostname == key:
-            return by_id.get(c.id)
-    return None
+    `pid:N` (nsenter -t N) or `netns:X` (the sandbox's namespace name). The lookups are built
+    once, each keeping the first container a scan in list order would find."""
+
+    def __init__(self, ctx: Context):
+        inspect = ctx.snapshot.host("docker_inspect")
+        engine = inspect[-1].model.containers if inspect else []
+        self.containers = ctx.topology.containers
+        self.by_id = {c.id: c for c in self.containers if c.id}
+        self.by_name: dict[str, Container] = {}
+        self.by_pid: dict[str, Container] = {}
+        for c in self.containers:
+            self.by_name.setdefault(c.name, c)
+            if c.pid:
+                self.by_pid.setdefault(f"pid:{c.pid}", c)
+        # Engine records by sandbox and by hostname: their ids, looked up in by_id when asked.
+        self.sandboxes: dict[str, str] = {}
+        self.hostnames: dict[str, str] = {}
+        for c in engine:
+            if c.sandbox_key:
+                self.sandboxes.setdefault(c.sandbox_key.rsplit("/", 1)[-1], c.id)
+            if c.hostname is not None:
+                self.hostnames.setdefault(c.hostname, c.id)
+
+    def __call__(self, key: str) -> Container | None:
+        key = key.lstrip("/")
+        if key.startswith("pid:"):
+            return self.by_pid.get(key)
+        if key.startswith("netns:"):
+            found = self.sandboxes.get(key[6:])
+            return self.by_id.get(found) if found is not None else None
+        if key in self.by_name:
+            return self.by_name[key]
+        if re.fullmatch(r"[0-9a-f]{6,64}", key):
+            hits = [c for c in self.containers if c.id and c.id.startswith(key)]
+            if len(hits) == 1:
+                return hits[0]
+        found = self.hostnames.get(key)
+        return self.by_id.get(found) if found is not None else None
 
 
 # --- routes and settings -------------------------------------------------------------------------

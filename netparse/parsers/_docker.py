@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -81,10 +80,14 @@ def json_items(text: str) -> Iterator[tuple[int, Any]]:
     ParseError at the line where decoding stopped.
     """
     decoder = json.JSONDecoder()
-    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    counted = [0, 1]  # a position and its line: values are read in order, so count onwards
 
     def line_of(pos: int) -> int:
-        return bisect.bisect_left(newlines, pos) + 1
+        if pos < counted[0]:
+            return text.count("\n", 0, pos) + 1
+        counted[1] += text.count("\n", counted[0], pos)
+        counted[0] = pos
+        return counted[1]
 
     def decode(pos: int) -> tuple[Any, int]:
         try:
