@@ -9,7 +9,7 @@ import pytest
 import netparse
 from netparse.errors import ParseError
 from netparse.models.docker import DockerNetworkInspect
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, corpus_file
 
 DATA = pathlib.Path(__file__).parent / "data" / "docker"
 HANDMADE = FIXTURES / "handmade"
@@ -92,6 +92,7 @@ def test_host_and_none_endpoints_have_no_address():
 
 
 def test_corpus_bridge_without_gateway():
+    corpus_file(ZDQ)
     [bridge] = netparse.parse(ZDQ.read_bytes(), strict=True).networks
     assert bridge.bridge_name == "docker0" and bridge.mtu == 1500
     assert bridge.ipam.config[0].gateway is None and bridge.containers == []

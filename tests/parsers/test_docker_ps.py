@@ -10,7 +10,7 @@ import pytest
 import netparse
 from netparse.errors import ParseError
 from netparse.models.docker import ContainerState, PortMapping, Protocol
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, corpus_file
 
 DATA = pathlib.Path(__file__).parent / "data" / "docker"
 HANDMADE = FIXTURES / "handmade"
@@ -83,6 +83,7 @@ def test_json_lines_and_table_taken_together_agree():
 
 
 def test_no_trunc_and_size_from_the_corpus():
+    corpus_file(INSIGHTS)
     model = netparse.parse(INSIGHTS.read_bytes(), strict=True)
     httpd, yum = model.containers
     assert re.fullmatch(r"[0-9a-f]{64}", httpd.id) and re.fullmatch(r"[0-9a-f]{64}", yum.id)
