@@ -38,6 +38,7 @@ class Template:
         self.filename = filename
         self._text: str | None = None
         self._covers: re.Pattern[str] | None = None
+        self._table: list | bool | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
 
@@ -71,6 +72,43 @@ class Template:
         parser.clear_input()
         return result[0][0] if result and result[0] else {}
 
+    def table(self, text: str) -> list[tuple[int, dict]] | None:
+        """(line number, row) for each line of `text` that a line of the template matches, in
+        input order: what `run` gives, with the line of each row, for a template of one
+        `method="table"` group whose variables have no functions.
+
+        TTP compiles the template into one regex per line; for such a template every match is
+        a row of its own, so its regexes are run here directly and TTP's general result
+        assembly, which costs more than the matching itself, is skipped. None when that does
+        not hold: another kind of template, or a line that two template lines match (TTP then
+        chooses between them); the caller then uses `run` and `understood`.
+        """
+        self._parser()
+        if self._table is None:
+            with self._lock:
+                self._table = _table_regexes(self._local.parser) or False
+        if not self._table:
+            return None
+        data = "\n" + text + "\n\n"
+        found: list[tuple[int, dict]] = []
+        for regex, names in self._table:
+            if names is None:
+                found += [(m.start(), m.groupdict()) for m in regex.finditer(data)]
+            else:
+                found += [(m.start(), {names[k]: v for k, v in m.groupdict().items()})
+                          for m in regex.finditer(data)]
+        if len(self._table) > 1:
+            found.sort(key=lambda item: item[0])
+        rows: list[tuple[int, dict]] = []
+        line, at = 0, 0
+        for start, row in found:
+            if start == at and rows:
+                return None  # two template lines match this line
+            line += data.count("\n", at, start + 1)
+            at = start + 1
+            rows.append((line, row))
+        return rows
+
     def understood(self, text: str) -> set[int]:
         """1-based numbers of the lines of `text` that some line of the template matches."""
         self._parser()
@@ -85,6 +123,31 @@ class Template:
             newline_at = start + 1
             lines.add(number)
         return lines
+
+
+def _table_regexes(parser) -> list[tuple[re.Pattern[str], dict | None]] | None:
+    """The line regexes of a template that is one `method="table"` group of plain variables,
+    each with the renaming of its groups to variable names (None when they are the same)."""
+    groups = [g for t in parser._templates for g in t.groups]
+    if len(parser._templates) != 1 or len(groups) != 1:
+        return None
+    group = groups[0]
+    template_vars = parser._templates[0].vars  # the <vars> patterns, and what goes to results
+    if (group.method != "table" or group.children or group.re or group.end_re or group.funcs
+            or group.has_start_re_default or group.default != "_Not_Given_"
+            or template_vars.get("_vars_to_results_") or template_vars.get("_var_functions_")):
+        return None
+    found = []
+    for item in group.start_re:
+        variables = item["VARIABLES"]
+        names = {name: v.var_name_original for name, v in variables.items()}
+        if (item["ACTION"] != "start" or item["IS_LINE"] or not variables
+                or set(variables) != set(item["REGEX"].groupindex)
+                or any(v.functions or v.SAVEACTION != "add" or v.var_name_original.startswith("_")
+                       or v.var_name_original == "ignore" for v in variables.values())):
+            return None
+        found.append((item["REGEX"], None if all(k == v for k, v in names.items()) else names))
+    return found
 
 
 def _coverage_regex(parser) -> re.Pattern[str]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from ipaddress import IPv4Network, IPv6Network
 
 from netparse.errors import ParseError
 from netparse.models.route import (AddressFamily, IpRoute, IpRouteEntry, IpRouteFlag, Nexthop,
                                    RouteType)
+from netparse.parsers._addr import address, network
 from netparse.parsers._common import as_list, numbered_rows, unparsed_lines
 from netparse.parsers._ttp import Template
 
@@ -65,8 +66,12 @@ class _Pending:
 
 def parse(text: str) -> IpRoute:
     normalised = _INDENT.sub("", text)
-    understood = _TEMPLATE.understood(normalised)
-    rows = numbered_rows(as_list(_TEMPLATE.run(normalised).get("lines")), understood)
+    rows = _TEMPLATE.table(normalised)
+    if rows is None:
+        understood = _TEMPLATE.understood(normalised)
+        rows = numbered_rows(as_list(_TEMPLATE.run(normalised).get("lines")), understood)
+    else:
+        understood = {line for line, _ in rows}
     if not rows:
         raise ParseError("no route line: expected lines such as `default via 192.0.2.1 dev eth0`"
                          " or `10.0.0.0/8 dev eth0 ...`", 1)
@@ -196,7 +201,7 @@ def _entry(item: _Pending) -> IpRouteEntry:
         destination = (IPv4Network("0.0.0.0/0") if item.family is AddressFamily.INET
                        else IPv6Network("::/0"))
     else:
-        destination = ip_network(row["destination"])
+        destination = network(row["destination"])
     table = a.fields.get("table")
     return IpRouteEntry(
         type=RouteType(row.get("type", "unicast")),
@@ -229,7 +234,7 @@ def _unused(a: _Attributes, also_options: set[str]) -> dict[str, str]:
 
 
 def _address(printed: str | None):
-    return None if printed is None else ip_address(printed)
+    return None if printed is None else address(printed)
 
 
 def _integer(printed: str | None) -> int | None:

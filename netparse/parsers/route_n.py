@@ -9,10 +9,12 @@ says which numbers a row holds (Metric Ref Use, or MSS Window irtt, or both).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
 from netparse.errors import ParseError
 from netparse.models.route import AddressFamily, Route, RouteFlag, RouteTable
+from netparse.parsers._addr import ipv4_int
 from netparse.parsers._common import as_list, numbered_rows, unparsed_lines
 from netparse.parsers._ttp import Template
 
@@ -45,8 +47,12 @@ _FIELDS = ("destination", "gateway", "genmask", "flags", "c1", "c2", "c3", "ifac
 
 def parse(text: str) -> RouteTable:
     normalised = _INDENT.sub("", text)
-    understood = _TEMPLATE.understood(normalised)
-    rows = numbered_rows(as_list(_TEMPLATE.run(normalised).get("lines")), understood)
+    rows = _TEMPLATE.table(normalised)
+    if rows is None:
+        understood = _TEMPLATE.understood(normalised)
+        rows = numbered_rows(as_list(_TEMPLATE.run(normalised).get("lines")), understood)
+    else:
+        understood = {line for line, _ in rows}
     if not rows:
         raise ParseError("no routing table: neither a `Kernel IP routing table` banner, a "
                          "header nor a route row", 1)
@@ -113,8 +119,7 @@ def _family_of(names: tuple[str, ...]) -> AddressFamily:
 
 def _route(fields: dict[str, str], family: AddressFamily) -> Route:
     if family is AddressFamily.INET:
-        genmask = IPv4Address(fields["genmask"])
-        prefixlen = IPv4Network(f"0.0.0.0/{genmask}").prefixlen
+        genmask, prefixlen = _genmask(fields["genmask"])
         destination, name = _destination(fields["destination"], prefixlen, family)
     else:
         genmask = None
@@ -127,7 +132,7 @@ def _route(fields: dict[str, str], family: AddressFamily) -> Route:
         destination=destination, destination_name=name,
         gateway=gateway, gateway_name=gateway_name,
         genmask=genmask, prefixlen=prefixlen,
-        flags=[RouteFlag(letter) for letter in fields["flags"]],
+        flags=list(_flags(fields["flags"])),
         metric=_number(fields.get("metric")), ref=_number(fields.get("ref")),
         use=_number(fields.get("use")),
         iface=None if iface in ("-", "*") else iface,
@@ -136,9 +141,25 @@ def _route(fields: dict[str, str], family: AddressFamily) -> Route:
     )
 
 
+# A table repeats its masks, flags and gateways: each is read once.
+@lru_cache(maxsize=256)
+def _genmask(printed: str) -> tuple[IPv4Address, int]:
+    genmask = IPv4Address(printed)
+    return genmask, IPv4Network(f"0.0.0.0/{genmask}").prefixlen
+
+
+@lru_cache(maxsize=256)
+def _flags(printed: str) -> tuple[RouteFlag, ...]:
+    return tuple(RouteFlag(letter) for letter in printed)
+
+
 def _destination(printed: str, prefixlen: int, family: AddressFamily):
     """(network, name) of a Destination cell; the name is kept when it is not an address."""
     network = IPv4Network if family is AddressFamily.INET else IPv6Network
+    if family is AddressFamily.INET:
+        value = ipv4_int(printed)
+        if value is not None:
+            return network((value, prefixlen)), None  # strict, as below
     if printed == "default":
         return network((0, prefixlen)), printed
     address = _address(printed, family)
@@ -147,6 +168,7 @@ def _destination(printed: str, prefixlen: int, family: AddressFamily):
     return network((address, prefixlen)), None  # strict: host bits set is not a real route
 
 
+@lru_cache(maxsize=4096)
 def _gateway(printed: str, family: AddressFamily):
     """(address, name) of a Gateway / Next Hop cell; no gateway is (None, None)."""
     if printed in ("*", "-"):

@@ -1,0 +1,35 @@
+"""Addresses for large tables: the `ipaddress` objects and errors, with less work per route.
+
+A routing table repeats a few gateways, masks and sources on every line, and its destinations
+are dotted quads that the C library reads faster than `ipaddress` does.
+"""
+
+from __future__ import annotations
+
+import socket
+from functools import lru_cache
+from ipaddress import IPv4Network, ip_address, ip_network
+
+_AF_INET = socket.AF_INET
+_pton = socket.inet_pton
+
+#: `ipaddress.ip_address`, remembered for the values a table repeats.
+address = lru_cache(maxsize=4096)(ip_address)
+
+
+def ipv4_int(text: str) -> int | None:
+    """The value of a dotted-quad IPv4 address, or None when `text` is not one (inet_pton, like
+    `ipaddress`, refuses leading zeros, missing parts and spaces)."""
+    try:
+        return int.from_bytes(_pton(_AF_INET, text), "big")
+    except OSError:
+        return None
+
+
+def network(text: str):
+    """`ipaddress.ip_network(text)` (strict: host bits set is a ValueError)."""
+    address_text, slash, length = text.partition("/")
+    value = ipv4_int(address_text)
+    if value is not None and (not slash or (length.isdigit() and len(length) <= 2)):
+        return IPv4Network((value, int(length) if slash else 32))
+    return ip_network(text)
