@@ -23,6 +23,10 @@ class ParseError(NetparseError):
         """The same error, naming the file it came from."""
         return type(self)(self.message, self.line, source)
 
+    def __reduce__(self):
+        # Pickled with its fields, so it crosses a process pool or a cluster intact.
+        return type(self), (self.message, self.line, self.source)
+
     def __str__(self) -> str:
         where = self.source or "<input>"
         return f"{where}:{self.line}: {self.message}"
@@ -35,6 +39,9 @@ class SourceError(NetparseError):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+    def __reduce__(self):
+        return type(self), (self.path, self.message)
 
 
 class LimitError(SourceError):
@@ -51,3 +58,6 @@ class DetectError(ParseError):
 
     def located(self, source: str) -> "DetectError":
         return DetectError(self.message, self.line, source, self.candidates)
+
+    def __reduce__(self):
+        return type(self), (self.message, self.line, self.source, self.candidates)

@@ -63,12 +63,24 @@ def parse_command(file: str, kind: str | None, strict: bool) -> None:
               help="Exit 1 when a finding reaches this severity.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report (default: only on a terminal).")
-def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None) -> None:
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes that analyse a folder of dumps at once (see below).")
+def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs: int) -> None:
     """Rebuild a Docker host's network from a dump and say what is wrong.
 
     PATH is a folder of captures, a .tar/.tar.gz/.zip of one, a terminal transcript, a
     sosreport folder, or - for standard input.
+
+    PATH may also be a folder of dumps (subfolders or archives, no capture of its own): each is
+    analysed on its own, --jobs at a time, and a report is printed for each, then a summary
+    table. The exit status is the worst of the dumps'.
     """
+    from netparse.batch import dumps_in
+
+    dumps = dumps_in(path)
+    if dumps is not None:
+        _analyze_batch(path, dumps, fmt, fail_on, color, jobs)
+        return
     from netparse.analysis import analyze
     from netparse.analysis.model import Severity
     from netparse.render import render
@@ -85,6 +97,41 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None) -> No
         limit = Severity(fail_on).rank
         if any(f.severity.rank <= limit for f in report.findings):
             sys.exit(1)
+
+
+def _analyze_batch(path: str, dumps: list[str], fmt: str, fail_on: str, color: bool | None,
+                   jobs: int) -> None:
+    import json
+    import os
+    import shutil
+
+    from netparse.batch import analyze_many, summary
+
+    opts: dict = {}
+    if fmt == "text":
+        # Decided here, where stdout is known: the workers' output is collected, not printed.
+        tty = sys.stdout.isatty()
+        opts["color"] = color if color is not None else (
+            tty and os.environ.get("TERM") != "dumb" and not os.environ.get("NO_COLOR"))
+        if tty:
+            opts["width"] = shutil.get_terminal_size((100, 24)).columns
+    results = analyze_many(dumps, jobs=jobs, fmt=fmt, fail_on=fail_on, render_opts=opts)
+    prefix = path.rstrip("/" + os.sep) + os.sep
+    if fmt == "json":
+        docs = [{"path": r.path, "exit_status": r.exit_status,
+                 **({"error": r.error} if r.error else {"report": json.loads(r.output)})}
+                for r in results]
+        click.echo(json.dumps({"dumps": docs}, indent=2))
+    else:
+        comment = {"text": "===", "dot": "//", "mermaid": "%%"}[fmt]
+        for r in results:
+            click.echo(f"{comment} {r.path}")
+            click.echo(f"netparse: {r.error}\n" if r.error else r.output, nl=False)
+            click.echo()
+        if fmt == "text":
+            click.echo(f"=== summary: {len(results)} dumps in {path}")
+            click.echo(summary(results, prefix), nl=False)
+    sys.exit(max((r.exit_status for r in results), default=0))
 
 
 @main.command("collect")
