@@ -30,7 +30,7 @@ MacAddress = Annotated[str, AfterValidator(_normalise_mac)]
 class Model(BaseModel):
     """Base of every netparse model: plain data, no unknown fields silently accepted."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False, defer_build=True)
 
 
 class UnparsedLine(Model):

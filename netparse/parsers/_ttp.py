@@ -102,7 +102,7 @@ class Template:
         rows: list[tuple[int, dict]] = []
         line, at = 0, 0
         for start, row in found:
-            if start == at and rows:
+            if start + 1 == at:
                 return None  # two template lines match this line
             line += data.count("\n", at, start + 1)
             at = start + 1

@@ -1,0 +1,37 @@
+"""Table templates run TTP's compiled line regexes directly: the rows and their lines are the
+ones TTP's own run gives, on every text file of the tests and of the peer corpus."""
+
+import pytest
+
+from netparse.parsers import ip_route, route_n
+from netparse.parsers._common import as_list, numbered_rows
+from netparse.parsers._ttp import Template
+from tests.conftest import CORPUS, TESTS
+
+FILES = sorted(p for p in [*TESTS.rglob("*.txt"), *CORPUS.rglob("*.txt")] if p.is_file())
+
+
+@pytest.mark.parametrize("module", [route_n, ip_route], ids=["route_n", "ip_route"])
+def test_direct_rows_are_ttps_rows(module):
+    template = module._TEMPLATE
+    compared = 0
+    for path in FILES:
+        text = module._INDENT.sub("", path.read_text(errors="replace"))
+        direct = template.table(text)
+        assert direct is not None, path
+        assert direct == numbered_rows(as_list(template.run(text).get("lines")),
+                                       template.understood(text)), path
+        compared += bool(direct)
+    assert compared > 50
+
+
+def test_two_template_lines_on_one_line_and_other_templates_go_through_ttp():
+    assert Template("ip_addr.ttp").table("1: lo: <LOOPBACK> mtu 1\n") is None  # nested groups
+    both = route_n._TEMPLATE
+    # Every line regex of route_n matches one shape only; a line matched twice is TTP's to solve.
+    regexes = both._table
+    both._table = regexes + regexes[-1:]
+    try:
+        assert both.table("fe80::/64 :: U 256 2 0 eth0\n") is None
+    finally:
+        both._table = regexes
