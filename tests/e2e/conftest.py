@@ -29,12 +29,13 @@ def engine():
         if os.environ.get("NETPARSE_E2E") == "1":
             pytest.fail(f"NETPARSE_E2E=1 but the live tests cannot run: {reason}", pytrace=False)
         pytest.skip(f"live Docker tests skipped: {reason} (NETPARSE_E2E=1 makes this a failure)")
-    lab.sweep()
-    lab.remove_image()
-    lab.import_image()
-    yield
-    lab.sweep()
-    lab.remove_image()
+    with lab.exclusive():
+        lab.sweep()
+        lab.remove_image()
+        lab.import_image()
+        yield
+        lab.sweep()
+        lab.remove_image()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ container: the only ways in are `nsenter -n ip ...` and the engine's own command
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import json
 import os
@@ -14,6 +16,7 @@ import shutil
 import struct
 import subprocess
 import tarfile
+import time
 from dataclasses import dataclass, field
 
 PREFIX = "np-e2e-"
@@ -82,6 +85,28 @@ def why_not_here() -> str | None:
     if static_busybox() is None:
         return "no statically linked busybox to import as the image (install busybox-static)"
     return None
+
+
+LOCK = "/run/netparse-e2e.lock"
+
+
+@contextlib.contextmanager
+def exclusive(wait: float = 900):
+    """One test session at a time on this engine: another one's sweep would remove our objects."""
+    with open(LOCK, "w") as lock:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"another live test session has held {LOCK} for {wait:.0f} s")
+                time.sleep(1)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def import_image() -> None:
