@@ -306,3 +306,62 @@ def test_the_script_redacts_exactly_like_python(sed):
         done = subprocess.run(["sh", "-c", f'"$0" "$@" -E {expressions}', *command], input=text,
                               capture_output=True, text=True)
         assert done.returncode == 0 and done.stdout == redact(text), path
+
+
+# --- which containers are entered, and how -------------------------------------------------------
+
+# A stand-in for docker that lists six containers and answers the collectors' question about
+# them (`docker inspect --format '{{.State.Pid}} {{.State.Running}} {{.State.Paused}}
+# {{.State.Restarting}} {{.HostConfig.NetworkMode}} {{.Name}}'`) with one of each kind.
+STATES_DOCKER = """#!/bin/sh
+case "$*" in
+    "ps -aq --no-trunc") printf 'c1\\nc2\\nc3\\nc4\\nc5\\nc6\\n' ;;
+    "inspect --format "*) printf '%s\\n' "101 true true false bridge /np-paused" \\
+        "0 true false true bridge /np-restarting" "102 true false false host /np-hostnet" \\
+        "103 true false false container:c1 /np-shared" "104 false false false bridge /np-exited" \\
+        "105 true false false bridge /np-running" ;;
+    exec*) echo "stdout of docker $*" ;;
+    *) exit 1 ;;
+esac
+"""
+REASONS = {
+    "np-restarting": "restarting: no network namespace to enter",
+    "np-hostnet": "uses the host's network namespace (--network host)",
+    "np-shared": "shares the network namespace of c1",
+}
+
+
+@pytest.mark.parametrize("mode", ["exec", "nsenter", "skip"])
+def test_both_collectors_enter_the_same_containers_the_same_way(tmp_path, mode):
+    env = env_with(make_path(tmp_path, "system", {"docker": STATES_DOCKER}))
+    py = run_python(tmp_path / "py", env, inside=mode, timeout=5)
+    sh = run_sh(tmp_path / "sh", env, "-i", mode, "-t", "5")
+    assert shape(py) == shape(sh)
+    inside = {}
+    for e in py["commands"]:
+        if (e["file"] or "").startswith("containers/"):
+            inside.setdefault(e["file"].split("/")[1], set()).add(e.get("skipped") or e["command"])
+    expected = {name: {reason} for name, reason in REASONS.items()}
+    if mode == "exec":
+        expected["np-paused"] = {"paused: docker exec refuses a paused container"}
+        expected["np-running"] = {"docker exec np-running ip addr", "docker exec np-running route -n"}
+    elif mode == "nsenter":   # nsenter is not on this PATH: said so, per capture
+        expected["np-paused"] = expected["np-running"] = {"nsenter: command not found"}
+    else:
+        expected["np-paused"] = expected["np-running"] = {"not entered (--inside skip)"}
+    assert inside == expected
+    if mode == "exec":
+        assert files(tmp_path / "py") == files(tmp_path / "sh") == {
+            "manifest.json", "containers/np-running/ip_addr.txt",
+            "containers/np-running/route_n.txt"}
+
+
+def test_auto_enters_with_nsenter_only_as_root(monkeypatch):
+    from netparse.collect import run
+
+    env = {"PATH": os.path.dirname(shutil.which("sh"))}
+    monkeypatch.setattr(run.os, "geteuid", lambda: 1000)
+    assert run.resolve_inside("auto", env) == ("exec", "not root: nsenter cannot enter namespaces")
+    monkeypatch.setattr(run.os, "geteuid", lambda: 0)
+    assert run.resolve_inside("auto", {"PATH": "/nonexistent"}) == ("exec", "nsenter: command not found")
+    assert run.resolve_inside("exec", env) == ("exec", None)
