@@ -7,18 +7,14 @@ the web page and library users read them, so their field names are a contract.
 from __future__ import annotations
 
 from enum import StrEnum
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 from typing import Literal
 
 from pydantic import Field
 
-from netparse.models.base import MacAddress, Model
+from netparse.models.base import IPAddress, IPInterface, IPNetwork, MacAddress, Model
 
 REPORT_VERSION = "1.0"
 
-IPAddress = IPv4Address | IPv6Address
-IPInterface = IPv4Interface | IPv6Interface
-IPNetwork = IPv4Network | IPv6Network
 
 
 class SourceStatus(StrEnum):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
+from typing import Annotated, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WrapValidator
 
 _MAC_HEX = re.compile(r"[0-9a-fA-F]{1,2}")
 
@@ -25,6 +26,20 @@ def _normalise_mac(value: str) -> str:
 
 MacAddress = Annotated[str, AfterValidator(_normalise_mac)]
 """A 48-bit MAC address, lower case, colon separated."""
+
+
+def _either(*types: type):
+    """`A | B` of `ipaddress` types that takes an object of one of them as it is. The plain
+    union hands an IPv6 object to the IPv4 validator first, which re-parses it and fails with
+    an exception, for every IPv6 value; text still goes through the union's validation."""
+    def keep(value, handler):
+        return value if type(value) in types else handler(value)
+    return Annotated[Union[types], WrapValidator(keep)]  # noqa: UP007 (a tuple of types)
+
+
+IPAddress = _either(IPv4Address, IPv6Address)
+IPNetwork = _either(IPv4Network, IPv6Network)
+IPInterface = _either(IPv4Interface, IPv6Interface)
 
 
 class Model(BaseModel):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from ipaddress import IPv4Address, IPv6Address
 from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from netparse.models.base import Capture, MacAddress, Model
+from netparse.models.base import Capture, IPAddress, MacAddress, Model
 from netparse.models.link import LinkFlag
 
 
@@ -58,7 +57,7 @@ class FdbEntry(Model):
     mac: MacAddress
     dev: str | None = Field(None, description="Port or device the entry belongs to "
                                               "(left out by `bridge fdb show dev X`)")
-    dst: IPv4Address | IPv6Address | None = Field(
+    dst: IPAddress | None = Field(
         None, description="Remote tunnel endpoint (VXLAN)")
     vlan: int | None = None
     port: int | None = Field(None, description="Remote UDP port (VXLAN)")

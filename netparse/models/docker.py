@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from ipaddress import (IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface,
-                       IPv6Network, ip_interface)
+from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface, ip_interface
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from netparse.models.base import Capture, MacAddress, Model
+from netparse.models.base import Capture, IPAddress, IPNetwork, MacAddress, Model
 
 
 class ContainerState(StrEnum):
@@ -43,7 +42,7 @@ class Protocol(StrEnum):
 class PortMapping(Model):
     """A container port and, when published, the host address and port it is bound to."""
 
-    host_ip: IPv4Address | IPv6Address | None = Field(
+    host_ip: IPAddress | None = Field(
         None, description="Host address bound (`:::` and `[::]` are ::); None when not published "
         "or, in HostConfig.PortBindings, when bound to every address")
     host_port: int | None = Field(None, description="Host port, first of a range; None when not "
@@ -155,7 +154,7 @@ class EndpointIpamConfig(EngineModel):
 
     ipv4_address: IPv4Address | None = Field(None, validation_alias="IPv4Address")
     ipv6_address: IPv6Address | None = Field(None, validation_alias="IPv6Address")
-    link_local_ips: list[IPv4Address | IPv6Address] = Field(default_factory=list,
+    link_local_ips: list[IPAddress] = Field(default_factory=list,
                                                             validation_alias="LinkLocalIPs")
 
 
@@ -338,10 +337,10 @@ class DockerNetworkLs(Capture):
 class IpamConfig(EngineModel):
     """One subnet of a network's IPAM configuration."""
 
-    subnet: IPv4Network | IPv6Network | None = Field(None, validation_alias="Subnet")
-    gateway: IPv4Address | IPv6Address | None = Field(
+    subnet: IPNetwork | None = Field(None, validation_alias="Subnet")
+    gateway: IPAddress | None = Field(
         None, validation_alias="Gateway", description="The address only, also when written with a prefix")
-    ip_range: IPv4Network | IPv6Network | None = Field(None, validation_alias="IPRange",
+    ip_range: IPNetwork | None = Field(None, validation_alias="IPRange",
                                                         description="Range addresses are taken from")
 
     @field_validator("gateway", mode="before")

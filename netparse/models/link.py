@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
+from ipaddress import IPv4Address
 from typing import Literal
 
 from pydantic import Field
 
-from netparse.models.base import Capture, MacAddress, Model
+from netparse.models.base import Capture, IPAddress, IPInterface, MacAddress, Model
 
 
 class LinkFlag(StrEnum):
@@ -58,13 +58,13 @@ class Address(Model):
     """One `inet`/`inet6` line (and its `valid_lft` line) of an interface."""
 
     family: AddressFamily
-    address: IPv4Interface | IPv6Interface = Field(
+    address: IPInterface = Field(
         description="Local address with its prefix length. With a peer, the one printed prefix "
                     "length (after the peer) is used for both.")
-    peer: IPv4Interface | IPv6Interface | None = Field(
+    peer: IPInterface | None = Field(
         None, description="Remote end of a point-to-point address (`inet A peer B/len`)")
     broadcast: IPv4Address | None = Field(None, description="`brd`")
-    anycast: IPv4Address | IPv6Address | None = Field(None, description="`any`")
+    anycast: IPAddress | None = Field(None, description="`any`")
     scope: str | None = Field(None, description="host, link, global, site or a number")
     metric: int | None = None
     label: str | None = Field(

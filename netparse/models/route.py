@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from ipaddress import IPv4Address
 from typing import Literal
 
 from pydantic import Field
 
-from netparse.models.base import Capture, Model
+from netparse.models.base import Capture, IPAddress, IPNetwork, Model
 
 
 class AddressFamily(StrEnum):
@@ -75,13 +75,13 @@ class RouteFlag(StrEnum):
 class Route(Model):
     """One row of a `route` / `netstat -r` table. Numbers the table does not print are None."""
 
-    destination: IPv4Network | IPv6Network | None = Field(
+    destination: IPNetwork | None = Field(
         description="Destination network; `default` is 0.0.0.0/0 (::/0). None when the table "
                     "prints a host or network name instead of an address (see destination_name)")
     destination_name: str | None = Field(
         None, description="The destination as printed when it is a name (`default`, a host name, "
                           "a network name), without the IPv6 `/prefix`")
-    gateway: IPv4Address | IPv6Address | None = Field(
+    gateway: IPAddress | None = Field(
         None, description="Next hop; None when there is none (0.0.0.0, `*`, `::`, `-`) or only a "
                           "name is printed")
     gateway_name: str | None = Field(
@@ -161,7 +161,7 @@ class IpRouteFlag(StrEnum):
 class Nexthop(Model):
     """One `nexthop ...` line under a multipath route."""
 
-    gateway: IPv4Address | IPv6Address | None = Field(None, description="`via` address")
+    gateway: IPAddress | None = Field(None, description="`via` address")
     dev: str | None = None
     weight: int | None = None
     flags: list[IpRouteFlag] = Field(default_factory=list)
@@ -175,15 +175,15 @@ class IpRouteEntry(Model):
     type: RouteType = RouteType.UNICAST
     family: AddressFamily = Field(description="From the destination or `via`; for `default` "
                                               "without either, from the routes around it")
-    destination: IPv4Network | IPv6Network = Field(
+    destination: IPNetwork = Field(
         description="`default` is 0.0.0.0/0 or ::/0; a bare address is a /32 or /128")
-    gateway: IPv4Address | IPv6Address | None = Field(None, description="`via` address")
+    gateway: IPAddress | None = Field(None, description="`via` address")
     dev: str | None = None
     proto: str | None = Field(None, description="Who installed the route (kernel, dhcp, static, "
                                                 "boot, ra, ...)")
     scope: str | None = Field(None, description="link, host, global, ...; None when not printed "
                                                 "(global)")
-    src: IPv4Address | IPv6Address | None = Field(None, description="Preferred source address")
+    src: IPAddress | None = Field(None, description="Preferred source address")
     metric: int | None = None
     table: str | None = Field(None, description="Routing table; None means main")
     flags: list[IpRouteFlag] = Field(default_factory=list)
