@@ -9,18 +9,22 @@ def analyze_snapshot(snapshot) -> Report:
     """The report for a snapshot: its sources, the topology and the findings."""
     from netparse.analysis.checks import run_checks
     from netparse.analysis.topology import build
+    from netparse.parsers import no_cyclic_gc
 
-    ctx = build(snapshot)
-    return Report(origin=snapshot.origin, partial=snapshot.partial, sources=snapshot.sources,
-                  topology=ctx.topology, findings=run_checks(ctx))
+    with no_cyclic_gc():
+        ctx = build(snapshot)
+        return Report(origin=snapshot.origin, partial=snapshot.partial, sources=snapshot.sources,
+                      topology=ctx.topology, findings=run_checks(ctx))
 
 
 def load(path, *, stdin=None):
     """Find and parse every capture under `path` (folder, archive, transcript, sosreport, `-`)."""
     from netparse import sources
+    from netparse.parsers import no_cyclic_gc
     from netparse.snapshot import take
 
-    return take(sources.load(path, stdin=stdin))
+    with no_cyclic_gc():
+        return take(sources.load(path, stdin=stdin))
 
 
 def analyze(path, *, stdin=None) -> Report:

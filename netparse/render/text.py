@@ -9,6 +9,7 @@ import shutil
 import sys
 from collections import Counter
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
@@ -45,7 +46,8 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
                       markup=False, emoji=False, highlight=False, legacy_windows=False,
                       soft_wrap=False)
     view = build(report)
-    for block in (_header(view), _tree(view), _off_bridge(view), _loose(view), _findings(view)):
+    for block in (_header(view, console), _tree(view), _off_bridge(view), _loose(view),
+                  _findings(view)):
         if block is not None:
             console.print(block)
             console.print()
@@ -112,7 +114,34 @@ def _flag(view: View, *names: str | None) -> Text | None:
     return Text(f"[{sev.value}: {', '.join(view.codes_of(*names))}]", style=SEVERITY_STYLE[sev])
 
 
-def _header(view: View) -> Group:
+def _columns(rows: list[tuple[Text, str, Text]], console: Console) -> Text | None:
+    """The rows as `_grid(3)` lays them out, indented by 2, without a Table: a grid of
+    thousands of rows is most of the time of a large report. None when the first two columns
+    leave the last too little room, where the grid would shrink them instead."""
+    first = max((r[0].cell_len for r in rows), default=0)
+    second = max((cell_len(r[1]) for r in rows), default=0)
+    lead = 2 + first + 2 + second + 2
+    room = console.width - lead
+    if room < max(20, console.width // 3):
+        return None
+    out = Text()
+    gap = " " * (lead - 2)
+    for status, kind, where in rows:
+        lines = where.wrap(console, room, overflow="fold") if where.cell_len > room or \
+            "\n" in where.plain else [where]
+        out.append("  ")
+        out.append(status.plain + " " * (first - status.cell_len), style=status.style)
+        out.append("  " + kind + " " * (second - cell_len(kind) + 2))
+        for i, line in enumerate(lines):
+            if i:
+                out.append("\n  " + gap)
+            out.append(line)
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+def _header(view: View, console: Console | None = None) -> Group:
     report = view.report
     topo = report.topology
     t = Text()
@@ -127,7 +156,7 @@ def _header(view: View) -> Group:
     statuses = Counter(s.status for s in report.sources)
     summary = ", ".join(f"{statuses[s]} {s.value}" for s in SourceStatus if statuses[s])
     t.append(f"Sources ({len(report.sources)}{': ' + summary if summary else ''})", style="bold")
-    grid = _grid(3)
+    rows = []
     for s in sorted(report.sources, key=lambda s: (s.path, s.container or "")):
         where = Text(view_path(report, s.path))
         if s.container:
@@ -138,7 +167,12 @@ def _header(view: View) -> Group:
         for message in s.messages:
             where.append("\n")
             where.append(message, style=STATUS_STYLE[s.status] if loud else "dim")
-        grid.add_row(Text(s.status.value, style=STATUS_STYLE[s.status]), s.kind or "-", where)
+        rows.append((Text(s.status.value, style=STATUS_STYLE[s.status]), s.kind or "-", where))
+    grid = _columns(rows, console) if console is not None else None
+    if grid is None:
+        grid = _grid(3)
+        for row in rows:
+            grid.add_row(*row)
 
     counts = Text()
     ports = sum(len(b.ports) for b in topo.bridges)
@@ -160,7 +194,7 @@ def _header(view: View) -> Group:
             counts.append(", ")
         counts.append(_plural(sev[s], s.value, "info" if s is Severity.INFO else None),
                       style=SEVERITY_STYLE[s] if sev[s] else None)
-    return Group(t, _indent(grid), counts)
+    return Group(t, grid if isinstance(grid, Text) else _indent(grid), counts)
 
 
 def _endpoint_facts(ep: Endpoint | None) -> list[str]:
