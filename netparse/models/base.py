@@ -11,8 +11,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WrapValidator
 _MAC_HEX = re.compile(r"[0-9a-fA-F]{1,2}")
 
 
+_CANONICAL_MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
+
+
 def _normalise_mac(value: str) -> str:
     """`02:42:AC:11:0:2`, `0242.ac11.0002` and `02-42-ac-11-00-02` all become `02:42:ac:11:00:02`."""
+    if _CANONICAL_MAC.fullmatch(value):
+        return value  # as iproute2 prints them
     text = value.strip()
     if re.fullmatch(r"[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}", text):
         digits = text.replace(".", "")

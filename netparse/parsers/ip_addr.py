@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
+from ipaddress import ip_interface
 
 from pydantic import ValidationError
 
@@ -278,9 +280,9 @@ def _address(row: dict) -> Address:
     local, _, peer = row["address"].partition(" peer ")
     if peer:
         prefix = peer.rsplit("/", 1)[1]
-        fields: dict = {"address": f"{local}/{prefix}", "peer": peer}
+        fields: dict = {"address": _ip_interface(f"{local}/{prefix}"), "peer": peer}
     else:
-        fields = {"address": local}
+        fields = {"address": _ip_interface(local)}
     family = AddressFamily(row["family"])
     words = row.get("words", "").split()
     flags: list[str] = []
@@ -306,6 +308,10 @@ def _address(row: dict) -> Address:
     fields["valid_lft"] = _lifetime(row.get("valid_lft"))
     fields["preferred_lft"] = _lifetime(row.get("preferred_lft"))
     return Address(family=family, **fields)
+
+
+# Read once: every namespace has 127.0.0.1/8 and ::1/128, and a host repeats its addresses.
+_ip_interface = lru_cache(maxsize=4096)(ip_interface)
 
 
 def _flag_bits(bits: int, family: AddressFamily) -> list[str]:
