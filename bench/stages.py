@@ -19,11 +19,14 @@ def measure(path: str, fmt: str = "text") -> dict:
     from netparse import sources
     from netparse.analysis import checks, topology
     from netparse.analysis.model import Report
-    from netparse.parsers import parse
+    from netparse.parsers import no_cyclic_gc, parse
     from netparse.render import render
     from netparse.snapshot import Snapshot, _parse_item, take
     imports = clock() - t0
 
+    # As netparse.analysis.load and analyze_snapshot do: the cyclic GC paused while building.
+    paused = no_cyclic_gc()
+    paused.__enter__()
     t = clock()
     found = sources.load(path)
     read = clock() - t
@@ -52,6 +55,7 @@ def measure(path: str, fmt: str = "text") -> dict:
     check_time = clock() - t
     report = Report(origin=snap.origin, partial=snap.partial, sources=snap.sources,
                     topology=ctx.topology, findings=findings)
+    paused.__exit__(None, None, None)
     t = clock()
     out = render(report, fmt, **({"color": False} if fmt == "text" else {}))
     render_time = clock() - t
