@@ -135,6 +135,8 @@ def _ports(value: Any) -> Any:
         return value
     result = []
     for key, bindings in value.items():
+        if not _bindings_shape(bindings):
+            return value  # not the engine's shape: validation then names the field
         port, _, proto = key.partition("/")
         first, _, last = port.partition("-")
         container = {"container_port": first, "container_port_end": last or None,
@@ -147,6 +149,15 @@ def _ports(value: Any) -> Any:
             result.append({**container, "host_ip": host_ip, "host_port": host_first or None,
                            "host_port_end": host_last or None})
     return result
+
+
+def _bindings_shape(bindings: Any) -> bool:
+    """A port's bindings as the engine prints them: null, or a list of {HostIp, HostPort}."""
+    if bindings is None:
+        return True
+    return isinstance(bindings, list) and all(
+        isinstance(b, dict) and all(isinstance(b.get(k) or "", str) for k in ("HostIp", "HostPort"))
+        for b in bindings)
 
 
 class EndpointIpamConfig(EngineModel):
@@ -270,7 +281,8 @@ class InspectContainer(EngineModel):
             name = "bridge" if mode in (None, "default", "bridge") else mode
             lifted["default_endpoint"] = {"Name": name, **own}
         if isinstance(networks, dict):
-            lifted["networks"] = [{"Name": name, **(ep or {})} for name, ep in networks.items()]
+            lifted["networks"] = [_keyed_item(ep, "Name", name, keep_own=True)
+                                  for name, ep in networks.items()]
         elif isinstance(networks, list):
             # API 1.21 release candidates listed network names only; the addresses were the
             # NetworkSettings' own, which hold the one endpoint when there is one network.
@@ -289,6 +301,16 @@ class InspectContainer(EngineModel):
     @classmethod
     def _no_slash(cls, value: str | None) -> str | None:
         return value.lstrip("/") if value else value
+
+
+def _keyed_item(item: Any, field: str, key: str, *, keep_own: bool = False) -> Any:
+    """An object of a JSON map with its key added as `field` (its own `field` first when
+    `keep_own`); anything but an object or null is left for validation to refuse."""
+    if item is None:
+        return {field: key}
+    if not isinstance(item, dict):
+        return item
+    return {field: key, **item} if keep_own else {**item, field: key}
 
 
 def _take(data: dict, key: str) -> dict:
@@ -392,7 +414,7 @@ class Network(EngineModel):
     @classmethod
     def _keyed(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return [{**(ep or {}), "id": key} for key, ep in value.items()]
+            return [_keyed_item(ep, "id", key) for key, ep in value.items()]
         return value
 
     @property

@@ -64,7 +64,7 @@ def json_lines(text: str) -> Iterator[tuple[int, str, dict | None]]:
             continue
         try:
             value = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply to decode
             value = None
         yield number, line, value if isinstance(value, dict) else None
 
@@ -95,6 +95,8 @@ def json_items(text: str) -> Iterator[tuple[int, Any]]:
         except json.JSONDecodeError as exc:
             raise ParseError(f"JSON does not decode: {exc.msg} (line {exc.lineno}, column "
                              f"{exc.colno})", exc.lineno) from None
+        except RecursionError:
+            raise ParseError("JSON nested too deeply to decode", line_of(pos)) from None
 
     def skip(pos: int) -> int:
         return _SPACE.match(text, pos).end()

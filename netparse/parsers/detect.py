@@ -113,12 +113,12 @@ def _first_json_items(text: str) -> list:
     decoder = json.JSONDecoder()
     try:
         value, _ = decoder.raw_decode(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to decode
         # Truncated or damaged: still tell the kind from the first complete line, if any.
         first = text.splitlines()[0]
         try:
             value = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             return _keys_from_text(text[:4000])
     if isinstance(value, dict):
         return [value]

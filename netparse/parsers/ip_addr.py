@@ -362,6 +362,9 @@ def _from_json(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
             value, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as exc:
             raise ParseError(f"not valid JSON: {exc.msg}", exc.lineno) from None
+        except RecursionError:
+            line = text.count("\n", 0, position) + 1
+            raise ParseError("JSON nested too deeply to decode", line) from None
         items.extend(value if isinstance(value, list) else [value])
     interfaces: list[Interface] = []
     unparsed: list[UnparsedLine] = []

@@ -1,0 +1,68 @@
+"""Inputs that once raised something other than ParseError, found by the mutation suite."""
+
+import json
+
+import pytest
+
+import netparse
+from netparse.errors import ParseError
+from tests.expected import FIXTURES
+
+DEEP = "[" * 100_000
+
+
+@pytest.mark.parametrize("kind", [None, "docker_inspect", "docker_network_inspect", "ip_addr",
+                                  "ip_link"])
+def test_json_nested_too_deeply_is_a_parse_error(kind):
+    # The json module gives up with RecursionError on deep nesting, not with a ValueError.
+    with pytest.raises(ParseError) as error:
+        netparse.parse("[]\n" + DEEP, kind)
+    assert error.value.line in (1, 2)
+
+
+@pytest.mark.parametrize("kind", ["docker_ps", "docker_network_ls"])
+def test_json_line_nested_too_deeply_is_unparsed(kind):
+    result = netparse.parse('{"ID": ' + DEEP, kind)
+    assert [u.line for u in result.unparsed] == [1]
+
+
+def _inspect(path: str) -> list:
+    return json.loads((FIXTURES / path).read_text())
+
+
+@pytest.mark.parametrize("ports", [{"80/tcp": "x"}, {"80/tcp": [1]}, {"80/tcp": True},
+                                   {"80/tcp": [{"HostIp": ["::"], "HostPort": "8080"}]},
+                                   {"80/tcp": [{"HostIp": "", "HostPort": 8080}]}])
+def test_port_bindings_of_another_shape_name_the_container(ports):
+    containers = _inspect("dumps/basic-five/docker_inspect.json")
+    containers[0]["NetworkSettings"]["Ports"] = ports
+    with pytest.raises(ParseError, match=r"container /np-\w+: ports"):
+        netparse.parse(json.dumps(containers, indent=4), "docker_inspect")
+
+
+@pytest.mark.parametrize("endpoint", [True, "x", [1]])
+def test_endpoint_that_is_not_an_object_names_the_container(endpoint):
+    containers = _inspect("dumps/basic-five/docker_inspect.json")
+    networks = containers[0]["NetworkSettings"]["Networks"]
+    networks[next(iter(networks))] = endpoint
+    with pytest.raises(ParseError, match=r"container /np-\w+: networks"):
+        netparse.parse(json.dumps(containers, indent=4), "docker_inspect")
+
+
+def test_null_endpoint_is_still_an_endpoint_without_addresses():
+    containers = _inspect("dumps/basic-five/docker_inspect.json")
+    networks = containers[0]["NetworkSettings"]["Networks"]
+    name = next(iter(networks))
+    networks[name] = None
+    result = netparse.parse(json.dumps(containers, indent=4), "docker_inspect")
+    endpoint = result.containers[0].networks[0]
+    assert (endpoint.name, endpoint.ip_address) == (name, None)
+
+
+@pytest.mark.parametrize("member", [False, "x", [1]])
+def test_network_member_that_is_not_an_object_names_the_network(member):
+    networks = _inspect("dumps/default-bridge/docker_network_inspect.json")
+    network = next(n for n in networks if n["Containers"])
+    network["Containers"][next(iter(network["Containers"]))] = member
+    with pytest.raises(ParseError, match=rf"network {network['Name']}: Containers"):
+        netparse.parse(json.dumps(networks, indent=4), "docker_network_inspect")
