@@ -93,6 +93,22 @@ def startup(work: Path, repeat: int) -> dict:
     }
 
 
+def jobs_table(work: Path, dumps: int, containers: int, repeat: int) -> list[dict]:
+    """`netparse analyze FLEET --jobs N` over a folder of `dumps` dumps, for N = 1, 2, ... CPUs."""
+    from bench.gen import generate
+
+    fleet = work / f"fleet-{dumps}x{containers}"
+    for i in range(dumps):
+        if not (fleet / f"host-{i:03d}" / "sysctl.txt").exists():
+            generate(fleet / f"host-{i:03d}", containers, 5, 0, seed=100 + i)
+    rows = []
+    for jobs in sorted({1, 2, os.cpu_count() or 1}):
+        wall, peak = _process(_netparse("analyze", str(fleet), "--jobs", str(jobs)), repeat)
+        rows.append({"jobs": jobs, "dumps": dumps, "containers": containers, "wall": wall})
+        print(f"  --jobs {jobs}: {wall:.2f} s", file=sys.stderr)
+    return rows
+
+
 # --- parsers against their peers, in this process -------------------------------------------------
 
 def _best(fn, repeat: int) -> float:
@@ -252,6 +268,14 @@ def markdown(results: dict) -> str:
                 else:
                     out.append(f"| {r['input']} | {r['lines']:,} | {r['netparse']:.3f} s | {name} "
                                f"| {t:.3f} s | {r['netparse'] / t:.2f} |")
+    if results.get("jobs"):
+        one = results["jobs"][0]["wall"]
+        out.append("")
+        out.append("| folder of dumps | --jobs | wall | speed-up |")
+        out.append("| --- | ---: | ---: | ---: |")
+        for r in results["jobs"]:
+            out.append(f"| {r['dumps']} × {r['containers']} containers | {r['jobs']} | "
+                       f"{r['wall']:.2f} s | ×{one / r['wall']:.2f} |")
     out.append("")
     out.append("| start-up | best wall time |")
     out.append("| --- | ---: |")
@@ -279,6 +303,8 @@ def main(argv=None) -> None:
     results["startup"] = startup(work, a.repeat)
     print("sizes", file=sys.stderr)
     results["sizes"] = sizes_table(sizes, a.networks, work, a.repeat)
+    print("jobs", file=sys.stderr)
+    results["jobs"] = jobs_table(work, 8, 250, a.repeat)
     if not a.skip_peers:
         print("peers", file=sys.stderr)
         results["peers"] = peers_table(work, a.routes, min(max(sizes), 5000), a.networks,

@@ -23,11 +23,12 @@ _CONTAINER_KEYS = {"State", "NetworkSettings", "HostConfig"}
 
 
 def parse(text: str) -> DockerInspect:
-    lines = text.split("\n")
+    lines: list[str] = []  # split only when a line is reported: the JSON can be large
     containers: list[InspectContainer] = []
     unparsed: list[UnparsedLine] = []
     for number, item in json_items(text):
         if not (isinstance(item, dict) and "Id" in item and _CONTAINER_KEYS & item.keys()):
+            lines = lines or text.split("\n")
             unparsed.append(UnparsedLine(line=number, text=lines[number - 1]))
             continue
         try:

@@ -20,11 +20,12 @@ MODEL = DockerNetworkInspect
 
 
 def parse(text: str) -> DockerNetworkInspect:
-    lines = text.split("\n")
+    lines: list[str] = []  # split only when a line is reported: the JSON can be large
     networks: list[Network] = []
     unparsed: list[UnparsedLine] = []
     for number, item in json_items(text):
         if not (isinstance(item, dict) and {"Name", "Id", "Driver"} <= item.keys()):
+            lines = lines or text.split("\n")
             unparsed.append(UnparsedLine(line=number, text=lines[number - 1]))
             continue
         try:

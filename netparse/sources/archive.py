@@ -11,6 +11,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import os
 import lzma
 import stat
 import tarfile
@@ -130,7 +131,17 @@ def _check_count(where: str, count: int) -> None:
 
 def read_bounded(stream: BinaryIO, limit: int, where: str, what: str = "file") -> bytes:
     """All of `stream`, or a SourceError once it is longer than `limit` bytes."""
-    data = stream.read(limit + 1)
+    try:
+        size = os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        size = None
+    if size is not None and size < limit:
+        # A file: read what it holds rather than ask for `limit` bytes, which allocates them.
+        data = stream.read(size + 1)
+        if len(data) > size:  # it grew meanwhile
+            data += stream.read(limit + 1 - len(data))
+    else:
+        data = stream.read(limit + 1)
     if len(data) > limit:
         raise LimitError(where, f"{what} is larger than {limit // limits.MiB} MiB; not read")
     return data
