@@ -62,9 +62,10 @@ _FENCE = re.compile(r"\s*(```|~~~)")
 # most files are a single output with none, and are then left without looking at each line.
 # (The leading newline lets the regex engine skip to line starts, and the lookahead drops the
 # indented and JSON lines that most captures are made of at their first character.)
-_MAYBE_COMMAND = re.compile(r'\n(?![ \t\n"{}\],])(?:' + "|".join(
-    f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', rx.pattern)})"
-    for rx in (*_PROMPTS, _DOLLAR, re.compile("#"), _BANNER, _PLAIN)) + ")", re.M)
+_COMMAND_SHAPES = "|".join(f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', rx.pattern)})"
+                           for rx in (*_PROMPTS, _DOLLAR, re.compile("#"), _BANNER, _PLAIN))
+_MAYBE_COMMAND = re.compile(r'\n(?![ \t\n"{}\],])(?:' + _COMMAND_SHAPES + ")", re.M)
+_MAYBE_FIRST = re.compile(f"(?:{_COMMAND_SHAPES})", re.M)  # the first line has no newline
 _TERMINAL = re.compile(r"[\r\b\x07\x1b]")
 _HEX_ID = re.compile(r"[0-9a-f]{12}")
 
@@ -159,7 +160,7 @@ def _reads(text: str) -> bool:
 def split(text: str) -> Transcript | None:
     """The commands of a transcript with their outputs; None when `text` is not a transcript
     (no command line with a prompt, and no command line netparse reads)."""
-    if not _TERMINAL.search(text) and not _MAYBE_COMMAND.search("\n" + text):
+    if not (_TERMINAL.search(text) or _MAYBE_FIRST.match(text) or _MAYBE_COMMAND.search(text)):
         return None
     lines = clean_lines(text)
     segments: list[Segment] = []
