@@ -46,10 +46,15 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
                       markup=False, emoji=False, highlight=False, legacy_windows=False,
                       soft_wrap=False)
     view = build(report)
-    for block in (_header(view, console), _tree(view), _off_bridge(view), _loose(view),
-                  _findings(view)):
+    for block in (_header(view, console), _flat(_tree(view), console), _off_bridge(view),
+                  _loose(view), _findings(view)):
         if block is not None:
-            console.print(block)
+            for part in block.renderables if isinstance(block, Group) else (block,):
+                if not color and isinstance(part, Text) and part.no_wrap:
+                    # Laid out already: without styles, rich would only copy it, slowly.
+                    out.write(part.plain + "\n")
+                else:
+                    console.print(part)
             console.print()
     text = out.getvalue().rstrip("\n") + "\n"
     # Table cells are padded to the column width; the padding is noise in a pasted report.
@@ -138,6 +143,7 @@ def _columns(rows: list[tuple[Text, str, Text]], console: Console) -> Text | Non
             out.append(line)
         out.append("\n")
     out.rstrip()
+    out.no_wrap = True  # every line already fits: printing need not wrap it again
     return out
 
 
@@ -290,6 +296,36 @@ def _tree(view: View) -> Tree:
     if not view.bridges:
         tree.add(Text("no bridges captured", style="dim"))
     return tree
+
+
+_SPACE, _CONTINUE, _FORK, _END = "    ", "│   ", "├── ", "└── "
+
+
+def _flat(tree: Tree, console: Console) -> Text:
+    """The tree as rich draws it (same guides, same wrapping of each label), as one Text:
+    rich renders a Tree node by node, which takes most of the time of a report of thousands
+    of ports."""
+    out = Text()
+    style = tree.guide_style
+
+    def walk(node: Tree, guides: list[str], last: bool) -> None:
+        label = Text(node.label) if isinstance(node.label, str) else node.label
+        for i, line in enumerate(label.wrap(console, console.width - 4 * len(guides),
+                                            overflow="fold")):
+            for guide in guides:
+                out.append(guide, style=style)
+            out.append(line)
+            out.append("\n")
+            if i == 0 and guides:
+                guides = [*guides[:-1], _SPACE if last else _CONTINUE]
+        for j, child in enumerate(node.children):
+            end = j == len(node.children) - 1
+            walk(child, [*guides, _END if end else _FORK], end)
+
+    walk(tree, [], True)
+    out.rstrip()
+    out.no_wrap = True  # every line already fits: printing need not wrap it again
+    return out
 
 
 def _container_facts(c: Container, reason: str) -> list[str]:
