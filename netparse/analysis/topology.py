@@ -235,6 +235,8 @@ def _networks(ctx: Context) -> None:
     # No `docker network inspect`: infer from `docker network ls` and the containers' endpoints.
     rows = _last(snap.host("docker_network_ls"), ctx, "docker network ls")
     for row in rows.model.networks if rows else []:
+        if row.name is None:
+            continue  # a damaged row (reported as not understood): nothing to join it on
         ctx.topology.networks.append(Network(name=row.name, id=row.id, driver=row.driver,
                                              inferred=True))
     containers = _last(snap.host("docker_inspect"), ctx, "docker inspect")
@@ -395,6 +397,8 @@ def _containers(ctx: Context) -> None:
     known = _Known(ctx.topology.containers)
     for entry in snap.host("docker_ps"):
         for row in entry.model.containers:
+            if row.id is None and row.name is None:
+                continue  # a damaged row (reported as not understood): nothing to join it on
             container = known.find(row.id, row.name)
             if container is None:
                 container = Container(

@@ -42,6 +42,8 @@ def table_rows(text: str, known_titles: set[str], first_titles: set[str]
 
     The first non-blank line is the header. A later line whose titles are all known and whose
     first title is one of `first_titles` starts a new table (two outputs pasted together).
+    A header with a title that is not known (a damaged one) is given as a row with cells None;
+    its columns are still cut.
     """
     table: Table | None = None
     for number, line in enumerate(text.split("\n"), 1):
@@ -53,6 +55,8 @@ def table_rows(text: str, known_titles: set[str], first_titles: set[str]
                 raise ParseError(f"no table header: none of {', '.join(sorted(first_titles))} "
                                  f"in the first line", number)
             table = Table(line)
+            if not set(titles) <= known_titles:
+                yield number, line, None
             continue
         yield number, line, table.cut(line)
 

@@ -2,12 +2,15 @@
 
 The table is cut at the column offsets of its header (any columns of `--format 'table ...'`);
 `--format '{{json .}}'` prints one JSON object per line. A row that does not line up with its
-header, or with a value that cannot be read (IPV6 not true/false, ...), is listed in `unparsed`.
+header, with a value that cannot be read (IPV6 not true/false, ...), or with an empty or
+malformed NETWORK ID, NAME, DRIVER or SCOPE (a row cut short or wrapped) is listed in `unparsed`,
+and so is a header with a title no engine prints.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from netparse.models.base import UnparsedLine
 from netparse.models.docker import DockerNetworkLs, NetworkRow
@@ -23,6 +26,11 @@ _JSON_TITLES = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER", "Scope":
                 "IPv4": "IPV4", "IPv6": "IPV6", "Internal": "INTERNAL",
                 "CreatedAt": "CREATED AT", "Labels": "LABELS"}
 _BOOLS = {"true": True, "false": False}
+# Cells the engine never prints empty, and what they hold: a row that fails one was cut short,
+# wrapped or damaged.
+_REQUIRED = {"NETWORK ID": re.compile(r"[0-9a-f]{12}|[0-9a-f]{64}"),
+             "NAME": re.compile(r"\S+"), "DRIVER": re.compile(r"\S+"),
+             "SCOPE": re.compile(r"local|global|swarm")}
 
 
 def parse(text: str) -> DockerNetworkLs:
@@ -55,6 +63,8 @@ def _network(cells: dict[str, str]) -> tuple[NetworkRow, bool]:
     ok = True
     for title, value in cells.items():
         field = _FIELDS.get(title)
+        if title in _REQUIRED and not _REQUIRED[title].fullmatch(value):
+            ok = False
         if field is None:
             extra[title] = value
         elif not value:

@@ -3,8 +3,10 @@
 The table is cut at the column offsets of its header, so the columns may be any subset, in any
 order (`--format 'table ...'`), and cells may hold spaces or be empty. `--format '{{json .}}'`
 prints one JSON object per line, with the same values as the table. A row that does not line up
-with its header, or whose STATUS, STATE, PORTS or CREATED AT cannot be read, is listed in
-`unparsed` (the container is still kept when its row could be cut).
+with its header, whose STATUS, STATE, PORTS or CREATED AT cannot be read, or whose CONTAINER ID,
+IMAGE, STATUS or NAMES is empty or malformed (a row cut short or wrapped), is listed in
+`unparsed` (the container is still kept when its row could be cut), and so is a header with a
+title no engine prints.
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ _UP = re.compile(r"Up .+?(?: \((?P<note>[^()]+)\))?")
 _WITH_CODE = re.compile(r"(?P<word>Exited|Restarting) \((?P<code>-?\d+)\)(?: .*)?")
 _FIXED_STATUS = {"Created": ContainerState.created, "Removal In Progress": ContainerState.removing,
                  "Dead": ContainerState.dead, "Paused": ContainerState.paused}
+# Cells the engine never prints empty, and what they hold: a row that fails one was cut short,
+# wrapped or damaged, and is reported rather than read as a container with odd values.
+_ID = re.compile(r"[0-9a-f]{12}|[0-9a-f]{64}")
+_NAMES = re.compile(r"[a-zA-Z0-9][\w./-]*(?:,[a-zA-Z0-9][\w./-]*)*")
+_REQUIRED = {"CONTAINER ID": _ID, "NAMES": _NAMES, "IMAGE": re.compile(r"\S+"),
+             "STATUS": re.compile(r"\S.*")}
 _PORT = re.compile(r"(?:(?P<ip>.*):(?P<hp>\d+)(?:-(?P<hpe>\d+))?->)?"
                    r"(?P<cp>\d+)(?:-(?P<cpe>\d+))?/(?P<proto>tcp|udp|sctp)")
 
@@ -90,6 +98,8 @@ def _container(cells: dict[str, str]) -> tuple[PsContainer | None, bool]:
             extra[title] = value
         elif value:
             fields[field] = value
+        if title in _REQUIRED and not _REQUIRED[title].fullmatch(value):
+            ok = False
     if "command" in fields:
         fields["command"] = _unquote(fields["command"])
     if "created_at" in fields:

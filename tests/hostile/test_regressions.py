@@ -66,3 +66,48 @@ def test_network_member_that_is_not_an_object_names_the_network(member):
     network["Containers"][next(iter(network["Containers"]))] = member
     with pytest.raises(ParseError, match=rf"network {network['Name']}: Containers"):
         netparse.parse(json.dumps(networks, indent=4), "docker_network_inspect")
+
+
+# --- tables cut short, wrapped or damaged ------------------------------------------------------
+
+def test_network_ls_row_cut_short_is_unparsed():
+    text = (FIXTURES / "dumps/default-bridge/docker_network_ls.txt").read_text()
+    cut = text[:text.index("0126fc78ffa5") + len("0126fc78ffa5   ")]
+    result = netparse.parse(cut, "docker_network_ls")
+    assert [u.line for u in result.unparsed] == [3]
+    assert [n.name for n in result.networks] == ["bridge", None]
+
+
+def test_ps_wrapped_by_a_mail_client_is_unparsed():
+    text = (FIXTURES / "dumps/default-bridge/docker_ps.txt").read_text()
+    lines = text.splitlines()
+    wrapped = "\n".join([lines[0], lines[1][:80], lines[1][80:].lstrip(), *lines[2:]])
+    result = netparse.parse(wrapped, "docker_ps")
+    assert [u.line for u in result.unparsed] == [2, 3]
+
+
+def test_ps_row_without_id_or_status_is_unparsed():
+    text = (FIXTURES / "dumps/default-bridge/docker_ps.txt").read_text()
+    lines = text.splitlines()
+    blank_id = " " * 12 + lines[1][12:]
+    no_status = lines[2].replace("Up 4 seconds", " " * 12)
+    result = netparse.parse("\n".join([lines[0], blank_id, no_status, lines[3]]), "docker_ps")
+    assert [u.line for u in result.unparsed] == [2, 3]
+    assert [c.name for c in result.containers] == ["np-db", "np-app", "np-web"]
+
+
+def test_analysis_of_rows_with_no_name_and_no_id(tmp_path):
+    # Damaged titles leave the rows of docker ps without id or name, and a cut docker network ls
+    # leaves a row without a name: the report says so instead of failing.
+    dump = FIXTURES / "dumps/default-bridge"
+    for name in ("ip_addr.txt", "brctl_show.txt", "docker_ps.txt", "docker_network_ls.txt"):
+        (tmp_path / name).write_bytes((dump / name).read_bytes())
+    ps = tmp_path / "docker_ps.txt"
+    ps.write_text(ps.read_text().replace("CONTAINER ID", "CONTAINER I#")
+                  .replace("NAMES", "NAME$"))
+    ls = tmp_path / "docker_network_ls.txt"
+    ls.write_text(ls.read_text()[:ls.read_text().index("0126fc78ffa5") + 15])
+    report = netparse.analyze(tmp_path)
+    statuses = {s.path.rsplit("/", 1)[-1]: s.status.value for s in report.sources}
+    assert statuses["docker_ps.txt"] == statuses["docker_network_ls.txt"] == "partial"
+    assert [n.name for n in report.topology.networks] == ["bridge"]
