@@ -57,7 +57,8 @@ def measure(path: str, fmt: str = "text") -> dict:
                     topology=ctx.topology, findings=findings)
     paused.__exit__(None, None, None)
     t = clock()
-    out = render(report, fmt, **({"color": False} if fmt == "text" else {}))
+    with no_cyclic_gc():  # as the command does
+        out = render(report, fmt, **({"color": False} if fmt == "text" else {}))
     render_time = clock() - t
     return {
         "imports": imports, "read": read, "parse": sum(parse_time.values()),

@@ -75,6 +75,7 @@ def analyze_one(path: str, fmt: str = "text", fail_on: str = "error",
     """Analyse and render one dump; never raises for bad input (the error is in the result)."""
     from netparse.analysis import analyze
     from netparse.analysis.model import Severity
+    from netparse.parsers import no_cyclic_gc
     from netparse.render import render
 
     start = time.perf_counter()
@@ -86,7 +87,8 @@ def analyze_one(path: str, fmt: str = "text", fail_on: str = "error",
     except OSError as exc:
         return DumpResult(path, exit_status=2, error=f"{path}: {exc.strerror or exc}",
                           seconds=time.perf_counter() - start)
-    output = render(report, fmt, **(render_opts or {}))
+    with no_cyclic_gc():
+        output = render(report, fmt, **(render_opts or {}))
     status = 0
     if fail_on != "never":
         limit = Severity(fail_on).rank

@@ -83,6 +83,7 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
         return
     from netparse.analysis import analyze
     from netparse.analysis.model import Severity
+    from netparse.parsers import no_cyclic_gc
     from netparse.render import render
 
     try:
@@ -92,7 +93,9 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
     except OSError as exc:
         _fail(NetparseError(f"{path}: {exc.strerror or exc}"))
     opts = {"color": color} if fmt == "text" else {}
-    click.echo(render(report, fmt, **opts), nl=False)
+    with no_cyclic_gc():  # a large report: as while parsing, no GC pass over all of it
+        output = render(report, fmt, **opts)
+    click.echo(output, nl=False)
     if fail_on != "never":
         limit = Severity(fail_on).rank
         if any(f.severity.rank <= limit for f in report.findings):

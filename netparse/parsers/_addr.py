@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import socket
 from functools import lru_cache
-from ipaddress import IPv4Network, ip_address, ip_network
+from ipaddress import IPv4Interface, IPv4Network, IPv6Interface, ip_address, ip_interface, ip_network
 
 _AF_INET = socket.AF_INET
+_AF_INET6 = socket.AF_INET6
 _pton = socket.inet_pton
 
 #: `ipaddress.ip_address`, remembered for the values a table repeats.
@@ -33,3 +34,22 @@ def network(text: str):
     if value is not None and (not slash or (length.isdigit() and len(length) <= 2)):
         return IPv4Network((value, int(length) if slash else 32))
     return ip_network(text)
+
+
+def interface(text: str):
+    """`ipaddress.ip_interface(text)`, reading the address through inet_pton when it can
+    (a scope such as `%eth0`, or anything inet_pton refuses, goes to `ipaddress`)."""
+    address_text, slash, length = text.partition("/")
+    if length.isdigit() and len(length) <= 3:
+        try:
+            if ":" in address_text:
+                value = int.from_bytes(_pton(_AF_INET6, address_text), "big")
+                if int(length) <= 128:
+                    return IPv6Interface((value, int(length)))
+            else:
+                value = int.from_bytes(_pton(_AF_INET, address_text), "big")
+                if int(length) <= 32:
+                    return IPv4Interface((value, int(length)))
+        except OSError:
+            pass
+    return ip_interface(text)

@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from ipaddress import ip_interface
 
 from pydantic import ValidationError
 
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.models.link import Address, AddressFamily, Interface, IpAddr, LinkFlag, LinkState
+from netparse.parsers._addr import interface
 from netparse.parsers._common import as_list, unparsed_lines
 from netparse.parsers._ttp import Template
 
@@ -311,7 +311,7 @@ def _address(row: dict) -> Address:
 
 
 # Read once: every namespace has 127.0.0.1/8 and ::1/128, and a host repeats its addresses.
-_ip_interface = lru_cache(maxsize=4096)(ip_interface)
+_ip_interface = lru_cache(maxsize=4096)(interface)
 
 
 def _flag_bits(bits: int, family: AddressFamily) -> list[str]:
