@@ -25,6 +25,7 @@ _TEMPLATE = Template("ip_route.ttp")
 _INDENT = re.compile(r"^[ \t]+", re.M)
 
 _FLAGS = {f.value for f in IpRouteFlag}
+_TYPES = {t.value: t for t in RouteType}
 # Keys with a field of their own; every other `key value` goes to `options`.
 _FIELD_KEYS = {"via", "dev", "table", "proto", "scope", "src", "metric", "pref", "weight"}
 # Keys iproute2 prints; knowing them tells a key from a flag it does not know yet.
@@ -202,23 +203,29 @@ def _entry(item: _Pending) -> IpRouteEntry:
                        else IPv6Network("::/0"))
     else:
         destination = network(row["destination"])
-    table = a.fields.get("table")
-    return IpRouteEntry(
-        type=RouteType(row.get("type", "unicast")),
-        family=item.family,
-        destination=destination,
-        gateway=_address(a.fields.get("via")),
-        dev=a.fields.get("dev"),
-        proto=a.fields.get("proto"),
-        scope=a.fields.get("scope"),
-        src=_address(a.fields.get("src")),
-        metric=_integer(a.fields.get("metric")),
-        table=None if table == "main" else table,
-        flags=a.flags,
-        pref=a.fields.get("pref"),
-        nexthops=[_nexthop(n) for _, n in item.nexthops],
-        options=_unused(a, {"weight"}),
-    )
+    fields = a.fields
+    values: dict = {"family": item.family, "destination": destination}
+    # Only what the line says: a field left out takes its default without being validated.
+    if "type" in row:
+        values["type"] = _TYPES[row["type"]]
+    for key in ("dev", "proto", "scope", "pref"):
+        if key in fields:
+            values[key] = fields[key]
+    if "via" in fields:
+        values["gateway"] = address(fields["via"])
+    if "src" in fields:
+        values["src"] = address(fields["src"])
+    if "metric" in fields:
+        values["metric"] = int(fields["metric"])
+    if fields.get("table", "main") != "main":
+        values["table"] = fields["table"]
+    if a.flags:
+        values["flags"] = a.flags
+    if item.nexthops:
+        values["nexthops"] = [_nexthop(n) for _, n in item.nexthops]
+    if a.options or "weight" in fields:
+        values["options"] = _unused(a, {"weight"})
+    return IpRouteEntry(**values)
 
 
 def _nexthop(a: _Attributes) -> Nexthop:

@@ -127,18 +127,22 @@ def _route(fields: dict[str, str], family: AddressFamily) -> Route:
         prefixlen = int(length)
         destination, name = _destination(printed, prefixlen, family)
     gateway, gateway_name = _gateway(fields["gateway"], family)
+    values = {"destination": destination, "prefixlen": prefixlen,
+              "flags": list(_flags(fields["flags"]))}
+    # Only what the row holds: a field left out takes its default (None) unvalidated.
+    for key, value in (("destination_name", name), ("gateway", gateway),
+                       ("gateway_name", gateway_name), ("genmask", genmask)):
+        if value is not None:
+            values[key] = value
+    for key in _NUMBERS:
+        if key in fields:
+            number = _number(fields[key])
+            if number is not None:
+                values[key] = number
     iface = fields.get("iface")
-    return Route(
-        destination=destination, destination_name=name,
-        gateway=gateway, gateway_name=gateway_name,
-        genmask=genmask, prefixlen=prefixlen,
-        flags=list(_flags(fields["flags"])),
-        metric=_number(fields.get("metric")), ref=_number(fields.get("ref")),
-        use=_number(fields.get("use")),
-        iface=None if iface in ("-", "*") else iface,
-        mss=_number(fields.get("mss")), window=_number(fields.get("window")),
-        irtt=_number(fields.get("irtt")),
-    )
+    if iface not in (None, "-", "*"):
+        values["iface"] = iface
+    return Route(**values)
 
 
 # A table repeats its masks, flags and gateways: each is read once.
