@@ -11,6 +11,7 @@ import gc
 import re
 from contextlib import contextmanager
 
+from netparse import rawtext
 from netparse.errors import ParseError
 from netparse.models.base import Capture
 from netparse.parsers.detect import detect
@@ -30,24 +31,18 @@ _ERROR_LINES = re.compile(
 
 
 def prepare(text: str | bytes) -> str:
-    """Text as the parsers expect it: decoded, no BOM, `\\n` line ends."""
+    """Text as the parsers expect it: decoded, no BOM, `\\n` line ends, and what a terminal
+    showed rather than the codes that drew it (colours of `ip -c`, `\\r` redraws of progress
+    output). The line count is kept."""
     if isinstance(text, bytes):
-        text = _decode(text)
+        text = rawtext.decode(text)
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ParseError("not UTF-8 text (binary data?)", line) from None
+        text = text.replace("\r\n", "\n")
+        if "\n" not in text:
+            text = text.replace("\r", "\n")  # old Mac line ends
+    return rawtext.render(text)
 
 
 def _refuse_non_output(text: str) -> None:

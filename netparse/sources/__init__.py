@@ -42,7 +42,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from netparse.errors import LimitError, SourceError
+from netparse import rawtext
+from netparse.errors import LimitError, ParseError, SourceError
 from netparse.sources import limits, transcript
 from netparse.sources.archive import Entry, archive_format, list_members, read_bounded, read_members
 from netparse.sources.commands import identify, kind_of_command, unmangle_sos_name
@@ -463,10 +464,8 @@ def _decode(data: bytes) -> str | None:
     """The text of a file, line ends untouched (a lone `\r` in a `script` log is a redraw, not a
     line end); None when it is not text."""
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16")
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+        text = rawtext.decode(data)
+    except ParseError:
         return None
     if "\n" not in text and "\r" in text:
         text = text.replace("\r", "\n")  # old Mac line ends

@@ -26,13 +26,9 @@ import re
 from dataclasses import dataclass, field
 
 from netparse.sources.commands import Command, identify
+from netparse.rawtext import render_line as _render
 
 __all__ = ["Segment", "Transcript", "clean_lines", "split"]
-
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]"        # CSI: colours, cursor, bracketed paste
-                      r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: window title
-                      r"|\x1b[P^_][^\x1b]*\x1b\\"         # DCS, PM, APC
-                      r"|\x1b[()*+][0-9A-Za-z]|\x1b.?")
 
 _VENV = r"(?:\([^()\s]+\)\s)?"
 # Prompts, anchored at the start of the line; `prompt` is the prompt itself, `cmd` what was typed.
@@ -100,28 +96,6 @@ def clean_lines(text: str) -> list[str]:
     """The lines of `text` as a terminal showed them: no control sequences, `\\r` and backspace
     applied. One output line per `\\n`, so line numbers are kept."""
     return [_render(line) for line in text.split("\n")]
-
-
-def _render(line: str) -> str:
-    if "\x1b" in line:
-        line = _ESCAPES.sub("", line)
-    line = line.rstrip("\r")
-    if not any(c in line for c in "\r\b\x07"):
-        return line
-    cells: list[str] = []
-    col = 0
-    for c in line:
-        if c == "\r":
-            col = 0
-        elif c == "\b":
-            col = max(col - 1, 0)
-        elif c != "\x07":
-            if col < len(cells):
-                cells[col] = c
-            else:
-                cells.append(c)
-            col += 1
-    return "".join(cells)
 
 
 def _command_line(lines: list[str], i: int) -> tuple[str, str | None, str | None] | None:

@@ -1,0 +1,110 @@
+"""Captured bytes to text: the encoding (UTF-8, or UTF-16 as PowerShell's `>` writes it), and
+what a terminal showed rather than the codes that drew it (colours, `\\r` redraws, backspaces).
+
+Shared by the sources (which file is text, transcripts) and the parsers' text preparation. The
+line count is kept, so line numbers stay those of the file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netparse.errors import ParseError
+
+
+def decode(data: bytes) -> str:
+    """The text of `data`, UTF-8 or UTF-16 (see utf16); a BOM is kept. A character cut by the
+    end of the data (a truncated capture) is left out; anything else that does not decode is a
+    ParseError at its line."""
+    encoding = utf16(data) or "utf-8"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end == len(data) and exc.reason in ("unexpected end of data", "truncated data"):
+            return data[:exc.start].decode(encoding)
+        line = data[:exc.start].decode(encoding, "replace").count("\n") + 1
+        what = "UTF-8 text (binary data?)" if encoding == "utf-8" else "UTF-16 text"
+        raise ParseError(f"not {what}", line) from None
+
+
+def utf16(data: bytes) -> str | None:
+    """The UTF-16 codec of `data`: by its BOM (PowerShell's `>`), or without one when a NUL
+    byte stands beside every character; None for anything else."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:512]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]"        # CSI: colours, cursor, bracketed paste
+                     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: window title
+                     r"|\x1b[P^_][^\x1b]*\x1b\\"         # DCS, PM, APC
+                     r"|\x1b[()*+][0-9A-Za-z]|\x1b.?")
+CONTROLS = re.compile(r"[\r\b\x07\x1b]")
+
+
+# Erase in line (`ESC [ K`, `ESC [ 1 K`, `ESC [ 2 K`), which progress meters send after `\r`.
+_ERASE = re.compile(r"\x1b\[([012]?)K")
+
+
+def render_line(line: str) -> str:
+    """One line as shown: escape sequences removed, `\\r` and backspace move the cursor, erase
+    in line clears."""
+    line = line.rstrip("\r")
+    if "\x1b" in line:
+        if "\r" in line and _ERASE.search(line):
+            return _render_erasing(line)
+        line = ESCAPES.sub("", line)
+    if not any(c in line for c in "\r\b\x07"):
+        return line
+    cells: list[str] = []
+    col = 0
+    for c in line:
+        if c == "\r":
+            col = 0
+        elif c == "\b":
+            col = max(col - 1, 0)
+        elif c != "\x07":
+            if col < len(cells):
+                cells[col] = c
+            else:
+                cells.append(c)
+            col += 1
+    return "".join(cells)
+
+
+def _render_erasing(line: str) -> str:
+    """render_line for a line that erases: each piece drawn in turn, then cleared as told."""
+    shown = ""
+    col = 0
+    for piece in re.split(r"(\r|\x1b\[[012]?K)", line):
+        erase = _ERASE.fullmatch(piece)
+        if piece == "\r":
+            col = 0
+        elif erase:
+            mode = erase.group(1)
+            if mode in ("", "0"):
+                shown = shown[:col]
+            elif mode == "1":
+                shown = " " * col + shown[col:]
+            else:
+                shown = " " * col
+        elif piece:
+            text = render_line(piece)
+            shown = shown[:col].ljust(col) + text + shown[col + len(text):]
+            col += len(text)
+    return shown
+
+
+def render(text: str) -> str:
+    """`text` with every line rendered (see render_line); unchanged when it has no controls."""
+    if not CONTROLS.search(text):
+        return text
+    return "\n".join(render_line(line) for line in text.split("\n"))
