@@ -1,0 +1,121 @@
+"""Mutation fuzzing of every real capture: whatever the damage, a model (with what was not
+understood in `unparsed`, by line) or a ParseError naming a line of the input; never any other
+exception, and each parse in bounded time."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+import netparse
+from netparse.errors import ParseError
+from netparse.parsers import prepare
+from netparse.render import render
+from netparse.sources import kind_of_name
+from tests.expected import FIXTURES, capture_files
+from tests.hostile.mutate import mutants
+
+CAPTURES = capture_files()
+DUMPS = sorted(p for p in (FIXTURES / "dumps").iterdir() if p.is_dir())
+# Seconds one parse of one mutant may take. The largest mutants are about 100 KB; the slowest
+# parse measured takes 20 ms, so this only fails on a parse that has gone wrong.
+TIME_LIMIT = 1.0
+
+
+def _name(path) -> str:
+    return str(path.relative_to(FIXTURES))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_templates():
+    # Compiling a TTP template takes a second the first time: not the parse being timed.
+    for path in CAPTURES:
+        netparse.parse(path.read_bytes())
+
+
+def check(data: bytes, kind: str | None) -> str:
+    """Parse `data`; fail on anything but a model or a ParseError within the input."""
+    try:
+        lines = prepare(data).split("\n")
+    except ParseError as error:
+        assert 1 <= error.line <= data.count(b"\n") + 1, str(error)
+        return "error"
+    try:
+        model = netparse.parse(data, kind)
+    except ParseError as error:  # DetectError too
+        assert 1 <= error.line <= len(lines), str(error)
+        return "error"
+    if kind is not None:
+        assert model.kind == kind
+    # `ip -j` prints everything on one line: what is reported is the element not read.
+    elements = model.kind in ("ip_addr", "ip_link") and "".join(lines).lstrip()[:1] in ("[", "{")
+    for item in model.unparsed:
+        assert 1 <= item.line <= len(lines), item
+        assert elements or item.text == lines[item.line - 1], item
+    return "unparsed" if model.unparsed else "model"
+
+
+@pytest.mark.parametrize("path", CAPTURES, ids=_name)
+def test_mutants_parse_or_fail_cleanly(path):
+    kind = kind_of_name(path.name)[0]
+    outcomes = []
+    for name, data in mutants(path.read_bytes(), _name(path)):
+        for as_kind in {None, kind}:
+            started = time.perf_counter()
+            try:
+                outcomes.append(check(data, as_kind))
+            except Exception as exc:
+                raise AssertionError(f"{name} mutant, kind {as_kind}: {exc!r}") from exc
+            took = time.perf_counter() - started
+            assert took < TIME_LIMIT, f"{name} mutant, kind {as_kind}: {took:.1f} s"
+    # The mutations do reach the parsers: not everything is refused before parsing.
+    assert "model" in outcomes or "unparsed" in outcomes
+
+
+def _mutated_dump(dump, target, seed: str):
+    """A copy of `dump` with about half of its captures mutated."""
+    shutil.copytree(dump, target)
+    files = sorted(p for p in target.rglob("*") if p.is_file() and p.suffix in (".txt", ".json")
+                   and p.name != "manifest.json")
+    rng = random.Random(seed)
+    for number, path in enumerate(files):
+        if rng.random() < 0.5:
+            _, data = rng.choice(mutants(path.read_bytes(), f"{seed}:{number}", huge=20_000))
+            path.write_bytes(data)
+    return target
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda p: p.name)
+def test_analysis_of_mutated_dumps(dump, tmp_path):
+    for round in range(2):
+        mutated = _mutated_dump(dump, tmp_path / f"round{round}", f"{dump.name}:{round}")
+        report = netparse.analyze(mutated)
+        for fmt in ("text", "json", "dot", "mermaid"):
+            assert render(report, fmt)
+
+
+CLI = [sys.executable, "-m", "netparse.cli.main"]
+
+
+@pytest.mark.parametrize("dump", DUMPS[::5], ids=lambda p: p.name)
+def test_cli_on_mutated_dumps_never_prints_a_traceback(dump, tmp_path):
+    mutated = _mutated_dump(dump, tmp_path / "dump", f"cli:{dump.name}")
+    done = subprocess.run([*CLI, "analyze", str(mutated)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    for path in sorted(mutated.glob("*.txt"))[:4]:
+        done = subprocess.run([*CLI, "parse", str(path)], capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode in (0, 2) and "Traceback" not in done.stderr, done.stderr
+        if done.returncode == 2:
+            # `file:line: message`, the file named as given.
+            assert done.stderr.startswith(f"{path}:"), done.stderr
+        else:
+            json.loads(done.stdout)
