@@ -20,10 +20,26 @@ def _fail(error: Exception, source: str | None = None) -> None:
 
 
 def _read(path: str) -> bytes:
+    """One capture's bytes; one larger than a capture can be is refused before it is read (a
+    file by its size, standard input once that much came)."""
+    import os
+
+    from netparse.errors import LimitError
+    from netparse.sources import limits, too_large
+    from netparse.sources.archive import read_bounded
+
+    limit = limits.MAX_FILE_BYTES
     if path == "-":
-        return sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise LimitError("<stdin>", too_large(f"standard input of more than "
+                                                   f"{limit / limits.MiB:g} MiB"))
+        return data
     with open(path, "rb") as handle:
-        return handle.read()
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise LimitError(path, too_large(f"file of {size / limits.MiB:.0f} MiB"))
+        return read_bounded(handle, limit, path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -128,8 +128,7 @@ def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None) -> SourceSet
     """The captures in `path`: a folder, an archive, a sosreport, one file, or "-" for stdin."""
     if os.fspath(path) == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        data = read_bounded(stream, limits.MAX_TOTAL_BYTES, "<stdin>", "standard input")
-        return _single("<stdin>", "<stdin>", data)
+        return _single("<stdin>", "<stdin>", _read_stdin(stream))
     where = os.fspath(path)
     try:
         info = os.stat(where)
@@ -150,11 +149,32 @@ def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None) -> SourceSet
     if fmt is not None:
         return _archive(where, fmt, lambda: open(where, "rb"))
     if info.st_size > limits.MAX_FILE_BYTES:
-        raise LimitError(where, f"file of {info.st_size / limits.MiB:.0f} MiB is too large to be "
-                         f"a capture (limit {limits.MAX_FILE_BYTES // limits.MiB} MiB)")
+        raise LimitError(where, too_large(f"file of {info.st_size / limits.MiB:.0f} MiB"))
     with open(where, "rb") as handle:
         data = read_bounded(handle, limits.MAX_FILE_BYTES, where)
     return _single(where, where, data)
+
+
+def too_large(what: str) -> str:
+    """Why a single capture is refused for its size, and how to raise the limit."""
+    return (f"{what} is too large to be a capture (limit {limits.MAX_FILE_BYTES / limits.MiB:g} "
+            f"MiB, set by {limits.MAX_FILE_VARIABLE}); not read")
+
+
+def _read_stdin(stream: BinaryIO) -> bytes:
+    """Standard input, up to the size of one capture unless it is an archive (which may hold
+    up to MAX_TOTAL_BYTES of captures): a larger text is refused once that much was read."""
+    data = stream.read(limits.MAX_FILE_BYTES + 1)
+    if len(data) <= limits.MAX_FILE_BYTES:
+        return data
+    if archive_format("<stdin>", data[:512]) in (None, "damaged"):
+        raise LimitError("<stdin>", too_large(f"standard input of more than "
+                                               f"{limits.MAX_FILE_BYTES / limits.MiB:g} MiB"))
+    rest = stream.read(limits.MAX_TOTAL_BYTES - len(data) + 1)
+    if len(data) + len(rest) > limits.MAX_TOTAL_BYTES:
+        raise LimitError("<stdin>", f"standard input is larger than "
+                                    f"{limits.MAX_TOTAL_BYTES // limits.MiB} MiB; not read")
+    return data + rest
 
 
 def from_files(files: Mapping[str, bytes], origin: str = "upload") -> SourceSet:

@@ -5,11 +5,24 @@ a damaged upload or a compression bomb fails fast with a clear message instead o
 They are read at call time, so a test can lower them.
 """
 
+import os
+
 MiB = 1024 * 1024
 
-#: Largest single file read. In a folder a bigger file is ignored (it cannot be a capture); in an
-#: archive it is an error, as in a compression bomb.
-MAX_FILE_BYTES = 64 * MiB
+#: Environment variable that sets MAX_FILE_BYTES, in MiB (worker processes inherit it).
+MAX_FILE_VARIABLE = "NETPARSE_MAX_FILE_MIB"
+
+
+def _mib_from_environment(default: int) -> int:
+    value = os.environ.get(MAX_FILE_VARIABLE, "")
+    return int(value) * MiB if value.isdigit() and int(value) > 0 else default * MiB
+
+
+#: Largest single file read; parsing takes some 40 times its size in memory. In a folder a
+#: bigger file is ignored (it cannot be a capture); in an archive it is an error, as in a
+#: compression bomb; a single file (or standard input that is not an archive) is refused before
+#: it is read.
+MAX_FILE_BYTES = _mib_from_environment(64)
 
 #: Largest total of the files read from one folder, archive or upload, and of standard input.
 MAX_TOTAL_BYTES = 256 * MiB
