@@ -49,8 +49,10 @@ def _entry(mac: str, words: list[str]) -> FdbEntry:
             fields["state"] = None
             other.append(word)
         elif word == "master":
+            # The bare flag is followed by the flags printed after it (sticky, locked), by
+            # `master BR`, or by the state.
             if following is None or following == "master" or following in _STATES \
-                    or following.startswith("state="):
+                    or following in _FLAGS or following.startswith("state="):
                 fields["flags"].append(FdbFlag.MASTER)
             else:
                 fields["master"] = following

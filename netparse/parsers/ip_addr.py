@@ -173,7 +173,7 @@ def _interface(row: dict, block: _Block) -> Interface | None:
     addresses = []
     for item in as_list(row.get("addresses")):
         try:
-            addresses.append(_address(item))
+            addresses.append(_address(item, name))
         except (ValueError, ValidationError):
             block.reject(f"\t{item['family']} {item['address']}")
     try:
@@ -276,7 +276,7 @@ def _pairs(words: list[str]):
             i += 1
 
 
-def _address(row: dict) -> Address:
+def _address(row: dict, name: str) -> Address:
     local, _, peer = row["address"].partition(" peer ")
     if peer:
         prefix = peer.rsplit("/", 1)[1]
@@ -298,8 +298,10 @@ def _address(row: dict) -> Address:
             flags.extend(_flag_bits(int(value, 16), family))
             i += 2
             continue
+        # iproute2 ends an IPv4 line with its label, the interface's name unless set: a label
+        # is told from a flag by that name first (an interface may be called `dynamic`).
         if (i == len(words) - 1 and family is AddressFamily.INET
-                and word not in _ADDRESS_FLAGS):
+                and (word == name or word.startswith(name + ":") or word not in _ADDRESS_FLAGS)):
             fields["label"] = word
         else:
             flags.append(word)

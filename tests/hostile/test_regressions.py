@@ -111,3 +111,29 @@ def test_analysis_of_rows_with_no_name_and_no_id(tmp_path):
     statuses = {s.path.rsplit("/", 1)[-1]: s.status.value for s in report.sources}
     assert statuses["docker_ps.txt"] == statuses["docker_network_ls.txt"] == "partial"
     assert [n.name for n in report.topology.networks] == ["bridge"]
+
+
+# --- found by the property tests ---------------------------------------------------------------
+
+def test_fdb_bare_master_flag_before_sticky():
+    # iproute2 prints the flags in order (... master sticky), then `master BR`, then the state.
+    line = "02:00:00:00:00:0e dev v1 master sticky permanent\n"
+    entry = netparse.parse(line, "bridge_fdb").entries[0]
+    assert (entry.flags, entry.master) == (["master", "sticky"], None)
+    line = "02:00:00:00:00:0e dev v1 self master sticky master br0 static\n"
+    entry = netparse.parse(line, "bridge_fdb").entries[0]
+    assert (entry.flags, entry.master, entry.state) == (["master", "sticky"], "br0", "static")
+
+
+def test_ipv4_label_named_like_an_address_flag():
+    text = ("7: dynamic: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP group default \n"
+            "    link/ether 02:00:00:00:00:07 brd ff:ff:ff:ff:ff:ff\n"
+            "    inet 10.0.0.1/24 scope global dynamic\n"
+            "       valid_lft forever preferred_lft forever\n"
+            "    inet 10.0.0.2/24 scope global dynamic dynamic\n"
+            "       valid_lft 300sec preferred_lft 300sec\n"
+            "    inet 10.0.0.3/24 scope global dynamic:1\n"
+            "       valid_lft forever preferred_lft forever\n")
+    addresses = netparse.parse(text, "ip_addr").interfaces[0].addresses
+    assert [(a.label, a.dynamic) for a in addresses] == [
+        ("dynamic", False), ("dynamic", True), ("dynamic:1", False)]

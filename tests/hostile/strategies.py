@@ -1,0 +1,605 @@
+"""Hypothesis strategies for the models, valid by construction and as the commands print them:
+real-looking interface names, `ipaddress` values, MACs, flags from the enums, only what each
+command can show (a `default` IPv4 route has a gateway; an IPv6 one a preference; ...).
+
+A command that prints no header prints nothing at all for an empty table, and netparse refuses
+empty input: those models hold at least one entry."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from ipaddress import (IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface,
+                       IPv6Network)
+
+from hypothesis import strategies as st
+
+from netparse.models.bridge import (BridgeFdb, BridgeLink, BridgePort, BrctlBridge, BrctlShow,
+                                    FdbEntry, FdbFlag, FdbState, PortState)
+from netparse.models.docker import (ContainerState, ContainerStateInfo, DockerInspect,
+                                    DockerNetworkInspect, DockerNetworkLs, DockerPs, Endpoint,
+                                    InspectContainer, Ipam, IpamConfig, Network, NetworkEndpoint,
+                                    NetworkRow, PortMapping, PsContainer)
+from netparse.models.link import (Address, AddressFamily, Interface, IpAddr, IpLink, LinkFlag,
+                                  LinkState)
+from netparse.models.route import (AddressFamily as RouteFamily, IpRoute, IpRouteEntry,
+                                   IpRouteFlag, Nexthop, Route, RouteFlag, RouteTable, RouteType)
+from netparse.models.sysctl import Sysctl, SysctlError
+
+HEX = "0123456789abcdef"
+
+
+def hex_string(length: int):
+    return st.text(HEX, min_size=length, max_size=length)
+
+
+# --- names and addresses -----------------------------------------------------------------------
+
+def veth_name():
+    return hex_string(7).map(lambda h: f"veth{h}")
+
+
+def bridge_name():
+    return st.one_of(st.sampled_from(["docker0", "virbr0", "lxcbr0", "cni0", "br0", "np-br0"]),
+                     hex_string(12).map(lambda h: f"br-{h}"))
+
+
+def interface_name():
+    """Names as the kernel allows them (1-15 characters, no space, `/` or `:`), mostly the
+    usual ones."""
+    free = st.text("abcdefghijklmnopqrstuvwxyz0123456789_.-", min_size=1, max_size=15).filter(
+        lambda n: n not in (".", "..") and not n.startswith("-"))
+    return st.one_of(veth_name(), bridge_name(),
+                     st.sampled_from(["eth0", "eth1", "ens3", "enp0s3", "wlan0", "bond0",
+                                      "vxlan0", "tap0", "tun0", "wg0", "lo"]), free,
+                     st.sampled_from(["master", "dynamic", "sticky", "dev", "via", "link", "inet",
+                                      "peer", "default", "self", "vlan", "local", "nodad", "state",
+                                      "secondary", "permanent", "static", "dead", "linkdown",
+                                      "proto", "scope", "metric", "mtu", "qdisc", "group", "qlen",
+                                      "brd", "altname", "alias", "valid_lft", "nexthop", "weight",
+                                      "table", "src", "pref", "onlink", "used", "dst", "port",
+                                      "router", "offload", "extern_learn"]))
+
+
+def mac():
+    return st.binary(min_size=6, max_size=6).map(lambda b: ":".join(f"{x:02x}" for x in b))
+
+
+def ipv4():
+    return st.integers(1, 2**32 - 2).map(IPv4Address)
+
+
+def ipv6():
+    return st.integers(1, 2**128 - 1).map(IPv6Address)
+
+
+def ipv4_network():
+    return st.builds(lambda a, p: IPv4Network((int(a) >> (32 - p) << (32 - p), p)),
+                     ipv4(), st.integers(0, 32))
+
+
+def ipv6_network():
+    return st.builds(lambda a, p: IPv6Network((int(a) >> (128 - p) << (128 - p), p)),
+                     ipv6(), st.integers(0, 128))
+
+
+def unique_by(elements, key, **kwargs):
+    return st.lists(elements, unique_by=key, **kwargs)
+
+
+# --- brctl show --------------------------------------------------------------------------------
+
+@st.composite
+def brctl_bridge(draw, name, ports):
+    priority = draw(st.integers(0, 0xFFFF))
+    address = draw(mac())
+    return BrctlBridge(name=name, bridge_id=f"{priority:04x}.{address.replace(':', '')}",
+                       priority=priority, mac=address, stp=draw(st.booleans()), interfaces=ports)
+
+
+@st.composite
+def brctl_show(draw):
+    names = draw(st.lists(bridge_name(), unique=True, max_size=6))
+    ports = draw(st.lists(st.one_of(veth_name(), interface_name()), unique=True, max_size=20))
+    bridges = []
+    for name in names:
+        count = draw(st.integers(0, len(ports)))
+        bridges.append(draw(brctl_bridge(name, ports[:count])))
+        ports = ports[count:]
+    return BrctlShow(bridges=bridges)
+
+
+# --- bridge fdb / link ---------------------------------------------------------------------------
+
+_FLAG_ORDER = list(FdbFlag)
+
+
+@st.composite
+def fdb_entry(draw):
+    fields: dict = {"mac": draw(mac()), "dev": draw(interface_name())}
+    if draw(st.booleans()):
+        fields["dst"] = draw(st.one_of(ipv4(), ipv6()))
+        fields["port"] = draw(st.none() | st.integers(1, 65535))
+        fields["vni"] = draw(st.none() | st.integers(1, 2**24 - 1))
+    fields["vlan"] = draw(st.none() | st.integers(1, 4094))
+    fields["src_vni"] = draw(st.none() | st.integers(1, 2**24 - 1))
+    fields["nhid"] = draw(st.none() | st.integers(1, 2**31))
+    fields["link_netnsid"] = draw(st.none() | st.integers(0, 100))
+    fields["via"] = draw(st.none() | interface_name())
+    if draw(st.booleans()):
+        fields["used"], fields["updated"] = draw(st.integers(0, 10**6)), draw(st.integers(0, 10**6))
+    fields["self_"] = draw(st.booleans())
+    flags = draw(st.lists(st.sampled_from(_FLAG_ORDER), unique=True, max_size=3))
+    fields["flags"] = sorted(flags, key=_FLAG_ORDER.index)
+    fields["master"] = draw(st.none() | bridge_name())
+    fields["state"] = draw(st.sampled_from(list(FdbState)))
+    return FdbEntry(**fields)
+
+
+def bridge_fdb():
+    return st.builds(BridgeFdb, entries=st.lists(fdb_entry(), min_size=1, max_size=12))
+
+
+@st.composite
+def bridge_port(draw, ifindex):
+    fields: dict = {"ifindex": ifindex, "name": draw(interface_name())}
+    peer = draw(st.sampled_from(["none", "index", "name"]))
+    if peer == "index":
+        fields["peer_ifindex"] = draw(st.integers(1, 10**6))
+    elif peer == "name":
+        fields["peer"] = draw(interface_name().filter(lambda n: not n.startswith("if")))
+    fields["flags"] = draw(st.lists(st.sampled_from(list(LinkFlag)), unique=True, max_size=6))
+    fields["mtu"] = draw(st.integers(68, 65535))
+    fields["master"] = draw(bridge_name())
+    fields["state"] = draw(st.sampled_from(list(PortState)))
+    fields["priority"] = draw(st.integers(0, 63))
+    fields["cost"] = draw(st.integers(1, 65535))
+    settings = ["hairpin", "guard", "root_block", "fastleave", "learning", "flood",
+                "mcast_flood", "bcast_flood", "mcast_to_unicast", "neigh_suppress",
+                "vlan_tunnel", "isolated", "locked"]
+    if draw(st.booleans()):  # `bridge -d link`
+        fields["options"] = {k: draw(st.sampled_from(["on", "off"])) for k in settings}
+        fields["options"]["mcast_router"] = str(draw(st.integers(0, 2)))
+    return BridgePort(**fields)
+
+
+@st.composite
+def bridge_link(draw):
+    indexes = draw(st.lists(st.integers(1, 10**6), unique=True, min_size=1, max_size=10))
+    return BridgeLink(ports=[draw(bridge_port(i)) for i in sorted(indexes)])
+
+
+# --- sysctl -------------------------------------------------------------------------------------
+
+def sysctl_key():
+    part = st.text("abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=12)
+    return st.lists(part, min_size=2, max_size=6).map(".".join)
+
+
+def sysctl_value_line():
+    """A line of a value: anything printable but white space at either end."""
+    inner = st.lists(st.characters(min_codepoint=32, max_codepoint=126)
+                     | st.sampled_from(["\t", " = ", "é"]), max_size=30).map("".join)
+    return st.builds(lambda a, b, c: a + b + c if b else a, st.text(st.characters(
+        min_codepoint=33, max_codepoint=126), min_size=1, max_size=8), inner,
+        st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=1))
+
+
+@st.composite
+def sysctl(draw):
+    keys = draw(st.lists(sysctl_key(), unique=True, min_size=1, max_size=15))
+    settings, errors = {}, []
+    line = 0
+    for key in keys:
+        if draw(st.integers(0, 9)) == 0:  # a key that cannot be read, printed on stderr
+            line += 1
+            path = key.replace(".", "/")
+            message = draw(st.sampled_from([f"cannot stat /proc/sys/{path}: No such file or "
+                                            f"directory", f"permission denied on key '{key}'"]))
+            errors.append(SysctlError(line=line, key=key, message=message))
+            continue
+        parts = draw(st.lists(sysctl_value_line(), min_size=1, max_size=3)
+                     | st.sampled_from([[""], ["0"], ["1"], ["(none)"]]))
+        settings[key] = "\n".join(parts)
+        line += len(parts)
+    return Sysctl(settings=settings, errors=errors)
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+_ROUTE_LETTERS = "UGHRDMACnemafdcopluwi"
+
+
+@st.composite
+def route_flags(draw, reject: bool):
+    letters = draw(st.lists(st.sampled_from(_ROUTE_LETTERS), unique=True, max_size=4))
+    if reject:
+        letters = ["!", *letters]
+    elif not letters:
+        letters = ["U"]
+    return [RouteFlag(c) for c in letters]
+
+
+@st.composite
+def route_n(draw):
+    family = draw(st.sampled_from([RouteFamily.INET, RouteFamily.INET6]))
+    netstat = family is RouteFamily.INET and draw(st.booleans())
+    routes = []
+    for _ in range(draw(st.integers(0, 12))):
+        reject = draw(st.integers(0, 5)) == 0
+        fields: dict = {"flags": draw(route_flags(reject))}
+        if family is RouteFamily.INET:
+            network = draw(ipv4_network())
+            fields.update(destination=network, genmask=network.netmask,
+                          prefixlen=network.prefixlen,
+                          gateway=None if reject else draw(st.none() | ipv4()))
+        else:
+            network = draw(ipv6_network())
+            fields.update(destination=network, prefixlen=network.prefixlen,
+                          gateway=None if reject else draw(st.none() | ipv6()))
+        if netstat:
+            fields.update(mss=None if reject else draw(st.integers(0, 65535)),
+                          window=None if reject else draw(st.integers(0, 65535)),
+                          irtt=None if reject else draw(st.integers(0, 10**5)))
+        else:
+            fields.update(metric=draw(st.integers(-1 if family is RouteFamily.INET6 else 0,
+                                                  2**31)),
+                          ref=None if reject and family is RouteFamily.INET else
+                          draw(st.integers(0, 1000)),
+                          use=draw(st.integers(0, 10**9)))
+        fields["iface"] = None if reject and family is RouteFamily.INET else draw(interface_name())
+        routes.append(Route(**fields))
+    return RouteTable(family=family, routes=routes)
+
+
+_PROTOS = ["kernel", "static", "boot", "dhcp", "ra", "redirect", "bird", "zebra", "babel"]
+
+
+@st.composite
+def ip_route_entry(draw, family):
+    inet = family is RouteFamily.INET
+    address, network = (ipv4, ipv4_network) if inet else (ipv6, ipv6_network)
+    kind = draw(st.sampled_from([RouteType.UNICAST] * 6 + [
+        RouteType.LOCAL, RouteType.BROADCAST, RouteType.BLACKHOLE, RouteType.UNREACHABLE,
+        RouteType.PROHIBIT, RouteType.MULTICAST, RouteType.ANYCAST]))
+    if not inet and kind is RouteType.BROADCAST:
+        kind = RouteType.ANYCAST
+    destination = draw(network())
+    # `default` is printed for /0: an IPv4 one needs a gateway to tell its family (an IPv6
+    # route has its preference), and only these types print it.
+    if destination.prefixlen == 0 and (kind not in (RouteType.UNICAST, RouteType.BLACKHOLE,
+                                                    RouteType.UNREACHABLE, RouteType.PROHIBIT)
+                                       or (inet and kind is not RouteType.UNICAST)):
+        destination = draw(network().filter(lambda n: n.prefixlen > 0))
+    fields: dict = {"type": kind, "family": family, "destination": destination}
+    if kind in (RouteType.UNICAST, RouteType.LOCAL, RouteType.BROADCAST, RouteType.MULTICAST,
+                RouteType.ANYCAST):
+        multipath = inet and kind is RouteType.UNICAST and draw(st.integers(0, 4)) == 0
+        if multipath:
+            fields["nexthops"] = draw(st.lists(st.builds(
+                Nexthop, gateway=ipv4(), dev=interface_name(), weight=st.integers(1, 256),
+                flags=st.lists(st.sampled_from([IpRouteFlag.DEAD, IpRouteFlag.LINKDOWN,
+                                                IpRouteFlag.ONLINK]), unique=True)),
+                min_size=1, max_size=3))
+        else:
+            fields["gateway"] = draw(address()) if (
+                kind is RouteType.UNICAST and (destination.prefixlen == 0 or draw(st.booleans()))
+            ) else None
+            fields["dev"] = draw(interface_name())
+        fields["table"] = draw(st.sampled_from([None, None, "local", "100", "custom"]))
+        fields["proto"] = draw(st.none() | st.sampled_from(_PROTOS))
+        fields["scope"] = draw(st.none() | st.sampled_from(["link", "host", "site", "253"]))
+        fields["src"] = draw(st.none() | address())
+        fields["flags"] = draw(st.lists(st.sampled_from(list(IpRouteFlag)), unique=True,
+                                        max_size=3))
+    fields["metric"] = draw(st.none() | st.integers(0, 2**32 - 1))
+    if not inet:
+        fields["pref"] = draw(st.sampled_from(["low", "medium", "high"]))
+    fields["options"] = draw(st.fixed_dictionaries({}, optional={
+        "nhid": st.integers(1, 10**6).map(str), "expires": st.integers(0, 10**6).map(
+            lambda n: f"{n}sec"), "mtu": st.sampled_from(["1400", "lock 1400"]),
+        "advmss": st.just("1360"), "rtt": st.sampled_from(["10ms", "1.5s"]),
+        "hoplimit": st.integers(1, 255).map(str)}))
+    return IpRouteEntry(**fields)
+
+
+@st.composite
+def ip_route(draw):
+    """`ip route show table all`: IPv4 routes, then IPv6 ones."""
+    v4 = draw(st.lists(ip_route_entry(RouteFamily.INET), max_size=8))
+    v6 = draw(st.lists(ip_route_entry(RouteFamily.INET6), min_size=0 if v4 else 1, max_size=8))
+    return IpRoute(routes=v4 + v6)
+
+
+# --- ip addr / ip link --------------------------------------------------------------------------
+
+_ADDRESS_FLAGS_V4 = ["nodad", "optimistic", "home", "deprecated", "tentative", "autojoin"]
+_ADDRESS_FLAGS_V6 = _ADDRESS_FLAGS_V4 + ["dadfailed", "mngtmpaddr", "stable-privacy"]
+
+
+@st.composite
+def address(draw, name):
+    inet = draw(st.booleans())
+    fields: dict = {}
+    if inet:
+        host = draw(ipv4())
+        prefix = draw(st.integers(1, 32))
+        fields["address"] = IPv4Interface((host, prefix))
+        if draw(st.integers(0, 5)) == 0:  # point-to-point: `inet A peer B/len`
+            fields["peer"] = IPv4Interface((draw(ipv4()), prefix))
+        elif prefix < 31 and draw(st.booleans()):
+            fields["broadcast"] = IPv4Interface((host, prefix)).network.broadcast_address
+        fields["label"] = draw(st.sampled_from([name, f"{name}:1", f"{name}:web"]))
+        flags = draw(st.lists(st.sampled_from(_ADDRESS_FLAGS_V4), unique=True, max_size=2))
+        fields["secondary"] = draw(st.booleans())
+    else:
+        fields["address"] = IPv6Interface((draw(ipv6()), draw(st.integers(1, 128))))
+        flags = draw(st.lists(st.sampled_from(_ADDRESS_FLAGS_V6), unique=True, max_size=3))
+        if draw(st.booleans()):
+            flags.append("temporary")
+            fields["secondary"] = True
+    fields["family"] = AddressFamily.INET if inet else AddressFamily.INET6
+    fields["metric"] = draw(st.none() | st.integers(0, 2**32 - 1))
+    fields["scope"] = draw(st.sampled_from(["host", "link", "global", "site", "200"]))
+    fields["dynamic"] = draw(st.booleans())
+    fields["noprefixroute"] = draw(st.booleans())
+    order = ["temporary", "nodad", "optimistic", "dadfailed", "home", "deprecated", "tentative",
+             "mngtmpaddr", "autojoin", "stable-privacy"]
+    fields["flags"] = sorted(flags, key=order.index)
+    if fields["dynamic"]:
+        fields["valid_lft"] = draw(st.integers(0, 2**31))
+        fields["preferred_lft"] = draw(st.integers(0, fields["valid_lft"]))
+    return Address(**fields)
+
+
+@st.composite
+def interface(draw, ifindex, name, *, link: bool):
+    fields: dict = {"ifindex": ifindex, "name": name}
+    at = draw(st.sampled_from(["none", "index", "parent"]))
+    if at == "index":
+        fields["peer_ifindex"] = draw(st.integers(1, 10**6))
+    elif at == "parent":
+        fields["parent"] = draw(interface_name().filter(lambda n: not n.startswith("if")))
+    fields["flags"] = draw(st.lists(st.sampled_from(list(LinkFlag)), unique=True, max_size=6))
+    fields["mtu"] = draw(st.integers(68, 65536))
+    fields["qdisc"] = draw(st.sampled_from(["noqueue", "noop", "pfifo_fast", "fq_codel", "mq"]))
+    fields["master"] = draw(st.none() | bridge_name())
+    fields["state"] = draw(st.sampled_from(list(LinkState)))
+    if link:
+        fields["mode"] = draw(st.sampled_from(["DEFAULT", "DORMANT"]))
+    fields["group"] = draw(st.sampled_from(["default", "1", "lab"]))
+    fields["qlen"] = draw(st.none() | st.integers(0, 10**5))
+    kind = draw(st.sampled_from(["ether", "ether", "loopback", "none"]))
+    fields["link_type"] = kind
+    if kind == "ether":
+        fields["mac"] = draw(mac())
+        fields["broadcast_mac"] = "ff:ff:ff:ff:ff:ff"
+        fields["link_netnsid"] = draw(st.none() | st.integers(0, 100))
+    elif kind == "loopback":
+        fields["mac"] = fields["broadcast_mac"] = "00:00:00:00:00:00"
+    if kind == "ether" and fields["link_netnsid"] is None and draw(st.booleans()):
+        fields["link_netns"] = draw(st.sampled_from(["other", "ns-1", "cni-1f2e3d4c"]))
+    fields["alias"] = draw(st.none() | st.sampled_from(["uplink to the lab", "wan", "x  y"]))
+    fields["altnames"] = draw(st.lists(interface_name(), unique=True, max_size=2))
+    if not link:
+        fields["addresses"] = draw(st.lists(address(name), max_size=4))
+    return Interface(**fields)
+
+
+@st.composite
+def interfaces(draw, *, link: bool):
+    indexes = draw(st.lists(st.integers(1, 10**6), unique=True, min_size=1, max_size=8))
+    names = draw(st.lists(interface_name(), unique=True, min_size=len(indexes),
+                          max_size=len(indexes)))
+    return [draw(interface(i, n, link=link)) for i, n in zip(sorted(indexes), names)]
+
+
+def ip_addr():
+    return interfaces(link=False).map(lambda found: IpAddr(interfaces=found))
+
+
+def ip_link():
+    return interfaces(link=True).map(lambda found: IpLink(interfaces=found))
+
+
+# --- docker ------------------------------------------------------------------------------------
+
+def container_name():
+    first = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    rest = st.text("abcdefghijklmnopqrstuvwxyz0123456789_.-", max_size=20)
+    return st.builds(lambda a, b: a + b, first, rest)
+
+
+def image():
+    return st.one_of(st.sampled_from(["nginx", "nginx:1.25", "netparse/bb", "redis:7-alpine",
+                                      "registry.example.com:5000/team/app:2024.1"]),
+                     hex_string(12))
+
+
+_AGO = ["Less than a second ago", "1 second ago", "5 seconds ago", "About a minute ago",
+        "3 minutes ago", "About an hour ago", "2 hours ago", "3 days ago", "2 weeks ago"]
+
+
+@st.composite
+def status(draw):
+    """(STATUS as printed, state, exit code, health)."""
+    kind = draw(st.sampled_from(["up", "exited", "created", "restarting", "paused", "dead",
+                                 "removing"]))
+    since = draw(st.sampled_from(["Less than a second", "4 seconds", "About a minute",
+                                  "2 hours", "3 days"]))
+    if kind == "up":
+        health = draw(st.sampled_from([None, "healthy", "unhealthy", "starting"]))
+        note = {None: "", "starting": " (health: starting)"}.get(health, f" ({health})")
+        return f"Up {since}{note}", ContainerState.running, None, health
+    if kind == "paused":
+        return f"Up {since} (Paused)", ContainerState.paused, None, None
+    if kind in ("exited", "restarting"):
+        code = draw(st.integers(-1, 255))
+        word = "Exited" if kind == "exited" else "Restarting"
+        return (f"{word} ({code}) {draw(st.sampled_from(_AGO))}", ContainerState(kind), code,
+                None)
+    text = {"created": "Created", "dead": "Dead", "removing": "Removal In Progress"}[kind]
+    return text, ContainerState(kind), None, None
+
+
+@st.composite
+def published_ports(draw):
+    ports = []
+    for _ in range(draw(st.integers(0, 4))):
+        container = draw(st.integers(1, 65000))
+        end = draw(st.none() | st.integers(container + 1, container + 10))
+        fields = {"container_port": container, "container_port_end": end,
+                  "protocol": draw(st.sampled_from(["tcp", "udp", "sctp"]))}
+        if draw(st.booleans()):
+            host = draw(st.integers(1, 65000))
+            fields.update(host_ip=draw(st.sampled_from([IPv4Address("0.0.0.0"), IPv6Address("::"),
+                                                        IPv4Address("127.0.0.1")]) | ipv4()),
+                          host_port=host, host_port_end=None if end is None else host + end - container)
+        ports.append(PortMapping(**fields))
+    return ports
+
+
+@st.composite
+def ps_container(draw, *, json_line: bool = False):
+    text, state, code, health = draw(status())
+    command = draw(st.text(st.characters(min_codepoint=32, max_codepoint=126) | st.just("…"),
+                           min_size=1, max_size=24).map(str.strip).filter(bool))
+    fields = dict(id=draw(hex_string(12) | hex_string(64)), image=draw(image()), command=command,
+                  created=draw(st.sampled_from(_AGO)), status=text, state=state, exit_code=code,
+                  health=health, ports=draw(published_ports()),
+                  names=draw(st.lists(container_name(), min_size=1, max_size=2, unique=True)))
+    if json_line:
+        fields.update(created_at=draw(st.datetimes(datetime(2015, 1, 1), datetime(2035, 1, 1),
+                                                   timezones=st.just(timezone.utc))),
+                      labels=draw(st.none() | st.just("com.example.team=net,tier=web")),
+                      local_volumes=draw(st.integers(0, 5)),
+                      networks=draw(st.lists(container_name(), min_size=1, max_size=3,
+                                             unique=True)),
+                      size=draw(st.none() | st.just("0B (virtual 1.98MB)")))
+    return PsContainer(**fields)
+
+
+def docker_ps(*, json_line: bool = False):
+    # JSON lines have no header: nothing at all when there is no container.
+    return st.lists(ps_container(json_line=json_line), min_size=int(json_line), max_size=8).map(
+        lambda found: DockerPs(containers=found))
+
+
+def docker_network_ls():
+    row = st.builds(NetworkRow, id=hex_string(12), name=container_name(),
+                    driver=st.sampled_from(["bridge", "host", "null", "overlay", "macvlan",
+                                            "ipvlan"]),
+                    scope=st.sampled_from(["local", "swarm", "global"]))
+    return st.lists(row, max_size=10).map(lambda found: DockerNetworkLs(networks=found))
+
+
+def when():
+    return st.datetimes(datetime(2015, 1, 1), datetime(2035, 1, 1),
+                        timezones=st.just(timezone.utc))
+
+
+@st.composite
+def engine_ports(draw):
+    """NetworkSettings.Ports / HostConfig.PortBindings: each port unbound, or bound once or
+    more (the engine's shape: a key per port)."""
+    ports = []
+    keys = draw(st.lists(st.tuples(st.integers(1, 65535), st.sampled_from(["tcp", "udp"])),
+                         unique=True, max_size=4))
+    for port, protocol in keys:
+        bindings = draw(st.lists(st.tuples(st.sampled_from([None, IPv4Address("0.0.0.0"),
+                                                            IPv6Address("::")]),
+                                           st.none() | st.integers(1, 65535)), max_size=2))
+        if not bindings:
+            ports.append(PortMapping(container_port=port, protocol=protocol))
+        for host_ip, host_port in bindings:
+            if host_ip is None and host_port is None:
+                host_port = 8080
+            ports.append(PortMapping(container_port=port, protocol=protocol, host_ip=host_ip,
+                                     host_port=host_port))
+    return ports
+
+
+@st.composite
+def endpoint(draw, name):
+    fields = dict(name=name, network_id=draw(hex_string(64)),
+                  endpoint_id=draw(st.none() | hex_string(64)),
+                  mac_address=draw(st.none() | mac()), aliases=draw(st.lists(container_name(),
+                                                                            max_size=2)),
+                  dns_names=draw(st.lists(container_name(), max_size=2)))
+    if draw(st.booleans()):
+        network = draw(ipv4_network().filter(lambda n: 8 <= n.prefixlen <= 30))
+        fields.update(gateway=network.network_address + 1, ip_address=network.network_address + 2,
+                      ip_prefix_len=network.prefixlen)
+    if draw(st.booleans()):
+        fields.update(ipv6_gateway=draw(ipv6()), global_ipv6_address=draw(ipv6()),
+                      global_ipv6_prefix_len=draw(st.integers(1, 128)))
+    return Endpoint(**fields)
+
+
+@st.composite
+def inspect_container(draw):
+    state = draw(st.sampled_from(list(ContainerState)))
+    running = state in (ContainerState.running, ContainerState.paused)
+    info = ContainerStateInfo(status=state, running=running,
+                              paused=state is ContainerState.paused,
+                              restarting=state is ContainerState.restarting,
+                              dead=state is ContainerState.dead,
+                              pid=draw(st.integers(1, 4 * 10**6)) if running else 0,
+                              exit_code=draw(st.integers(0, 255)), started_at=draw(when()),
+                              finished_at=draw(st.none() | when()))
+    mode = draw(st.sampled_from(["bridge", "host", "none", "default", "np-back"]))
+    names = draw(st.lists(container_name(), unique=True, max_size=3))
+    return InspectContainer(
+        id=draw(hex_string(64)), name=draw(container_name()), created=draw(when()), state=info,
+        image="sha256:" + draw(hex_string(64)), restart_count=draw(st.integers(0, 100)),
+        hostname=draw(hex_string(12)), network_mode=mode,
+        port_bindings=draw(engine_ports()), sandbox_id=draw(st.none() | hex_string(64)),
+        sandbox_key=draw(st.none() | hex_string(12).map(lambda h: f"/var/run/docker/netns/{h}")),
+        ports=draw(engine_ports()), networks=[draw(endpoint(n)) for n in names])
+
+
+def docker_inspect():
+    return st.lists(inspect_container(), max_size=4).map(
+        lambda found: DockerInspect(containers=found))
+
+
+@st.composite
+def network(draw):
+    v4 = draw(ipv4_network().filter(lambda n: 8 <= n.prefixlen <= 30))
+    config = [IpamConfig(subnet=v4, gateway=v4.network_address + 1,
+                         ip_range=draw(st.none() | st.just(v4)))]
+    if draw(st.booleans()):
+        v6 = draw(ipv6_network().filter(lambda n: 48 <= n.prefixlen <= 120))
+        config.append(IpamConfig(subnet=v6, gateway=v6.network_address + 1))
+    members = []
+    names = draw(st.lists(container_name(), unique=True, max_size=4))
+    ids = draw(st.lists(hex_string(64), unique=True, min_size=len(names), max_size=len(names)))
+    for index, (name, member) in enumerate(zip(names, ids)):
+        members.append(NetworkEndpoint(
+            id=member, name=name, endpoint_id=draw(hex_string(64)),
+            mac=draw(mac()), ipv4_address=IPv4Interface((v4.network_address + 2 + index,
+                                                          v4.prefixlen)),
+            ipv6_address=None))
+    options = {"com.docker.network.bridge.name": draw(bridge_name())} if draw(
+        st.booleans()) else {}
+    return Network(
+        name=draw(container_name()), id=draw(hex_string(64)), created=draw(when()),
+        driver=draw(st.sampled_from(["bridge", "overlay", "macvlan", "host", "null"])),
+        scope=draw(st.sampled_from(["local", "swarm"])), internal=draw(st.booleans()),
+        enable_ipv6=len(config) > 1, attachable=draw(st.booleans()),
+        ingress=draw(st.booleans()),
+        ipam=Ipam(driver="default", config=config), options=options,
+        labels=draw(st.dictionaries(st.sampled_from(["com.example.team", "tier"]),
+                                    container_name(), max_size=2)),
+        containers=members)
+
+
+def docker_network_inspect():
+    return st.lists(network(), max_size=4).map(lambda found: DockerNetworkInspect(networks=found))
+
+
+STRATEGIES = {
+    "brctl_show": brctl_show(), "bridge_fdb": bridge_fdb(), "bridge_link": bridge_link(),
+    "sysctl": sysctl(), "route_n": route_n(), "ip_route": ip_route(), "ip_addr": ip_addr(),
+    "ip_link": ip_link(), "docker_ps": docker_ps(), "docker_network_ls": docker_network_ls(),
+    "docker_inspect": docker_inspect(), "docker_network_inspect": docker_network_inspect(),
+}
