@@ -33,3 +33,17 @@ def numbered_rows(rows: list[dict], understood: Iterable[int]) -> list[tuple[int
     if len(lines) != len(rows):
         return [(0, row) for row in rows]
     return list(zip(lines, rows))
+
+
+def template_rows(template, text: str) -> tuple[list[tuple[int, dict]], set[int]]:
+    """The numbered rows of a one-group table template over `text`, and the lines understood.
+
+    The template's own regexes are run directly when they can be (`Template.table`); when two
+    of its lines match one input line, TTP decides as usual.
+    """
+    rows = template.table(text)
+    if rows is not None:
+        return rows, {line for line, _ in rows}
+    understood = template.understood(text)
+    return numbered_rows(as_list(template.run(text).get("lines")), understood), understood
+

@@ -158,3 +158,12 @@ def go_time(value: str) -> datetime | None:
     day, clock, fraction, hours, minutes = match.groups()
     fraction = (fraction or "")[:7]
     return datetime.fromisoformat(f"{day}T{clock}{fraction}{hours}:{minutes}")
+
+
+def json_cells(value: dict, titles: dict[str, str]) -> dict[str, str]:
+    """A `--format '{{json .}}'` object as the cells of the table form, by column title."""
+    # null (Platform on some engines) is an empty cell.
+    return {titles.get(key, key): "" if item is None else
+            item if isinstance(item, str) else json.dumps(item)
+            for key, item in value.items()}
+

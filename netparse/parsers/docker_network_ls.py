@@ -9,12 +9,11 @@ and so is a header with a title no engine prints.
 
 from __future__ import annotations
 
-import json
 import re
 
 from netparse.models.base import UnparsedLine
 from netparse.models.docker import DockerNetworkLs, NetworkRow
-from netparse.parsers._docker import go_time, json_lines, table_rows
+from netparse.parsers._docker import go_time, json_cells, json_lines, table_rows
 
 KIND = "docker_network_ls"
 MODEL = DockerNetworkLs
@@ -37,7 +36,7 @@ def parse(text: str) -> DockerNetworkLs:
     networks: list[NetworkRow] = []
     unparsed: list[UnparsedLine] = []
     if text.lstrip().startswith("{"):
-        rows = ((number, line, _json_cells(value) if value is not None else None)
+        rows = ((number, line, json_cells(value, _JSON_TITLES) if value is not None else None)
                 for number, line, value in json_lines(text))
     else:
         rows = table_rows(text, set(_FIELDS), {"NETWORK ID", "NAME"})
@@ -48,13 +47,6 @@ def parse(text: str) -> DockerNetworkLs:
         if not understood:
             unparsed.append(UnparsedLine(line=number, text=line))
     return DockerNetworkLs(networks=networks, unparsed=unparsed)
-
-
-def _json_cells(value: dict) -> dict[str, str]:
-    # null (Platform on some engines) is an empty cell.
-    return {_JSON_TITLES.get(key, key): "" if item is None else
-            item if isinstance(item, str) else json.dumps(item)
-            for key, item in value.items()}
 
 
 def _network(cells: dict[str, str]) -> tuple[NetworkRow, bool]:

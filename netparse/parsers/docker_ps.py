@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.models.docker import ContainerState, DockerPs, PortMapping, PsContainer
-from netparse.parsers._docker import go_time, json_lines, table_rows, validation_message
+from netparse.parsers._docker import (go_time, json_cells, json_lines, table_rows,
+                                      validation_message)
 
 KIND = "docker_ps"
 MODEL = DockerPs
@@ -67,7 +68,7 @@ def parse(text: str) -> DockerPs:
         raise ParseError("a JSON array is not read (podman ps --format json?); give the table, "
                          "or docker ps --format '{{json .}}' (one object per line)", 1)
     if text.lstrip().startswith("{"):
-        rows = ((number, line, _json_cells(value) if value is not None else None)
+        rows = ((number, line, json_cells(value, _JSON_TITLES) if value is not None else None)
                 for number, line, value in json_lines(text))
     else:
         rows = table_rows(text, _TITLES, {"CONTAINER ID", "NAMES", "IMAGE"})
@@ -78,13 +79,6 @@ def parse(text: str) -> DockerPs:
         if not understood:
             unparsed.append(UnparsedLine(line=number, text=line))
     return DockerPs(containers=containers, unparsed=unparsed)
-
-
-def _json_cells(value: dict) -> dict[str, str]:
-    # null (Platform on some engines) is an empty cell.
-    return {_JSON_TITLES.get(key, key): "" if item is None else
-            item if isinstance(item, str) else json.dumps(item)
-            for key, item in value.items()}
 
 
 def _container(cells: dict[str, str]) -> tuple[PsContainer | None, bool]:

@@ -16,7 +16,7 @@ from netparse.errors import ParseError
 from netparse.models.route import (AddressFamily, IpRoute, IpRouteEntry, IpRouteFlag, Nexthop,
                                    RouteType)
 from netparse.parsers._addr import address, network
-from netparse.parsers._common import as_list, numbered_rows, unparsed_lines
+from netparse.parsers._common import template_rows, unparsed_lines
 from netparse.parsers._ttp import Template
 
 KIND = "ip_route"
@@ -67,12 +67,7 @@ class _Pending:
 
 def parse(text: str) -> IpRoute:
     normalised = _INDENT.sub("", text)
-    rows = _TEMPLATE.table(normalised)
-    if rows is None:
-        understood = _TEMPLATE.understood(normalised)
-        rows = numbered_rows(as_list(_TEMPLATE.run(normalised).get("lines")), understood)
-    else:
-        understood = {line for line, _ in rows}
+    rows, understood = template_rows(_TEMPLATE, normalised)
     if not rows:
         raise ParseError("no route line: expected lines such as `default via 192.0.2.1 dev eth0`"
                          " or `10.0.0.0/8 dev eth0 ...`", 1)

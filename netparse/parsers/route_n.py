@@ -15,7 +15,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from netparse.errors import ParseError
 from netparse.models.route import AddressFamily, Route, RouteFlag, RouteTable
 from netparse.parsers._addr import ipv4_int
-from netparse.parsers._common import as_list, numbered_rows, unparsed_lines
+from netparse.parsers._common import template_rows, unparsed_lines
 from netparse.parsers._ttp import Template
 
 KIND = "route_n"
@@ -47,12 +47,7 @@ _FIELDS = ("destination", "gateway", "genmask", "flags", "c1", "c2", "c3", "ifac
 
 def parse(text: str) -> RouteTable:
     normalised = _INDENT.sub("", text)
-    rows = _TEMPLATE.table(normalised)
-    if rows is None:
-        understood = _TEMPLATE.understood(normalised)
-        rows = numbered_rows(as_list(_TEMPLATE.run(normalised).get("lines")), understood)
-    else:
-        understood = {line for line, _ in rows}
+    rows, understood = template_rows(_TEMPLATE, normalised)
     if not rows:
         raise ParseError("no routing table: neither a `Kernel IP routing table` banner, a "
                          "header nor a route row", 1)
