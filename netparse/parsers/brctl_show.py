@@ -31,7 +31,7 @@ def parse(text: str) -> BrctlShow:
             priority=int(prio, 16),
             mac=":".join(mac[i:i + 2] for i in range(0, 12, 2)),
             stp=row["stp"] == "yes",
-            interfaces=row.get("interfaces", "").split(),
+            interfaces=row.get("interfaces", []),
         ))
     return BrctlShow(bridges=bridges,
                      unparsed=unparsed_lines(text, _TEMPLATE.understood(normalised)))

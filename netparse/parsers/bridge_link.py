@@ -69,6 +69,6 @@ def _port(row: dict) -> BridgePort:
         else:
             options[key] = value
         i += 2
-    details = row.get("details", "").split()
+    details = " ".join(row.get("details", [])).split()
     options.update(zip(details[::2], details[1::2]))
     return BridgePort(**fields, options=options)

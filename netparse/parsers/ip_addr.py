@@ -164,10 +164,10 @@ def _interface(row: dict, block: _Block) -> Interface | None:
         if not _link_words(row.get("link_words", "").split(), fields, details):
             block.reject("\tlink/")
     if "altnames" in row:
-        fields["altnames"] = row["altnames"].split()
+        fields["altnames"] = row["altnames"]
     if "alias" in row:
         fields["alias"] = row["alias"].strip()
-    for line in row.get("details", "").split("\n"):
+    for line in row.get("details", []):
         _detail_line(line.split(), fields, details)
     fields["details"] = details
     addresses = []

@@ -119,3 +119,28 @@ def test_cli_on_mutated_dumps_never_prints_a_traceback(dump, tmp_path):
             assert done.stderr.startswith(f"{path}:"), done.stderr
         else:
             json.loads(done.stdout)
+
+
+# Lines TTP joins into one value (a bridge's ports, an interface's detail lines), repeated:
+# joined as growing strings they took time in the square of their number (200,000 took 25 s).
+JOINED = {
+    "brctl_show": ("bridge name\tbridge id\t\tSTP enabled\tinterfaces\n"
+                   "docker0\t\t8000.024293a02d5e\tno\t\tveth0\n", "\t\t\t\t\t\t\tveth{:07x}\n"),
+    "ip_link": ("5: docker0: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP mode DEFAULT "
+                "group default \n    link/ether 02:42:93:a0:2d:5e brd ff:ff:ff:ff:ff:ff\n",
+                "    bridge_slave state forwarding priority {}\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(JOINED))
+def test_long_runs_of_joined_lines_take_linear_time(kind):
+    head, line = JOINED[kind]
+
+    def seconds(count: int) -> float:
+        text = head + "".join(line.format(n) for n in range(count))
+        started = time.perf_counter()
+        netparse.parse(text, kind)
+        return time.perf_counter() - started
+
+    # Four times the lines: about four times the time (it was twelve to seventeen).
+    assert seconds(200_000) < 8 * seconds(50_000)
