@@ -131,12 +131,15 @@ class _Block:
 
     def __init__(self, lines: list[str], first: int, last: int, understood: set[int]):
         self.lines, self.first, self.last, self.understood = lines, first, last, understood
+        self._after: dict[str, int] = {}  # where the next line of a prefix is looked for
 
     def reject(self, prefix: str) -> None:
-        """Mark the first line of this interface that starts with `prefix` as not understood,
-        and the lifetimes line that belongs to it, if any."""
-        for n in range(max(self.first, 1), self.last + 1):
+        """Mark the next line of this interface that starts with `prefix` as not understood
+        (the first, then the one after it: the same bad line twice is reported twice), and
+        the lifetimes line that belongs to it, if any."""
+        for n in range(max(self._after.get(prefix, self.first), 1), self.last + 1):
             if self.lines[n - 1].startswith(prefix):
+                self._after[prefix] = n + 1
                 self.understood.discard(n)
                 if n < self.last and self.lines[n].startswith("\tvalid_lft "):
                     self.understood.discard(n + 1)

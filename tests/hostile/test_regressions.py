@@ -137,3 +137,12 @@ def test_ipv4_label_named_like_an_address_flag():
     addresses = netparse.parse(text, "ip_addr").interfaces[0].addresses
     assert [(a.label, a.dynamic) for a in addresses] == [
         ("dynamic", False), ("dynamic", True), ("dynamic:1", False)]
+
+
+def test_the_same_bad_address_line_twice_is_reported_twice():
+    # A line duplicated by a careless paste: each copy is reported, not only the first.
+    text = ("5: docker0: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP group default \n"
+            "    link/ether 02:42:93:a0:2d:5e brd ff:ff:ff:ff:ff:ff\n"
+            + "    inet 999.1.1.1/16 brd 172.17.255.255 scope global docker0\n"
+              "       valid_lft forever preferred_lft forever\n" * 3)
+    assert [u.line for u in netparse.parse(text, "ip_addr").unparsed] == [3, 4, 5, 6, 7, 8]
