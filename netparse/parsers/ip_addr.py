@@ -122,7 +122,22 @@ def _understood(normalised: str, lines: list[str]) -> set[int]:
     # Lines before the first header belong to no interface: they are not understood.
     understood = TEMPLATE.understood(normalised)
     first = min((n for n in understood if _HEADER.match(lines[n - 1])), default=len(lines) + 1)
-    return {n for n in understood if n >= first}
+    understood = {n for n in understood if n >= first}
+    # The template reads one link line per interface and one lifetimes line per address: a
+    # second one (a line pasted twice) would be passed over, so it is not understood.
+    link = after_address = False
+    for n in sorted(understood):
+        line = lines[n - 1]
+        if _HEADER.match(line):
+            link = False
+        elif line.startswith("\tlink/"):
+            if link:
+                understood.discard(n)
+            link = True
+        elif line.startswith("\tvalid_lft ") and not after_address:
+            understood.discard(n)
+        after_address = line.startswith(("\tinet ", "\tinet6 ")) and n in understood
+    return understood
 
 
 class _Block:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,29 @@ def test_mutants_parse_or_fail_cleanly(path):
             assert took < TIME_LIMIT, f"{name} mutant, kind {as_kind}: {took:.1f} s"
     # The mutations do reach the parsers: not everything is refused before parsing.
     assert "model" in outcomes or "unparsed" in outcomes
+
+
+# Lines that may come again with nothing new to say: headers of outputs pasted together.
+_HEADERS = re.compile(r"Kernel IP(v6)? routing table|Destination\s|bridge name\s|"
+                      r"(CONTAINER ID|NETWORK ID|NAMES)\s")
+
+
+@pytest.mark.parametrize("path", [p for p in CAPTURES if p.suffix == ".txt"], ids=_name)
+def test_a_line_pasted_twice_is_read_or_reported(path):
+    """Nothing silently dropped: a line twice gives another model, or is reported."""
+    kind = kind_of_name(path.name)[0]
+    text = path.read_text()
+    original = netparse.parse(text, kind)
+    lines = text.split("\n")
+    candidates = [n for n, line in enumerate(lines) if line.strip() and not _HEADERS.match(line)]
+    rng = random.Random(_name(path))
+    for n in rng.sample(candidates, min(8, len(candidates))):
+        doubled = "\n".join(lines[:n + 1] + lines[n:])
+        try:
+            model = netparse.parse(doubled, kind)
+        except ParseError:
+            continue
+        assert model.unparsed or model != original, f"line {n + 1} twice: {lines[n]!r}"
 
 
 def _mutated_dump(dump, target, seed: str):

@@ -146,3 +146,13 @@ def test_the_same_bad_address_line_twice_is_reported_twice():
             + "    inet 999.1.1.1/16 brd 172.17.255.255 scope global docker0\n"
               "       valid_lft forever preferred_lft forever\n" * 3)
     assert [u.line for u in netparse.parse(text, "ip_addr").unparsed] == [3, 4, 5, 6, 7, 8]
+
+
+def test_a_link_or_lifetimes_line_pasted_twice_is_reported():
+    text = ("5: docker0: <BROADCAST,UP> mtu 1500 qdisc noqueue state UP group default \n"
+            "    link/ether 02:42:93:a0:2d:5e brd ff:ff:ff:ff:ff:ff\n"
+            "    link/ether 02:42:93:a0:2d:5f brd ff:ff:ff:ff:ff:ff\n"
+            "    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\n"
+            "       valid_lft forever preferred_lft forever\n"
+            "       valid_lft 30sec preferred_lft 30sec\n")
+    assert [u.line for u in netparse.parse(text, "ip_addr").unparsed] == [3, 6]
