@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import netparse
+from netparse.parsers.registry import KINDS
 from tests.expected import FIXTURES
 from tests.hostile import render, strategies
 
@@ -98,6 +99,10 @@ def roundtrip(kind: str, model, text: str | None = None):
     parsed = netparse.parse(text, kind)
     assert parsed.unparsed == [], text
     assert _dump(parsed) == _dump(model), text
+
+
+def test_every_kind_has_a_strategy_and_a_writer():
+    assert set(strategies.STRATEGIES) == set(render.RENDERERS) == set(KINDS)
 
 
 @pytest.mark.parametrize("kind", sorted(strategies.STRATEGIES))
