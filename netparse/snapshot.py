@@ -70,6 +70,30 @@ def take(source_set) -> Snapshot:
     return snap
 
 
+def _wrapped_at(data: bytes, model: Capture, parse) -> int | None:
+    """The width a capture's lines look wrapped at (by a mail client): none is longer than 80
+    characters, and put back at the end of the line above, most of the lines not understood
+    are. None when it does not look so. Only said, never used: a guess is not a capture."""
+    from netparse.parsers import prepare
+
+    lines = prepare(data).split("\n")
+    width = max(len(line) for line in lines)
+    if not 60 <= width <= 80:
+        return None
+    bad = {u.line for u in model.unparsed}
+    joined: list[str] = []
+    for number, line in enumerate(lines, 1):
+        if number in bad and joined and len(joined[-1]) >= width - 20:
+            joined[-1] += " " + line.strip()
+        else:
+            joined.append(line)
+    try:
+        again = parse("\n".join(joined), model.kind)
+    except ParseError:
+        return None
+    return width if 2 * len(again.unparsed) < len(model.unparsed) else None
+
+
 def _parse_item(item, parse) -> Entry:
     offset = item.first_line - 1
     common = dict(path=item.path, container=item.container, command=item.command)
@@ -88,6 +112,10 @@ def _parse_item(item, parse) -> Entry:
                 for u in model.unparsed[:_MAX_LINE_MESSAGES]]
     if len(model.unparsed) > _MAX_LINE_MESSAGES:
         messages.append(f"... and {len(model.unparsed) - _MAX_LINE_MESSAGES} more lines not understood")
+    if model.unparsed and (width := _wrapped_at(item.data, model, parse)):
+        messages.insert(0, f"{item.path}: its lines look wrapped at {width} columns (by a mail "
+                           f"client?): the lines not understood go on the line above them; "
+                           f"send the capture as an attachment")
     status = SourceStatus.PARTIAL if model.unparsed else SourceStatus.PARSED
     return Entry(Source(**common, kind=model.kind, status=status, messages=messages), model,
                  item.first_line)

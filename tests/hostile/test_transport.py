@@ -151,3 +151,19 @@ def test_dump_saved_by_powershell_gives_the_same_report(tmp_path):
     want = json.loads(netparse.analyze(dump).model_dump_json().replace(str(dump), "DUMP"))
     got = json.loads(netparse.analyze(copy).model_dump_json().replace(str(copy), "DUMP"))
     assert got == want
+
+
+def test_analysis_says_when_lines_look_wrapped_by_a_mail_client(tmp_path):
+    dump = FIXTURES / "dumps/default-bridge"
+    for name in ("ip_addr.txt", "ip_link.txt", "ip_route.txt", "bridge_link.txt"):
+        (tmp_path / name).write_bytes(damage.mail_wrapped((dump / name).read_text()))
+    # A line that is not understood, but was not wrapped: no such guess.
+    (tmp_path / "route_n.txt").write_text((dump / "route_n.txt").read_text()
+                                          + "0.0.0.0 is where it all goes\n")
+    sources = {s.path.rsplit("/", 1)[-1]: s for s in netparse.analyze(tmp_path).sources}
+    for name in ("ip_addr.txt", "ip_link.txt", "ip_route.txt", "bridge_link.txt"):
+        assert sources[name].status.value == "partial"
+        assert "look wrapped at" in sources[name].messages[0], name
+        assert any(": not understood: " in m for m in sources[name].messages)
+    assert sources["route_n.txt"].status.value == "partial"
+    assert not any("wrapped" in m for m in sources["route_n.txt"].messages)
