@@ -135,3 +135,27 @@ def test_veth_missing_on_the_host(tmp_path):
     assert f.subjects == ["np-app", "docker0"] and "ifindex 52" in f.evidence[0]
     app = next(c for c in report.topology.containers if c.name == "np-app")
     assert app.endpoints[0].host_veth is None and app.endpoints[0].host_ifindex == 52
+
+
+def test_a_bridge_docker_does_not_manage_raises_no_bridge_finding(tmp_path):
+    """The real down, portless, addressless np-br0 of captures/empty-bridge (its `ip addr` block
+    and `brctl show` line) added to default-bridge's host captures; its `ip -d link` was not
+    taken then, so that capture is left out of the copy."""
+    dump = copy_dump(tmp_path)
+    (dump / "ip_link.txt").unlink()
+    extra = FIXTURES / "captures/empty-bridge"
+    block = (extra / "ip_addr.txt").read_text().split("1402: np-br0:", 1)[1]
+    with open(dump / "ip_addr.txt", "a") as f:
+        f.write("1402: np-br0:" + block)
+    line = next(l for l in (extra / "brctl_show.txt").read_text().splitlines(True) if "np-br0" in l)
+    with open(dump / "brctl_show.txt", "a") as f:
+        f.write(line)
+    report = netparse.analyze(dump)
+    br = next(b for b in report.topology.bridges if b.name == "np-br0")
+    assert br.managed is False and br.up is False
+    assert not [f for f in report.findings if "np-br0" in f.subjects]
+    plain = tmp_path / "plain"
+    shutil.copytree(DUMP, plain)
+    (plain / "ip_link.txt").unlink()
+    assert [(f.code, f.subjects) for f in report.findings] == \
+        [(f.code, f.subjects) for f in netparse.analyze(plain).findings]
