@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from netparse.errors import ParseError
+from netparse.models.base import UnparsedLine
 
 # Titles are separated by two spaces or more; one space joins the words of a title.
 _TITLE = re.compile(r"\S+(?: \S+)*")
@@ -158,6 +159,27 @@ def go_time(value: str) -> datetime | None:
     day, clock, fraction, hours, minutes = match.groups()
     fraction = (fraction or "")[:7]
     return datetime.fromisoformat(f"{day}T{clock}{fraction}{hours}:{minutes}")
+
+
+def read_rows(text: str, json_titles: dict[str, str], known_titles: set[str],
+              first_titles: set[str], convert: Callable[[dict[str, str]], tuple[Any, bool]]
+              ) -> tuple[list, list[UnparsedLine]]:
+    """The items of a `docker ... ls`-style output, table or JSON lines, and the lines not
+    understood. `convert` turns one row's cells into (item or None, every cell understood)."""
+    if text.lstrip().startswith("{"):
+        rows = ((number, line, json_cells(value, json_titles) if value is not None else None)
+                for number, line, value in json_lines(text))
+    else:
+        rows = table_rows(text, known_titles, first_titles)
+    items: list = []
+    unparsed: list[UnparsedLine] = []
+    for number, line, cells in rows:
+        item, understood = (None, False) if cells is None else convert(cells)
+        if item is not None:
+            items.append(item)
+        if not understood:
+            unparsed.append(UnparsedLine(line=number, text=line))
+    return items, unparsed
 
 
 def json_cells(value: dict, titles: dict[str, str]) -> dict[str, str]:

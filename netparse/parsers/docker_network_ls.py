@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-from netparse.models.base import UnparsedLine
 from netparse.models.docker import DockerNetworkLs, NetworkRow
-from netparse.parsers._docker import go_time, json_cells, json_lines, table_rows
+from netparse.parsers._docker import go_time, read_rows
 
 KIND = "docker_network_ls"
 MODEL = DockerNetworkLs
@@ -33,19 +32,8 @@ _REQUIRED = {"NETWORK ID": re.compile(r"[0-9a-f]{12}|[0-9a-f]{64}"),
 
 
 def parse(text: str) -> DockerNetworkLs:
-    networks: list[NetworkRow] = []
-    unparsed: list[UnparsedLine] = []
-    if text.lstrip().startswith("{"):
-        rows = ((number, line, json_cells(value, _JSON_TITLES) if value is not None else None)
-                for number, line, value in json_lines(text))
-    else:
-        rows = table_rows(text, set(_FIELDS), {"NETWORK ID", "NAME"})
-    for number, line, cells in rows:
-        network, understood = (None, False) if cells is None else _network(cells)
-        if network is not None:
-            networks.append(network)
-        if not understood:
-            unparsed.append(UnparsedLine(line=number, text=line))
+    networks, unparsed = read_rows(text, _JSON_TITLES, set(_FIELDS), {"NETWORK ID", "NAME"},
+                                   _network)
     return DockerNetworkLs(networks=networks, unparsed=unparsed)
 
 

@@ -18,10 +18,8 @@ from ipaddress import ip_address
 from pydantic import ValidationError
 
 from netparse.errors import ParseError
-from netparse.models.base import UnparsedLine
 from netparse.models.docker import ContainerState, DockerPs, PortMapping, PsContainer
-from netparse.parsers._docker import (go_time, json_cells, json_lines, table_rows,
-                                      validation_message)
+from netparse.parsers._docker import go_time, read_rows, validation_message
 
 KIND = "docker_ps"
 MODEL = DockerPs
@@ -61,23 +59,12 @@ _PORT = re.compile(r"(?:(?P<ip>.*):(?P<hp>\d+)(?:-(?P<hpe>\d+))?->)?"
 
 
 def parse(text: str) -> DockerPs:
-    containers: list[PsContainer] = []
-    unparsed: list[UnparsedLine] = []
     if text.lstrip().startswith("["):
         # `podman ps --format json`: other field names and types than docker's.
         raise ParseError("a JSON array is not read (podman ps --format json?); give the table, "
                          "or docker ps --format '{{json .}}' (one object per line)", 1)
-    if text.lstrip().startswith("{"):
-        rows = ((number, line, json_cells(value, _JSON_TITLES) if value is not None else None)
-                for number, line, value in json_lines(text))
-    else:
-        rows = table_rows(text, _TITLES, {"CONTAINER ID", "NAMES", "IMAGE"})
-    for number, line, cells in rows:
-        container, understood = (None, False) if cells is None else _container(cells)
-        if container is not None:
-            containers.append(container)
-        if not understood:
-            unparsed.append(UnparsedLine(line=number, text=line))
+    containers, unparsed = read_rows(text, _JSON_TITLES, _TITLES,
+                                     {"CONTAINER ID", "NAMES", "IMAGE"}, _container)
     return DockerPs(containers=containers, unparsed=unparsed)
 
 

@@ -385,12 +385,8 @@ def _ip(args: list[str], container: str | None) -> _Result:
         return _Result(reason="the brief format (-br) is not read")
     if _matches(obj, "netns", 2) and rest[:1] and _matches(rest[0], "exec", 1) and len(rest) > 2:
         return _identify_argv(rest[2:], f"netns:{rest[1]}")
-    for name, kind in (("address", "ip_addr"), ("link", "ip_link"), ("route", "ip_route")):
-        if _matches(obj, name):
-            if not rest or _show_word(rest[0]):
-                return _capture(kind, container)
-            return _Result(reason=f"`{name} {rest[0]}` is not a listing")
-    return _Result(reason=_NOT_READ)
+    return _listing(obj, rest, (("address", "ip_addr"), ("link", "ip_link"), ("route", "ip_route")),
+                    container)
 
 
 def _bridge(args: list[str], container: str | None) -> _Result:
@@ -400,7 +396,13 @@ def _bridge(args: list[str], container: str | None) -> _Result:
     if not args:
         return _Result(reason="no object named")
     obj, rest = args[0], args[1:]
-    for name, kind in (("link", "bridge_link"), ("fdb", "bridge_fdb")):
+    return _listing(obj, rest, (("link", "bridge_link"), ("fdb", "bridge_fdb")), container)
+
+
+def _listing(obj: str, rest: list[str], objects, container: str | None) -> _Result:
+    """`ip OBJECT [show|list ...]` / `bridge OBJECT [show ...]`: a capture of the object's kind;
+    any other verb (`add`, `get`, ...) changes or queries and is not one."""
+    for name, kind in objects:
         if _matches(obj, name):
             if not rest or _show_word(rest[0]):
                 return _capture(kind, container)
