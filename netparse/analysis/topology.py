@@ -608,7 +608,3 @@ def subnet_of(ip, prefix_len: int | None):
     if ip is None or prefix_len is None:
         return None
     return ip_network(f"{ip}/{prefix_len}", strict=False)
-
-
-def as_interface(ip, prefix_len: int | None):
-    return ip_interface(f"{ip}/{prefix_len}") if ip is not None and prefix_len is not None else None
