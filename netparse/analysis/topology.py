@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from ipaddress import ip_interface, ip_network
+from ipaddress import ip_network
 
 from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface, InsideView,
                                      Network, Port, PublishedPort, Route, Topology)
