@@ -128,7 +128,8 @@ def check_shapes(dump: Path) -> list[str]:
 def check_analysis(dump: Path, truth: dict[tuple[str, str], str]) -> list[str]:
     """Lines not understood, pairings that differ from the construction, and any finding."""
     from netparse.analysis import analyze_snapshot, load
-    from netparse.analysis.model import Pairing, SourceStatus
+    from netparse.analysis.model import Pairing
+    from netparse.snapshot import SourceStatus
 
     snap = load(dump)
     problems = [f"{s.path}: {s.status.value}: {s.messages[:3]}" for s in snap.sources

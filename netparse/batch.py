@@ -40,7 +40,7 @@ def dumps_in(path: str | os.PathLike) -> list[str] | None:
     like a capture, not a `containers/` or `sos_commands/` folder. A folder holding one subfolder
     and nothing else is a dump packed one level down, as `netparse analyze` reads it.
     """
-    from netparse.sources import _NOT_CAPTURES, kind_of_name
+    from netparse.sources.names import NOT_CAPTURES, kind_of_name
     from netparse.sources.archive import archive_format
 
     where = os.fspath(path)
@@ -62,7 +62,7 @@ def dumps_in(path: str | os.PathLike) -> list[str] | None:
                 head = handle.read(512)
             if archive_format(entry.name, head) not in (None, "damaged"):
                 archives.append(entry.path)
-            elif kind_of_name(entry.name)[0] is not None or not _NOT_CAPTURES.fullmatch(entry.name):
+            elif kind_of_name(entry.name)[0] is not None or not NOT_CAPTURES.fullmatch(entry.name):
                 return None  # a capture, or a file that may be one: this is a dump
     if len(folders) == 1 and not archives:
         return None

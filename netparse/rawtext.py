@@ -108,3 +108,18 @@ def render(text: str) -> str:
     if not CONTROLS.search(text):
         return text
     return "\n".join(render_line(line) for line in text.split("\n"))
+
+
+def prepare(text: str | bytes) -> str:
+    """Text as the parsers expect it: decoded, no BOM, `\\n` line ends, and what a terminal
+    showed rather than the codes that drew it (colours of `ip -c`, `\\r` redraws of progress
+    output). The line count is kept."""
+    if isinstance(text, bytes):
+        text = decode(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\n" not in text:
+            text = text.replace("\r", "\n")  # old Mac line ends
+    return render(text)

@@ -7,12 +7,32 @@ A capture that fails to parse is kept as a failed entry, so the report is partia
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from netparse.analysis.model import Source, SourceStatus
+from pydantic import Field
+
 from netparse.errors import DetectError, ParseError
-from netparse.models.base import Capture
+from netparse.models.base import Capture, Model
 
 _MAX_LINE_MESSAGES = 20
+
+
+class SourceStatus(StrEnum):
+    PARSED = "parsed"
+    PARTIAL = "partial"    # parsed, with lines the parser did not understand
+    FAILED = "failed"      # could not be parsed; the report goes on without it
+    IGNORED = "ignored"    # not a capture netparse reads
+
+
+class Source(Model):
+    """One capture of the dump and how it went: the report lists them under `sources`."""
+
+    path: str
+    kind: str | None = None
+    status: SourceStatus
+    container: str | None = Field(None, description="Taken inside this container's namespace")
+    command: str | None = None
+    messages: list[str] = Field(default_factory=list)
 
 
 @dataclass

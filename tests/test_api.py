@@ -8,7 +8,7 @@ import pytest
 
 import netparse
 from netparse.errors import DetectError, ParseError
-from netparse.parsers.registry import KINDS
+from netparse.kinds import KINDS
 from tests.conftest import FIXTURES
 
 DUMP = FIXTURES / "dumps/default-bridge"

@@ -12,25 +12,9 @@ from typing import Literal
 from pydantic import Field
 
 from netparse.models.base import IPAddress, IPInterface, IPNetwork, MacAddress, Model
+from netparse.snapshot import Source
 
 REPORT_VERSION = "1.0"
-
-
-
-class SourceStatus(StrEnum):
-    PARSED = "parsed"
-    PARTIAL = "partial"    # parsed, with lines the parser did not understand
-    FAILED = "failed"      # could not be parsed; the report goes on without it
-    IGNORED = "ignored"    # not a capture netparse reads
-
-
-class Source(Model):
-    path: str
-    kind: str | None = None
-    status: SourceStatus
-    container: str | None = Field(None, description="Taken inside this container's namespace")
-    command: str | None = None
-    messages: list[str] = Field(default_factory=list)
 
 
 class Pairing(StrEnum):

@@ -236,7 +236,7 @@ def checks_command() -> None:
 @main.command("kinds")
 def kinds_command() -> None:
     """List the kinds of capture netparse reads, with the commands they come from."""
-    from netparse.parsers.registry import KINDS
+    from netparse.kinds import KINDS
 
     width = max(len(name) for name in KINDS)
     for kind in KINDS.values():
@@ -250,7 +250,7 @@ def schema_command(kind: str) -> None:
     """Print the JSON Schema of a kind's model, or of the analysis report (KIND = report)."""
     import json
 
-    from netparse.parsers.registry import get_kind
+    from netparse.kinds import get_kind
 
     if kind == "report":
         from netparse.analysis.model import Report as model

@@ -1,8 +1,10 @@
 """What a dump holds: every command the collectors run, and how inspect output is redacted.
 
-This module is the only place that names the commands. `netparse.collect.run` executes these
-steps with subprocess; `netparse.collect.script` writes them into the `sh` script. Both read
-the same tuples, so the two collectors cannot drift apart.
+Which kinds the collectors take, with which command and into which file, is each kind's
+registry entry (netparse.kinds); this module adds the lists they run over, the tool versions and
+the redaction. `netparse.collect.run` executes these steps with subprocess;
+`netparse.collect.script` writes them into the `sh` script. Both read the same tuples, so the
+two collectors cannot drift apart.
 
 Commands are strings of shell words (single quotes allowed): Python splits them with `shlex`,
 the script hands them to `sh -c`. A step `over` a list gets the list's items appended as
@@ -12,6 +14,8 @@ arguments (`docker inspect ID...`); the list is the output of one of `LISTS`, on
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from netparse.kinds import KINDS
 
 
 @dataclass(frozen=True)
@@ -27,28 +31,14 @@ LISTS: dict[str, str] = {
     "networks": "docker network ls -q --no-trunc",
 }
 
-#: The host's captures, in the order they are taken. File names are the canonical ones that
-#: `netparse analyze` reads (netparse.sources.CANONICAL_NAMES).
-HOST: tuple[Step, ...] = (
-    Step("brctl_show.txt", "brctl show"),
-    Step("route_n.txt", "route -n"),
-    Step("ip_addr.txt", "ip addr"),
-    Step("ip_route.txt", "ip route show table all"),
-    Step("ip_link.txt", "ip -d link show"),
-    Step("bridge_fdb.txt", "bridge fdb show"),
-    Step("bridge_link.txt", "bridge link show"),
-    Step("sysctl.txt", "sysctl net.ipv4.ip_forward"),
-    Step("docker_ps_a.txt", "docker ps -a --no-trunc"),
-    Step("docker_inspect.json", "docker inspect", over="containers"),
-    Step("docker_network_ls.txt", "docker network ls"),
-    Step("docker_network_inspect.json", "docker network inspect", over="networks"),
-)
+#: The host's captures, in the order they are taken: every kind the registry says is collected,
+#: into its canonical file (netparse.kinds).
+HOST: tuple[Step, ...] = tuple(Step(k.collect.file, k.collect.command, k.collect.over)
+                               for k in KINDS.values() if k.collect)
 
 #: Taken inside each running container's network namespace, into containers/<name>/.
-INSIDE: tuple[Step, ...] = (
-    Step("ip_addr.txt", "ip addr"),
-    Step("route_n.txt", "route -n"),
-)
+INSIDE: tuple[Step, ...] = tuple(Step(k.collect.file, k.collect.inside)
+                                 for k in KINDS.values() if k.collect and k.collect.inside)
 
 #: One line per container (over "containers"): what decides whether and how to enter it.
 NAMESPACES = ("docker inspect --format '{{.State.Pid}} {{.State.Running}} {{.State.Paused}} "

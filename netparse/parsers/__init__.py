@@ -11,11 +11,11 @@ import gc
 import re
 from contextlib import contextmanager
 
-from netparse import rawtext
+from netparse.rawtext import prepare
 from netparse.errors import ParseError
 from netparse.models.base import Capture
-from netparse.parsers.detect import detect
-from netparse.parsers.registry import KINDS, Kind, get_kind
+from netparse.kinds.detect import detect
+from netparse.kinds import KINDS, Kind, get_kind
 
 __all__ = ["KINDS", "Kind", "detect", "parse", "prepare"]
 
@@ -28,21 +28,6 @@ _ERROR_LINES = re.compile(
     r".*: command not found|.*: not found$|.*No such file or directory|"
     r"Error: No such (object|container|network)|Command \".*\" is unknown|"
     r"Error: (argument|either) |Object \".*\" is unknown|bash: |sh: \d+: )")
-
-
-def prepare(text: str | bytes) -> str:
-    """Text as the parsers expect it: decoded, no BOM, `\\n` line ends, and what a terminal
-    showed rather than the codes that drew it (colours of `ip -c`, `\\r` redraws of progress
-    output). The line count is kept."""
-    if isinstance(text, bytes):
-        text = rawtext.decode(text)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\n" not in text:
-            text = text.replace("\r", "\n")  # old Mac line ends
-    return rawtext.render(text)
 
 
 def _refuse_non_output(text: str) -> None:

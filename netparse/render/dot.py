@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netparse.analysis.model import Report, Severity
-from netparse.render._graph import Node, build_graph
+from netparse.render.graph import Node, build_graph
 
 COLORS = {Severity.ERROR: ("#cc0000", "#ffe0e0"), Severity.WARNING: ("#e07000", "#fff0d9")}
 SHAPES = {"host": "box3d", "uplink": "cds", "bridge": "box", "port": "ellipse",

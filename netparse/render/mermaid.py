@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from netparse.analysis.model import Report
-from netparse.render._graph import build_graph
+from netparse.render.graph import build_graph
 
 PREFIX = {"host": "host", "uplink": "up_", "bridge": "br_", "port": "port_", "container": "ct_"}
 SHAPES = {"host": ('[["', '"]]'), "uplink": ('{{"', '"}}'), "bridge": ('["', '"]'),

@@ -16,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from netparse.analysis.model import Container, Endpoint, Report, Severity, SourceStatus
-from netparse.render._view import Attachment, BridgeView, PortView, View, build, off_bridge_reason
+from netparse.analysis.model import Container, Endpoint, Report, Severity
+from netparse.snapshot import SourceStatus
+from netparse.render.view import Attachment, BridgeView, PortView, View, build, off_bridge_reason
 
 DEFAULT_WIDTH = 100
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

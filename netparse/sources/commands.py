@@ -14,6 +14,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from netparse.kinds import KINDS
+
 __all__ = ["Command", "identify", "kind_of_command", "unmangle_sos_name"]
 
 
@@ -323,6 +325,17 @@ def _skip_options(args: list[str], with_arg: set[str]) -> list[str]:
     return args[i:]
 
 
+# The kind each program and object word names (`ip address`, `docker network ls`), as the
+# registry declares them; the handlers below read each program's own syntax around them.
+_KIND_OF = {words: kind.name for kind in KINDS.values() for words in kind.words}
+
+
+def _objects(program: str) -> tuple[tuple[str, str], ...]:
+    """(object word, kind) of every kind that `program OBJECT` lists (`ip route`)."""
+    return tuple((words.split()[1], kind) for words, kind in _KIND_OF.items()
+                 if words.split()[0] == program and len(words.split()) == 2)
+
+
 def _capture(kind: str | None, container: str | None) -> _Result:
     return _Result(kind=kind, capture=True, container=container)
 
@@ -385,8 +398,7 @@ def _ip(args: list[str], container: str | None) -> _Result:
         return _Result(reason="the brief format (-br) is not read")
     if _matches(obj, "netns", 2) and rest[:1] and _matches(rest[0], "exec", 1) and len(rest) > 2:
         return _identify_argv(rest[2:], f"netns:{rest[1]}")
-    return _listing(obj, rest, (("address", "ip_addr"), ("link", "ip_link"), ("route", "ip_route")),
-                    container)
+    return _listing(obj, rest, _objects("ip"), container)
 
 
 def _bridge(args: list[str], container: str | None) -> _Result:
@@ -396,7 +408,7 @@ def _bridge(args: list[str], container: str | None) -> _Result:
     if not args:
         return _Result(reason="no object named")
     obj, rest = args[0], args[1:]
-    return _listing(obj, rest, (("link", "bridge_link"), ("fdb", "bridge_fdb")), container)
+    return _listing(obj, rest, _objects("bridge"), container)
 
 
 def _listing(obj: str, rest: list[str], objects, container: str | None) -> _Result:
@@ -412,7 +424,7 @@ def _listing(obj: str, rest: list[str], objects, container: str | None) -> _Resu
 
 def _brctl(args: list[str], container: str | None) -> _Result:
     if args[:1] == ["show"]:
-        return _capture("brctl_show", container)
+        return _capture(_KIND_OF["brctl show"], container)
     return _Result(reason=_NOT_READ)
 
 
@@ -434,7 +446,7 @@ def _route(args: list[str], container: str | None) -> _Result:
                 continue
             return _Result(reason=f"{arg} is not a routing table listing")
         return _Result(reason=f"`{arg}` changes the routing table")
-    return _capture("route_n", container)
+    return _capture(_KIND_OF["route"], container)
 
 
 def _netstat(args: list[str], container: str | None) -> _Result:
@@ -444,7 +456,7 @@ def _netstat(args: list[str], container: str | None) -> _Result:
                                         and "r" in arg[1:]):
             route = True
     if route:
-        return _capture("route_n", container)
+        return _capture(_KIND_OF["netstat -r"], container)
     return _Result(reason="netstat without -r lists sockets, not routes")
 
 
@@ -468,7 +480,7 @@ def _sysctl(args: list[str], container: str | None) -> _Result:
         i += 1
     if not keys and not any(a in ("-a", "-A", "-X", "--all") for a in args):
         return _Result(reason="no setting named")
-    return _capture("sysctl", container)
+    return _capture(_KIND_OF["sysctl"], container)
 
 
 # docker's global options that take a value (`docker -H host ps`).
@@ -487,22 +499,22 @@ def _docker(args: list[str], container: str | None) -> _Result:
         sub, rest = f"{sub} {rest[0]}", rest[1:]
     if sub in ("exec", "container exec"):
         return _docker_exec(rest, container)
-    if sub in ("ps", "container ls", "container list", "container ps"):
-        return _docker_listing(rest, "docker_ps", container, {"-n", "--last", "-f", "--filter"})
-    if sub in ("network ls", "network list"):
-        return _docker_listing(rest, "docker_network_ls", container, {"-f", "--filter"})
+    kind = _KIND_OF.get(f"docker {sub}")
+    if kind is not None and sub.split()[-1] in ("ps", "ls", "list"):
+        return _docker_listing(rest, kind, container, {"-n", "--last", "-f", "--filter"}
+                               if kind == _KIND_OF["docker ps"] else {"-f", "--filter"})
     if sub in ("inspect", "container inspect", "network inspect"):
         opts, names = _split_options(rest, {"-f", "--format", "--type"})
         if "-f" in opts or "--format" in opts:
             return _Result(reason="--format prints a template, not the JSON document")
         if not names:
             return _Result(reason="no object named")
-        kind = {"container inspect": "docker_inspect",
-                "network inspect": "docker_network_inspect"}.get(sub)
-        kind = {"container": "docker_inspect", "network": "docker_network_inspect",
-                None: kind}.get(opts.get("--type"), "other")
-        if kind == "other":
-            return _Result(reason=f"objects of type {opts['--type']} are not read")
+        typed = opts.get("--type", sub.split()[0] if " " in sub else None)
+        if typed is None:
+            return _capture(None, container)  # a container or a network: the content tells
+        kind = _KIND_OF.get(f"docker {typed} inspect")
+        if kind is None:
+            return _Result(reason=f"objects of type {typed} are not read")
         return _capture(kind, container)
     return _Result(reason=_NOT_READ)
 

@@ -183,7 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
     def page(request: Request, status: int = 200, **context) -> HTMLResponse:
-        from netparse.parsers.registry import KINDS
+        from netparse.kinds import KINDS
 
         context.setdefault("text", "")
         context.setdefault("kind", "")

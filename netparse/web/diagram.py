@@ -1,6 +1,6 @@
 """The topology drawn as an SVG, laid out here on the server: no script, no external library.
 
-The nodes and edges are the ones the DOT and Mermaid renderers draw (`netparse.render._graph`);
+The nodes and edges are the ones the DOT and Mermaid renderers draw (`netparse.render.graph`);
 this module only places them: one column per role (host, bridges, veths, containers), each node
 beside the first node that links to it, and returns boxes and paths for the template to write
 (the template escapes every label).
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netparse.analysis.model import Report
-from netparse.render._graph import Graph, Node, build_graph
+from netparse.render.graph import Graph, Node, build_graph
 
 COLUMN = {"host": 0, "uplink": 1, "bridge": 1, "port": 2, "container": 3}
 CHAR_W = 7.3      # width of a character of the 12px monospace font, a little generous

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netparse.analysis.model import Finding, Source, SourceStatus
-from netparse.render._view import sorted_findings
+from netparse.analysis.model import Finding
+from netparse.kinds import KINDS
+from netparse.render.view import sorted_findings
+from netparse.snapshot import Source, SourceStatus
 from netparse.web.diagram import Diagram, diagram
 from netparse.web.tables import Table, tables_of
 from netparse.web.work import Result
 
-_KIND_TITLES = {
-    "brctl_show": "brctl show", "route_n": "route -n", "ip_addr": "ip addr", "ip_link": "ip link",
-    "ip_route": "ip route", "bridge_fdb": "bridge fdb", "bridge_link": "bridge link",
-    "docker_ps": "docker ps", "docker_inspect": "docker inspect",
-    "docker_network_ls": "docker network ls", "docker_network_inspect": "docker network inspect",
-    "sysctl": "sysctl",
-}
 
 
 @dataclass
@@ -60,7 +55,8 @@ def build(result: Result) -> PageView:
         if source.status is SourceStatus.IGNORED:
             ignored.append(source)
             continue
-        title = source.command or _KIND_TITLES.get(source.kind or "", source.kind or "capture")
+        kind = KINDS.get(source.kind or "")
+        title = source.command or (kind.title if kind else source.kind or "capture")
         view = CaptureView(f"capture-{n}", source, title, first_line=entry.first_line)
         if entry.model is not None:
             view.tables = tables_of(entry.model)

@@ -36,7 +36,7 @@ class Result:
 
 
 def _check_kind(kind: str | None) -> str | None:
-    from netparse.parsers.registry import KINDS
+    from netparse.kinds import KINDS
 
     if kind and kind not in KINDS:
         raise WebError(400, f"unknown kind {kind!r}; known kinds: {', '.join(KINDS)}")

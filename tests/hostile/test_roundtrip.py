@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import netparse
-from netparse.parsers.registry import KINDS
+from netparse.kinds import KINDS
 from tests.expected import FIXTURES
 from tests.hostile import render, strategies
 

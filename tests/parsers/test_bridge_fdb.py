@@ -8,7 +8,7 @@ import pytest
 
 import netparse
 from netparse.models.bridge import FdbFlag, FdbState
-from netparse.parsers.detect import scores
+from netparse.kinds.detect import scores
 from tests.conftest import FIXTURES
 
 DATA = pathlib.Path(__file__).parent / "data" / "bridge_sysctl"

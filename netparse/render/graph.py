@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netparse.analysis.model import Container, Report, Severity
-from netparse.render._view import Attachment, View, build, off_bridge_reason
+from netparse.render.view import Attachment, View, build, off_bridge_reason
 
 
 @dataclass

@@ -11,48 +11,18 @@ import json
 import re
 
 from netparse.errors import DetectError
+from netparse.kinds import KINDS
 
 _SAMPLE_LINES = 200
 
-# (kind, regex for the first non-blank line): a header is decisive.
-_HEADERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(rx)) for kind, rx in (
-        ("brctl_show", r"bridge name\s+bridge id\s+STP enabled"),
-        ("route_n", r"Kernel IP(v6)? routing table"),
-        ("route_n", r"Destination\s+(Gateway|Next Hop)\s+(Genmask\s+)?Flag"),
-        ("docker_network_ls", r"NETWORK ID\s+NAME\s+DRIVER"),
-        ("docker_ps", r"CONTAINER ID\s+(IMAGE|NAMES)"),
-    ))
-
-# Column titles of `docker ps --format 'table ...'` and of `docker network ls --format 'table ...'`.
-_PS_TITLES = {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES", "SIZE",
-              "NETWORKS", "LABELS", "MOUNTS", "RUNNING FOR", "LOCAL VOLUMES", "STATE", "CREATED AT",
-              "PLATFORM"}
-_NET_TITLES = {"NETWORK ID", "NAME", "DRIVER", "SCOPE", "IPV4", "IPV6", "INTERNAL", "CREATED AT",
-               "LABELS"}
-
-_IFACE_HEAD = r"\d+:\s+\S+?:?\s+<[^>]*>"
-_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(rx)) for kind, rx in (
-        ("ip_link", _IFACE_HEAD + r".*\b(qdisc|state)\b|\s+link/\S+|\s+(alias|altname|"
-         r"permaddr|veth|bridge|bridge_slave|vxlan|macvlan|ipvlan|bond|openvswitch|vrf|"
-         r"dummy|tun|gre|ipip|sit|can|nlmon|team|geneve|wireguard)\b|\s+\S+\s+\S+"),
-        ("ip_addr", _IFACE_HEAD + r"|\s+link/\S+|\s+(inet6?|valid_lft|altname)\s|\d+:\s+\S+\s+inet6?\s"),
-        # `ip link` prints `mtu N qdisc ...`; `bridge link` goes on with master, state, hwmode.
-        ("bridge_link", _IFACE_HEAD + r"\s+mtu\s+\d+\s+"
-         r"(master\s+\S+\s*$|(master\s+\S+\s+)?(state|hwmode)\s)|\s+hairpin\s+o(n|ff)\s"),
-        ("ip_route", r"(?!([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\s)"  # an fdb line's MAC
-         r"(?!\d+:\s)"  # `ip -o addr`: `1: lo    inet 127.0.0.1/8 scope host lo`
-         r"((unicast\s+)?default|unreachable|blackhole|prohibit|throw|local|broadcast|"
-         r"multicast|anycast|nat|(unicast\s+)?[0-9a-fA-F:.]+(/\d+)?)\s.*"
-         r"\b(dev|via|proto|scope|table|metric|nexthop|nhid)\b"
-         r"|\s+(nexthop|nh_info)\s|(unreachable|blackhole|prohibit)\s+\S+\s*$"
-         r"|default\s*$"),  # a multipath route: its paths are on the nexthop lines below
-        ("bridge_fdb", r"([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\s+(dev|vlan|master|self|permanent|"
-         r"static|stale|dst|port|vni|src_vni|via|nhid|link-netnsid|used|router|extern_learn|"
-         r"offload|sticky|locked)\b"),
-        ("sysctl", r"[\w.\-/*]+\s*=\s*\S*|sysctl: "),
-    ))
+# A header only one command prints is decisive; then the column titles of a custom table
+# (`docker ps --format 'table ...'`); then the share of lines that look like each kind's lines.
+_HEADERS = tuple((kind.name, re.compile(rx)) for kind in KINDS.values()
+                 for rx in kind.detect.headers)
+_TITLES = tuple((kind.name, kind.detect.titles) for kind in KINDS.values() if kind.detect.titles)
+_LINE_RULES = tuple((kind.name, re.compile(kind.detect.line)) for kind in KINDS.values()
+                    if kind.detect.line)
+_JSON_KEYS = tuple((kind.name, keys) for kind in KINDS.values() for keys in kind.detect.json)
 
 
 def scores(text: str) -> dict[str, int]:
@@ -68,10 +38,9 @@ def scores(text: str) -> dict[str, int]:
         if rx.match(first):
             return {kind: 100}
     titles = {t.strip() for t in re.split(r"\s{2,}", first)}
-    if len(titles) >= 2 and titles <= _PS_TITLES:
-        return {"docker_ps": 100}
-    if len(titles) >= 2 and titles <= _NET_TITLES:
-        return {"docker_network_ls": 100}
+    for kind, known in _TITLES if len(titles) >= 2 else ():
+        if titles <= known:
+            return {kind: 100}
     result: dict[str, int] = {}
     for kind, rx in _LINE_RULES:
         hits = sum(1 for ln in lines if rx.match(ln))
@@ -95,17 +64,9 @@ def _json_scores(text: str) -> dict[str, int]:
     if not items:
         return {}
     keys = set().union(*(item.keys() for item in items if isinstance(item, dict)))
-    if "IPAM" in keys or {"Driver", "Scope", "Containers"} <= keys:
-        return {"docker_network_inspect": 100}
-    if "NetworkSettings" in keys or "HostConfig" in keys:
-        return {"docker_inspect": 100}
-    if "ifname" in keys or "ifindex" in keys:
-        return {"ip_addr": 100} if "addr_info" in keys else {"ip_link": 100}
-    if "Names" in keys and ("Image" in keys or "ID" in keys):
-        return {"docker_ps": 100}
-    if {"ID", "Name", "Driver", "Scope"} <= keys:
-        return {"docker_network_ls": 100}  # --format '{{json .}}'
-    return {}
+    # The first kind in the registry's order whose keys are there (`ip -j addr` before
+    # `ip -j link`, whose objects hold fewer keys).
+    return next(({kind: 100} for kind, wanted in _JSON_KEYS if wanted <= keys), {})
 
 
 def _first_json_items(text: str) -> list:

@@ -1,0 +1,73 @@
+"""One file's content: its captures (one, or one per command of a transcript), or why none."""
+
+from __future__ import annotations
+
+from netparse import rawtext
+from netparse.errors import ParseError
+from netparse.sources import transcript
+from netparse.sources.archive import archive_format
+from netparse.sources.items import Ignored, Item, SourceSet
+
+
+def examine(result: SourceSet, path: str, data: bytes, kind: str | None, command: str | None,
+             container: str | None, *, sos: bool) -> None:
+    """Add the file's captures (one, or one per command of a transcript) or say why none."""
+    if not data.strip():
+        result.ignored.append(Ignored(path, "empty file"))
+        return
+    if archive_format(path, data[:512]) not in (None, "damaged"):
+        result.ignored.append(Ignored(path, "archive inside the folder: not opened "
+                                            "(send it on its own)"))
+        return
+    text = _decode(data)
+    if text is None or "\x00" in text:
+        result.ignored.append(Ignored(path, "binary data, not text"))
+        return
+    if not sos:
+        found = transcript.split(text)
+        if found is not None:
+            _add_transcript(result, path, found, container)
+            return
+    if kind is None and command is None:
+        from netparse.kinds.detect import scores
+
+        if not scores(rawtext.prepare(text)):
+            first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+            result.ignored.append(Ignored(path, f"not the output of a command netparse reads "
+                                                f"(starts with {first[:60]!r})"))
+            return
+    result.items.append(Item(path, data, kind, command, container))
+
+
+def _decode(data: bytes) -> str | None:
+    """The text of a file, line ends untouched (a lone `\r` in a `script` log is a redraw, not a
+    line end); None when it is not text."""
+    try:
+        text = rawtext.decode(data)
+    except ParseError:
+        return None
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
+                    container: str | None) -> None:
+    ignored: list[tuple[int, Ignored]] = []
+    for segment in found.segments:
+        command = segment.command
+        at = f"{path}:{segment.line}"
+        if command.capture:
+            if segment.output:
+                data = ("\n".join(segment.output) + "\n").encode("utf-8")
+                result.items.append(Item(path, data, command.kind, command.line,
+                                         segment.container or container, segment.first_line,
+                                         command.filtered))
+            elif segment.style == "prompt":
+                ignored.append((segment.line, Ignored(at, f"`{segment.text}`: no output")))
+        elif command.reason != "no command":  # a comment typed at the prompt
+            ignored.append((segment.line, Ignored(at, f"`{segment.text}`: {command.reason}")))
+    for line, count in found.stray:
+        what = "line" if count == 1 else f"{count} lines"
+        ignored.append((line, Ignored(f"{path}:{line}", f"{what} outside any command's output")))
+    result.ignored.extend(i for _, i in sorted(ignored, key=lambda pair: pair[0]))

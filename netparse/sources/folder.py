@@ -1,0 +1,73 @@
+"""Walk a folder into entries, without following links, and read the files the layout wants."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from netparse.errors import LimitError
+from netparse.sources import limits
+from netparse.sources.archive import Entry, read_bounded
+from netparse.sources.items import SourceSet
+from netparse.sources.layout import tree
+from netparse.sources.names import hidden
+
+
+def read_folder(root: str) -> SourceSet:
+    entries: list[Entry] = []
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        try:
+            with os.scandir(os.path.join(root, rel) if rel else root) as listing:
+                found = sorted(listing, key=lambda d: d.name)
+        except OSError as exc:
+            entries.append(Entry(rel, "unreadable", note=exc.strerror or str(exc)))
+            continue
+        for dirent in found:
+            name = f"{rel}/{dirent.name}" if rel else dirent.name
+            try:
+                mode = dirent.stat(follow_symlinks=False)
+            except OSError as exc:
+                entries.append(Entry(name, "unreadable", note=exc.strerror or str(exc)))
+                continue
+            if stat.S_ISLNK(mode.st_mode):
+                entries.append(Entry(name, "symlink", target=_readlink(dirent.path)))
+            elif stat.S_ISDIR(mode.st_mode):
+                entries.append(Entry(name, "dir"))
+                if not hidden(dirent.name):
+                    pending.append(name)
+            elif stat.S_ISREG(mode.st_mode):
+                entries.append(Entry(name, "file", mode.st_size, name))
+            elif stat.S_ISCHR(mode.st_mode) or stat.S_ISBLK(mode.st_mode):
+                entries.append(Entry(name, "device"))
+            elif stat.S_ISFIFO(mode.st_mode):
+                entries.append(Entry(name, "fifo"))
+            else:
+                entries.append(Entry(name, "socket" if stat.S_ISSOCK(mode.st_mode) else "other"))
+            if len(entries) > limits.MAX_ENTRIES:
+                raise LimitError(root, f"folder holds more than {limits.MAX_ENTRIES} entries; "
+                                 f"not read")
+    prefix = "" if os.path.normpath(root) == "." else root.rstrip("/" + os.sep) + "/"
+    return tree(root, entries, lambda name: prefix + name,
+                 lambda wanted: _read_files(root, wanted), strict_sizes=False)
+
+
+def _readlink(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _read_files(root: str, wanted: list[Entry]) -> dict[object, bytes | str]:
+    found: dict[object, bytes | str] = {}
+    for entry in wanted:
+        path = os.path.join(root, *entry.name.split("/"))
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with open(fd, "rb") as handle:
+                found[entry.key] = read_bounded(handle, limits.MAX_FILE_BYTES, path)
+        except OSError as exc:
+            found[entry.key] = f"cannot be read: {exc.strerror or exc}"
+    return found
