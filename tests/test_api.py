@@ -9,6 +9,7 @@ import pytest
 import netparse
 from netparse.errors import DetectError, ParseError
 from netparse.kinds import KINDS
+from netparse.sources.names import CANONICAL_NAMES
 from tests.conftest import FIXTURES
 
 DUMP = FIXTURES / "dumps/default-bridge"
@@ -20,13 +21,8 @@ def run(*args, stdin=None):
 
 
 @pytest.mark.parametrize("name,kind", [
-    ("brctl_show.txt", "brctl_show"), ("route_n.txt", "route_n"), ("ip_addr.txt", "ip_addr"),
-    ("ip_link.txt", "ip_link"), ("ip_route.txt", "ip_route"), ("bridge_fdb.txt", "bridge_fdb"),
-    ("bridge_link.txt", "bridge_link"), ("docker_ps.txt", "docker_ps"),
-    ("docker_ps_a.txt", "docker_ps"), ("docker_inspect.json", "docker_inspect"),
-    ("docker_network_ls.txt", "docker_network_ls"),
-    ("docker_network_inspect.json", "docker_network_inspect"), ("sysctl.txt", "sysctl"),
-])
+    (path.name, CANONICAL_NAMES[path.name.rsplit(".", 1)[0]][0]) for path in sorted(DUMP.iterdir())
+    if path.name.rsplit(".", 1)[0] in CANONICAL_NAMES])
 def test_every_canonical_capture_is_detected_by_content(name, kind):
     assert netparse.detect((DUMP / name).read_bytes()) == kind
 

@@ -234,10 +234,14 @@ def checks_command() -> None:
 
 
 @main.command("kinds")
-def kinds_command() -> None:
+@click.option("--markdown", is_flag=True, help="Print README's table of kinds instead.")
+def kinds_command(markdown: bool) -> None:
     """List the kinds of capture netparse reads, with the commands they come from."""
-    from netparse.kinds import KINDS
+    from netparse.kinds import KINDS, markdown as table
 
+    if markdown:
+        click.echo(table(), nl=False)
+        return
     width = max(len(name) for name in KINDS)
     for kind in KINDS.values():
         click.echo(f"{kind.name:<{width}}  {kind.summary}")

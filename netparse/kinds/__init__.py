@@ -20,7 +20,7 @@ import importlib
 from dataclasses import dataclass, field
 from types import ModuleType
 
-__all__ = ["KINDS", "Collect", "Detect", "Kind", "get_kind"]
+__all__ = ["KINDS", "Collect", "Detect", "Kind", "get_kind", "markdown"]
 
 
 @dataclass(frozen=True)
@@ -175,3 +175,20 @@ def get_kind(name: str) -> Kind:
     except KeyError:
         raise NetparseError(
             f"unknown kind {name!r}; known kinds: {', '.join(KINDS)}") from None
+
+
+def markdown() -> str:
+    """README's table of kinds (`netparse kinds --markdown`): what each reads, and the file the
+    collector writes it to."""
+    rows = ["| kind | reads | in a dump |", "| --- | --- | --- |"]
+    for k in KINDS.values():
+        reads = ", ".join(f"`{c}`" for c in k.commands) + (f" ({k.notes})" if k.notes else "")
+        if k.collect is None:
+            dump = f"not collected: {k.not_collected}"
+        else:
+            over = {"containers": " of every container", "networks": " of every network"}
+            dump = f"`{k.collect.file}`: `{k.collect.command}`{over.get(k.collect.over, '')}"
+            if k.collect.inside:
+                dump += f"; also inside each running container, `{k.collect.inside}`"
+        rows.append(f"| `{k.name}` | {reads} | {dump} |")
+    return "\n".join(rows) + "\n"
