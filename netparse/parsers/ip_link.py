@@ -1,9 +1,9 @@
-"""`ip link` → IpLink: the same interfaces as `ip addr`, read by the same template and code."""
+"""`ip link` → IpLink: the same interfaces as `ip addr`, read by `netparse.parsers.interfaces`."""
 
 from __future__ import annotations
 
 from netparse.models.link import IpLink
-from netparse.parsers.ip_addr import parse_interfaces
+from netparse.parsers.interfaces import parse_interfaces
 
 KIND = "ip_link"
 MODEL = IpLink
