@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.models.docker import DockerInspect, InspectContainer
-from netparse.parsers._docker import json_items, validation_message
+from netparse.parsers._docker import validation_message
+from netparse.parsers.jsontext import elements
 
 KIND = "docker_inspect"
 MODEL = DockerInspect
@@ -26,7 +27,7 @@ def parse(text: str) -> DockerInspect:
     lines: list[str] = []  # split only when a line is reported: the JSON can be large
     containers: list[InspectContainer] = []
     unparsed: list[UnparsedLine] = []
-    for number, item in json_items(text):
+    for number, item in elements(text):
         if not (isinstance(item, dict) and "Id" in item and _CONTAINER_KEYS & item.keys()):
             lines = lines or text.split("\n")
             unparsed.append(UnparsedLine(line=number, text=lines[number - 1]))

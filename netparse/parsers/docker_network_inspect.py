@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.models.docker import DockerNetworkInspect, Network
-from netparse.parsers._docker import json_items, validation_message
+from netparse.parsers._docker import validation_message
+from netparse.parsers.jsontext import elements
 
 KIND = "docker_network_inspect"
 MODEL = DockerNetworkInspect
@@ -23,7 +24,7 @@ def parse(text: str) -> DockerNetworkInspect:
     lines: list[str] = []  # split only when a line is reported: the JSON can be large
     networks: list[Network] = []
     unparsed: list[UnparsedLine] = []
-    for number, item in json_items(text):
+    for number, item in elements(text):
         if not (isinstance(item, dict) and {"Name", "Id", "Driver"} <= item.keys()):
             lines = lines or text.split("\n")
             unparsed.append(UnparsedLine(line=number, text=lines[number - 1]))

@@ -17,12 +17,12 @@ from functools import lru_cache
 
 from pydantic import ValidationError
 
-from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.models.link import Address, AddressFamily, Interface, LinkFlag, LinkState
 from netparse.parsers._addr import interface
 from netparse.parsers._common import as_list, unparsed_lines
 from netparse.parsers._ttp import Template
+from netparse.parsers.jsontext import elements
 
 TEMPLATE = Template("interfaces.ttp")
 
@@ -361,27 +361,14 @@ def _lifetime(text: str | None) -> int | None:
 # --- ip -j ------------------------------------------------------------------------------------
 
 def _from_json(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
-    items: list = []
-    decoder = json.JSONDecoder()
-    position = 0
-    length = len(text)
-    # `ip -j` prints one array; captures of several commands may hold several arrays.
-    while True:
-        while position < length and text[position].isspace():
-            position += 1
-        if position >= length:
-            break
-        try:
-            value, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"not valid JSON: {exc.msg}", exc.lineno) from None
-        except RecursionError:
-            line = text.count("\n", 0, position) + 1
-            raise ParseError("JSON nested too deeply to decode", line) from None
-        items.extend(value if isinstance(value, list) else [value])
+    lines: list[str] = []  # split only when a line is reported
     interfaces: list[Interface] = []
     unparsed: list[UnparsedLine] = []
-    for item in items:
+    for number, item in elements(text):
+        if item is None:  # a line outside the JSON (or a null element)
+            lines = lines or text.split("\n")
+            unparsed.append(UnparsedLine(line=number, text=lines[number - 1]))
+            continue
         if item == {}:
             continue  # `ip -j -4 addr` prints `{}` for an interface without IPv4 address
         try:

@@ -26,6 +26,36 @@ def test_json_line_nested_too_deeply_is_unparsed(kind):
     assert [u.line for u in result.unparsed] == [1]
 
 
+# int() refuses more than 4300 digits with a ValueError that the json module lets through.
+LONG = "9" * 5000
+
+
+@pytest.mark.parametrize("kind, path", [
+    ("docker_inspect", "dumps/basic-five/docker_inspect.json"),
+    ("docker_network_inspect", "dumps/default-bridge/docker_network_inspect.json"),
+    ("ip_addr", "captures/default-bridge/ip_j_addr.json"),
+    ("ip_link", "captures/default-bridge/ip_j_link.json")])
+def test_json_number_too_long_for_int_is_a_parse_error_at_its_line(kind, path):
+    text = (FIXTURES / path).read_text()
+    at = text.index("{") + 1
+    with pytest.raises(ParseError) as error:
+        netparse.parse(text[:at] + '"Long": ' + LONG + "," + text[at:], kind)
+    assert error.value.line == text.count("\n", 0, at) + 1
+    assert error.value.message.startswith("JSON does not decode: a number of more than 4300 ")
+
+
+@pytest.mark.parametrize("kind, path", [
+    ("docker_ps", "captures/default-bridge/docker_ps_format_json.txt"),
+    ("docker_network_ls", "../parsers/data/docker/docker_network_ls_format_json.txt")])
+def test_json_line_with_a_number_too_long_for_int_is_unparsed(kind, path):
+    lines = (FIXTURES / path).read_text().splitlines()
+    lines[1] = lines[1].replace('{"', '{"Long":' + LONG + ',"', 1)
+    model = netparse.parse("\n".join(lines), kind)
+    assert [u.line for u in model.unparsed] == [2]
+    items = model.containers if kind == "docker_ps" else model.networks
+    assert len(items) == len(lines) - 1
+
+
 def _inspect(path: str) -> list:
     return json.loads((FIXTURES / path).read_text())
 
