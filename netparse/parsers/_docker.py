@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.parsers.jsontext import object_lines
@@ -61,13 +59,6 @@ def table_rows(text: str, known_titles: set[str], first_titles: set[str]
                 yield number, line, None
             continue
         yield number, line, table.cut(line)
-
-
-def validation_message(exc: ValidationError) -> str:
-    """The first problem pydantic found, with where it is in the object."""
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]
 
 
 _GO_TIME = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)(?: \S+)?")

@@ -6,7 +6,8 @@ with `-d` detail lines (the device kind, then the port role, each with its setti
 and `alias` lines, then its `inet`/`inet6` lines, each followed by a `valid_lft` line. `ip -o`
 prints each interface (`ip -o link`) or each address (`ip -o addr`) on one line, the original line
 breaks shown as `\\`; those lines are split back first, and every line of the result maps to the
-line of the capture it came from. JSON (`ip -j`) goes straight into the models.
+line of the capture it came from. JSON (`ip -j`) goes straight into the models; an interface
+they refuse is reported as `interface NAME: why` at the line it starts on (`jsontext`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from netparse.models.link import Address, AddressFamily, Interface, LinkFlag, Li
 from netparse.parsers._addr import interface
 from netparse.parsers._common import as_list, unparsed_lines
 from netparse.parsers._ttp import Template
-from netparse.parsers.jsontext import elements
+from netparse.parsers.jsontext import read_elements
 
 TEMPLATE = Template("interfaces.ttp")
 
@@ -361,30 +362,24 @@ def _lifetime(text: str | None) -> int | None:
 # --- ip -j ------------------------------------------------------------------------------------
 
 def _from_json(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
-    lines: list[str] = []  # split only when a line is reported
-    interfaces: list[Interface] = []
-    unparsed: list[UnparsedLine] = []
-    for number, item in elements(text):
-        if item is None:  # a line outside the JSON (or a null element)
-            lines = lines or text.split("\n")
-            unparsed.append(UnparsedLine(line=number, text=lines[number - 1]))
-            continue
-        if item == {}:
-            continue  # `ip -j -4 addr` prints `{}` for an interface without IPv4 address
-        try:
-            if not isinstance(item, dict):
-                raise ValueError("not an object")
-            interfaces.append(_json_interface(item))
-        except (ValueError, TypeError, KeyError, ValidationError):
-            unparsed.append(UnparsedLine(line=_json_line(text, item),
-                                         text=json.dumps(item, separators=(",", ":"))))
-    return interfaces, unparsed
+    return read_elements(text, _json_name, _json_element)
 
 
-def _json_line(text: str, item) -> int:
-    index = item.get("ifindex") if isinstance(item, dict) else None
-    match = re.search(rf'"ifindex"\s*:\s*{index}\b', text) if isinstance(index, int) else None
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+def _json_name(item) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    return f"interface {item['ifname']}" if "ifname" in item else "interface"
+
+
+def _json_element(item: dict) -> Interface | None:
+    if item == {}:
+        return None  # `ip -j -4 addr` prints `{}` for an interface without IPv4 address
+    try:
+        return _json_interface(item)
+    except KeyError as exc:  # a key iproute2 always prints
+        raise ValueError(f"no {exc.args[0]}") from None
+    except TypeError as exc:  # a value of another JSON type than iproute2 prints
+        raise ValueError(str(exc)) from None
 
 
 def _json_interface(item: dict) -> Interface:
@@ -416,18 +411,26 @@ def _json_interface(item: dict) -> Interface:
     if "permaddr" in item:
         permaddr = item.pop("permaddr")
         fields["permaddr"] = permaddr.lower() if _MAC.fullmatch(permaddr) else permaddr
-    linkinfo = item.pop("linkinfo", None) or {}
+    linkinfo = _json_object(item.pop("linkinfo", None) or {}, "linkinfo")
     details: dict[str, str] = {}
     if "info_kind" in linkinfo:
         fields["link_kind"] = linkinfo.pop("info_kind")
-        fields["link_info"] = _json_strings(linkinfo.pop("info_data", {}))
+        fields["link_info"] = _json_strings(_json_object(linkinfo.pop("info_data", {}),
+                                                         "linkinfo.info_data"))
     if "info_slave_kind" in linkinfo:
         fields["slave_kind"] = linkinfo.pop("info_slave_kind")
-        fields["slave_info"] = _json_strings(linkinfo.pop("info_slave_data", {}))
+        fields["slave_info"] = _json_strings(_json_object(linkinfo.pop("info_slave_data", {}),
+                                                          "linkinfo.info_slave_data"))
     details.update(_json_strings(linkinfo))
     addresses = [_json_address(a) for a in item.pop("addr_info", []) if a]
     details.update(_json_strings({_JSON_TEXT_NAMES.get(k, k): v for k, v in item.items()}))
     return Interface(**fields, details=details, addresses=addresses)
+
+
+def _json_object(value, key: str) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError(f"{key}: not an object")
+    return value
 
 
 def _json_strings(values: dict) -> dict[str, str]:

@@ -9,6 +9,8 @@ and every problem has one wording:
   (which int() refuses with a bare ValueError)
 - `JSON nested too deeply to decode` (the json module gives up with RecursionError)
 - `JSON ends before the array opened on line L is closed`
+
+An element its model refuses is no error: `read_elements` keeps the others and reports it.
 """
 
 from __future__ import annotations
@@ -16,10 +18,15 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
 
 from netparse.errors import ParseError
+from netparse.models.base import UnparsedLine
+
+T = TypeVar("T")
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"\s*")
@@ -92,6 +99,52 @@ def object_lines(text: str) -> Iterator[tuple[int, str, dict | None]]:
             value, end = None, 0
         whole = end == len(stripped) and isinstance(value, dict)
         yield number, line, value if whole else None
+
+
+def read_elements(text: str, name: Callable[[Any], str | None], build: Callable[[Any], T | None]
+                  ) -> tuple[list[T], list[UnparsedLine]]:
+    """The elements of a JSON capture as `build` makes them, and what was not understood.
+
+    `name(element)` is what a report calls the element (`container web1`), or None when it is
+    not one of this kind (a network in `docker inspect`): that one, and any line outside the
+    JSON, is reported by its first line as it reads. An element that `build` refuses (it raises
+    ValueError, pydantic's ValidationError included) is reported at the line it starts on, as
+    `<name>: <why>`, and the others are kept. `build` gives None for an element that holds
+    nothing to keep.
+    """
+    lines: list[str] = []  # split only when a line is reported: the JSON can be large
+    items: list[T] = []
+    unparsed: list[UnparsedLine] = []
+    for number, element in elements(text):
+        label = name(element)
+        if label is None:
+            lines = lines or text.split("\n")
+            unparsed.append(UnparsedLine(line=number, text=lines[number - 1]))
+            continue
+        try:
+            item = build(element)
+        except ValueError as exc:
+            unparsed.append(UnparsedLine(line=number, text=f"{label}: {_reason(exc)}"))
+            continue
+        if item is not None:
+            items.append(item)
+    return items, unparsed
+
+
+def _reason(exc: ValueError) -> str:
+    """The first problem pydantic found, where it is in the element and, if short, the value;
+    or the error's text."""
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    error = exc.errors()[0]
+    # pydantic names the member of a union it tried (`lax-or-strict[...]`): not a place.
+    where = ".".join(str(part) for part in error["loc"]
+                     if not (isinstance(part, str) and "[" in part))
+    why = error["msg"]
+    value = error.get("input")
+    if isinstance(value, (str, int, float)) and len(repr(value)) <= 80:
+        why += f", got {value!r}"  # a container or a list would be too long to say
+    return f"{where}: {why}" if where else why
 
 
 def _decode(text: str, pos: int) -> tuple[Any, int]:

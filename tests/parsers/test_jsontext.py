@@ -78,3 +78,30 @@ def test_a_prompt_line_after_the_json_is_not_understood(kind, path):
     assert [(u.line, u.text) for u in model.unparsed] == [(text.count("\n") + 2, prompt)]
     assert model.model_dump(exclude={"unparsed"}) == netparse.parse(text, kind).model_dump(
         exclude={"unparsed"})
+
+
+# What each kind calls its elements, and a value in one that its model refuses.
+REFUSED = {"docker_inspect": ("container", ("State", "Pid")),
+           "docker_network_inspect": ("network", ("EnableIPv6",)),
+           "ip_addr": ("interface", ("mtu",)), "ip_link": ("interface", ("mtu",))}
+
+
+@pytest.mark.parametrize("kind, path", ARRAYS, ids=KINDS)
+@pytest.mark.parametrize("indent", [None, 4], ids=["one line", "indented"])
+def test_an_element_its_model_refuses_is_reported_and_the_others_kept(kind, path, indent):
+    items = json.loads(path.read_text())
+    what, keys = REFUSED[kind]
+    damaged = items[1]
+    for key in keys[:-1]:
+        damaged = damaged[key]
+    damaged[keys[-1]] = "abc"
+    text = json.dumps(items, indent=indent)
+    model = netparse.parse(text, kind)
+    read = next(getattr(model, name) for name in ("containers", "networks", "interfaces")
+                if hasattr(model, name))
+    names = [item.get("ifname") or item["Name"].lstrip("/") for item in items]
+    assert [item.name for item in read] == names[:1] + names[2:]
+    [refused] = model.unparsed
+    assert refused.line == (1 if indent is None else text.split("\n").index("    {", 2) + 1)
+    assert refused.text.startswith(f"{what} {names[1]}: {'.'.join(keys)}: "), refused.text
+    assert refused.text.endswith(", got 'abc'"), refused.text
