@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from netparse.parsers.registry import KINDS
+from netparse.kinds import KINDS
 from tests.conftest import TESTS
 
 ROOT = TESTS.parent
