@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from netparse.analysis.context import Context, subnet_of
 from netparse.analysis.model import Bridge, Finding, Severity
-from netparse.analysis.topology import Context, subnet_of
 
 CheckFn = Callable[[Context], Iterator[Finding]]
 
