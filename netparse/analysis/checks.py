@@ -414,10 +414,8 @@ def ip_forward_off(ctx: Context):
 @check("ps-inspect-mismatch", Severity.WARNING,
        "A container is in `docker ps` but has no `docker inspect` data, or the reverse.")
 def ps_inspect_mismatch(ctx: Context):
-    have_ps = bool(ctx.snapshot.host("docker_ps"))
+    have_ps = ctx.ps_source is not None
     have_inspect = bool(ctx.inspect_source)
-    listed_all = any("-a" in (e.source.command or "") or "_a" in e.source.path.rsplit("/", 1)[-1]
-                     for e in ctx.snapshot.host("docker_ps"))
     for c in ctx.topology.containers:
         if have_inspect and c.in_ps and not c.in_inspect:
             yield dict(severity=Severity.INFO, subjects=[c.name],
@@ -425,7 +423,7 @@ def ps_inspect_mismatch(ctx: Context):
                                f"network settings are unknown",
                        evidence=[f"{ctx.inspect_source}: no {c.name}"],
                        hint=f"capture docker inspect {c.name}")
-        elif have_ps and c.in_inspect and not c.in_ps and (c.running or listed_all):
+        elif have_ps and c.in_inspect and not c.in_ps and (c.running or ctx.ps_all):
             yield dict(subjects=[c.name],
                        message=f"{c.name} is in docker inspect ({c.state}) but not in docker ps: "
                                f"the captures were taken at different times",
@@ -436,22 +434,23 @@ def ps_inspect_mismatch(ctx: Context):
 @check("port-mapping-missing", Severity.ERROR,
        "A running container's published port is configured but not in place.")
 def port_mapping_missing(ctx: Context):
-    inspect = ctx.snapshot.host("docker_inspect")
-    for c in inspect[-1].model.containers if inspect else []:
-        if not (c.state and c.state.running) or (c.network_mode or "").startswith(("host", "none")):
+    for c in ctx.topology.containers:
+        # As State.Running says: the engine counts a restarting container as running.
+        if not (c.running or c.state == "restarting") \
+                or (c.network_mode or "").startswith(("host", "none")):
             continue
-        active = {(p.container_port, p.protocol, p.host_port) for p in c.ports if p.host_port}
-        for want in c.port_bindings:
+        active = {(p.container_port, p.protocol, p.host_port) for p in c.published if p.host_port}
+        for want in ctx.port_bindings.get(c.name, []):
             key = (want.container_port, want.protocol, want.host_port)
             if want.host_port and key not in active:
-                yield dict(subjects=[c.name or c.id[:12], f"{want.host_port}->{want.container_port}/{want.protocol.value}"],
+                yield dict(subjects=[c.name, f"{want.host_port}->{want.container_port}/{want.protocol}"],
                            message=f"{c.name} asks for {want.host_ip or '0.0.0.0'}:{want.host_port}->"
-                                   f"{want.container_port}/{want.protocol.value}, but the engine has no "
+                                   f"{want.container_port}/{want.protocol}, but the engine has no "
                                    f"such mapping in place",
                            evidence=[f"{ctx.inspect_source}: HostConfig.PortBindings "
-                                     f"{want.container_port}/{want.protocol.value} -> {want.host_port}",
+                                     f"{want.container_port}/{want.protocol} -> {want.host_port}",
                                      f"{ctx.inspect_source}: NetworkSettings.Ports "
-                                     f"{sorted(f'{a}->{h}/{p.value}' for a, p, h in active) or 'none'}"],
+                                     f"{sorted(f'{a}->{h}/{p}' for a, p, h in active) or 'none'}"],
                            hint="the port was likely taken by another process when the container "
                                 "started; free it and restart the container")
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from ipaddress import ip_network
 
-from netparse.analysis.model import Bridge, HostInterface, Network, Route, Topology
+from netparse.analysis.model import (Bridge, HostInterface, Network, PublishedPort, Route,
+                                     Topology)
 from netparse.snapshot import Entry, Snapshot
 
 
@@ -32,12 +33,17 @@ class Context:
     conflicts: list[Conflict] = field(default_factory=list)
     notes: list[Conflict] = field(default_factory=list)
     inside: dict[str, list[Entry]] = field(default_factory=dict)  # container name -> captures
+    # Container name -> HostConfig.PortBindings, the ports it asks to publish. Kept here, not
+    # on the Container, because the report's models are a contract.
+    port_bindings: dict[str, list[PublishedPort]] = field(default_factory=dict)
     # Which capture each part came from, for evidence lines.
     iface_source: str | None = None
     route_source: str | None = None
     inspect_source: str | None = None
     network_source: str | None = None
     sysctl_source: str | None = None
+    ps_source: str | None = None
+    ps_all: bool = False  # a `docker ps -a` was captured: stopped containers are listed too
     _indexes: dict = field(default_factory=dict, repr=False)
 
     def bridge(self, name: str | None) -> Bridge | None:

@@ -297,10 +297,16 @@ def _containers(ctx: Context) -> None:
                 ip=ep.ip_address, prefix_len=ep.ip_prefix_len, mac=ep.mac_address,
                 gateway=ep.gateway, ipv6=ep.ipv6_interface))
         container.published = [_published(p) for p in c.ports if p.host_port is not None]
+        ctx.port_bindings[container.name] = [_published(p) for p in c.port_bindings]
         ctx.topology.containers.append(container)
     # `docker ps` (and `docker ps -a`): every capture counts, a container may be in only one.
     known = _Known(ctx.topology.containers)
-    for entry in snap.host("docker_ps"):
+    listings = snap.host("docker_ps")
+    if listings:
+        ctx.ps_source = listings[-1].source.path
+        ctx.ps_all = any("-a" in (e.source.command or "")
+                         or "_a" in e.source.path.rsplit("/", 1)[-1] for e in listings)
+    for entry in listings:
         for row in entry.model.containers:
             if row.id is None and row.name is None:
                 continue  # a damaged row (reported as not understood): nothing to join it on
