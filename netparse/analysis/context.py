@@ -38,6 +38,7 @@ class Context:
     port_bindings: dict[str, list[PublishedPort]] = field(default_factory=dict)
     # Which capture each part came from, for evidence lines.
     iface_source: str | None = None
+    bridge_source: str | None = None
     route_source: str | None = None
     inspect_source: str | None = None
     network_source: str | None = None

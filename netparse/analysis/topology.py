@@ -176,6 +176,8 @@ def _bridges(ctx: Context) -> None:
     snap = ctx.snapshot
     brctl = _last(snap.host("brctl_show"), ctx, "brctl show")
     blink = _last(snap.host("bridge_link"), ctx, "bridge link")
+    listing = brctl or blink
+    ctx.bridge_source = listing.source.path if listing else ctx.iface_source
     known = {n.bridge: n for n in ctx.topology.networks if n.bridge}
     names: list[str] = []
 

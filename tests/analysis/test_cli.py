@@ -29,7 +29,7 @@ def test_json_report_validates_against_its_model_and_names_what_it_needs():
     out = analyze(str(DUMPS / "stray-veth"), "--format", "json")
     doc = json.loads(out.stdout)
     Report.model_validate(doc)
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "1.1"
     bridge = next(b for b in doc["topology"]["bridges"] if b["name"] == "docker0")
     assert {"name", "network", "managed", "state", "mtu", "addresses", "ports"} <= set(bridge)
     port = next(p for p in bridge["ports"] if p["name"] == "np-stray0")
