@@ -42,6 +42,18 @@ def test_json_report_validates_against_its_model_and_names_what_it_needs():
     assert {"code", "severity", "subjects", "message", "evidence", "hint"} <= set(finding)
 
 
+def test_json_report_and_its_schema_list_the_checks_not_run():
+    doc = json.loads(analyze(str(DUMPS / "basic-five"), "--format", "json").stdout)
+    assert {n["code"]: n["missing"] for n in doc["not_run"]}["ip-forward-off"] == [
+        {"fact": "ip-forward", "captures": ["sysctl net.ipv4.ip_forward"]}]
+    schema = json.loads(subprocess.run([sys.executable, "-m", "netparse.cli.main", "schema",
+                                        "report"], capture_output=True, text=True).stdout)
+    assert schema["properties"]["schema_version"]["const"] == "1.1"
+    assert schema["properties"]["not_run"]["items"] == {"$ref": "#/$defs/NotRun"}
+    assert set(schema["$defs"]["NotRun"]["properties"]) == {"code", "missing"}
+    assert set(schema["$defs"]["Missing"]["properties"]) == {"fact", "captures"}
+
+
 def test_text_report_is_plain_when_piped():
     out = analyze(str(DUMPS / "bridge-down"))
     assert "\x1b[" not in out.stdout
