@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netparse.analysis.model import Finding, Source, SourceStatus
+from netparse.analysis.model import Finding, NotRun, Source, SourceStatus
 from netparse.render._view import sorted_findings
 from netparse.web.diagram import Diagram, diagram
 from netparse.web.tables import Table, tables_of
@@ -45,6 +45,7 @@ class PageView:
     origin: str
     partial: bool
     findings: list[Finding]
+    not_run: list[NotRun]           # checks the captures did not allow
     counts: dict[str, int]          # findings by severity
     diagram: Diagram
     captures: list[CaptureView]
@@ -71,5 +72,5 @@ def build(result: Result) -> PageView:
     findings = sorted_findings(report.findings)
     counts = {s: sum(1 for f in findings if f.severity.value == s)
               for s in ("error", "warning", "info")}
-    return PageView(report.origin, report.partial, findings, counts, diagram(report), captures,
-                    ignored, result.json)
+    return PageView(report.origin, report.partial, findings, report.not_run, counts,
+                    diagram(report), captures, ignored, result.json)
