@@ -11,7 +11,8 @@ from netparse.analysis.model import Severity
 
 
 @check("address-outside-subnet", Severity.ERROR,
-       "A container's address is outside its network's subnet.", needs=(CONTAINERS, NETWORKS))
+       "A container's recorded address is outside its network's subnet.",
+       needs=(CONTAINERS, NETWORKS))
 def address_outside_subnet(ctx: Context):
     for c in ctx.topology.containers:
         for ep in c.endpoints:
@@ -29,7 +30,8 @@ def address_outside_subnet(ctx: Context):
 
 
 @check("address-drift", Severity.ERROR,
-       "The address configured inside a container differs from what the engine recorded.",
+       "The address configured inside a container differs from what the engine recorded "
+       "(changed by hand): other containers and DNS point at the wrong address.",
        needs=(CONTAINERS, INSIDE_ADDRESSES))
 def address_drift(ctx: Context):
     for c in ctx.topology.containers:
@@ -59,7 +61,9 @@ def address_drift(ctx: Context):
 
 # Needs no more than networks: a bridge's own addresses count too.
 @check("duplicate-address", Severity.ERROR,
-       "Two endpoints or interfaces share an IP address, or two share a MAC.", needs=(NETWORKS,))
+       "Two endpoints, or an endpoint and its bridge, share an IP address on a network, or "
+       "two endpoints share a MAC.",
+       needs=(NETWORKS,))
 def duplicate_address(ctx: Context):
     ips: dict[tuple, list[str]] = defaultdict(list)
     macs: dict[str, list[str]] = defaultdict(list)

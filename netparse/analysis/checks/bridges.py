@@ -10,7 +10,8 @@ from netparse.analysis.model import Severity
 
 @check("bridge-down", Severity.ERROR,
        "A Docker bridge is down, has no carrier, or its subnet route is `linkdown`, while "
-       "running containers use it.", needs=(BRIDGES, CONTAINERS))
+       "running containers use it: their traffic goes nowhere.",
+       needs=(BRIDGES, CONTAINERS))
 def bridge_down(ctx: Context):
     for b in docker_bridges(ctx):
         on_it = users(ctx, b.name)
@@ -42,8 +43,9 @@ def bridge_down(ctx: Context):
 
 
 @check("bridge-gateway", Severity.ERROR,
-       "A Docker bridge lacks its network's gateway address, or carries an address that differs "
-       "from it.", needs=(INTERFACES, NETWORKS))
+       "A Docker bridge lacks its network's gateway address, or carries another one instead: "
+       "containers cannot reach their default gateway.",
+       needs=(INTERFACES, NETWORKS))
 def bridge_gateway(ctx: Context):
     for b in docker_bridges(ctx):
         net = ctx.network(b.network)

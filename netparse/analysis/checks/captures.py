@@ -11,8 +11,9 @@ from netparse.analysis.model import Severity
 # Any two captures can disagree, and any capture inside a container can name an unknown one:
 # these two need no fact.
 @check("captures-disagree", Severity.WARNING,
-       "Two captures say different things about the same thing: they were taken at different "
-       "times, or the host changed in between.")
+       "Two captures disagree about the same thing (a port on a bridge, an interface, a "
+       "route, the same command captured twice): they were taken at different times, or the "
+       "host changed in between.")
 def captures_disagree(ctx: Context):
     for conflict in ctx.conflicts:
         yield Problem(subjects=conflict.subjects, message=conflict.message,
@@ -21,7 +22,7 @@ def captures_disagree(ctx: Context):
 
 
 @check("unknown-container", Severity.WARNING,
-       "Captures were taken inside a container that the engine does not list.")
+       "Captures were taken inside a container the engine does not list.")
 def unknown_container(ctx: Context):
     for note in ctx.notes:
         yield Problem(subjects=note.subjects, message=note.message, evidence=note.evidence,
@@ -29,7 +30,8 @@ def unknown_container(ctx: Context):
 
 
 @check("unpaired-endpoint", Severity.INFO,
-       "A running container's endpoint could not be joined to a host veth without guessing.",
+       "A running container's endpoint could not be joined to its veth without guessing; the "
+       "message says why and what to capture.",
        needs=(CONTAINERS,))
 def unpaired_endpoint(ctx: Context):
     for c in ctx.topology.containers:

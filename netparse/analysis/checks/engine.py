@@ -9,7 +9,8 @@ from netparse.analysis.model import Severity
 
 
 @check("ps-inspect-mismatch", Severity.WARNING,
-       "A container is in `docker ps` but has no `docker inspect` data, or the reverse.",
+       "A container is in `docker ps` but not in `docker inspect`, or the reverse: the "
+       "captures were taken at different times.",
        needs=(CONTAINER_LIST, CONTAINERS))
 def ps_inspect_mismatch(ctx: Context):
     for c in ctx.topology.containers:

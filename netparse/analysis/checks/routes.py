@@ -10,8 +10,9 @@ from netparse.analysis.model import Severity
 
 
 @check("container-default-route", Severity.ERROR,
-       "A container has no default route, or its default route is not via one of its "
-       "networks' gateways.", needs=(CONTAINERS, INSIDE_ROUTES))
+       "A container has no default route, or one that is not via any of its networks' "
+       "gateways.",
+       needs=(CONTAINERS, INSIDE_ROUTES))
 def container_default_route(ctx: Context):
     for c in ctx.topology.containers:
         if not c.running or not c.inside or c.inside.routes is None or not c.endpoints:
@@ -49,7 +50,8 @@ def _docker_subnets(ctx: Context):
 
 
 @check("route-overlap", Severity.ERROR,
-       "A host route sends (part of) a Docker subnet somewhere other than its bridge.",
+       "A host route sends a Docker subnet, or part of it, somewhere other than its bridge (a "
+       "more specific route, or the same subnet on the LAN).",
        needs=(ROUTES, NETWORKS))
 def route_overlap(ctx: Context):
     for net, subnet in _docker_subnets(ctx):
@@ -80,7 +82,7 @@ def route_overlap(ctx: Context):
 
 
 @check("subnet-not-routed", Severity.ERROR,
-       "A Docker subnet has no route on its bridge in the host's routing table.",
+       "A Docker subnet in use has no route on its bridge in the host's routing table.",
        needs=(ROUTES, NETWORKS, CONTAINERS))
 def subnet_not_routed(ctx: Context):
     for net, subnet in _docker_subnets(ctx):
@@ -100,7 +102,8 @@ def subnet_not_routed(ctx: Context):
 
 
 @check("mtu-above-uplink", Severity.WARNING,
-       "A Docker bridge or veth has a larger MTU than the uplink that carries the default route.",
+       "A Docker bridge or veth has a larger MTU than the uplink that carries the default "
+       "route: large packets to the outside are dropped or fragmented.",
        needs=(INTERFACES, ROUTES, CONTAINERS))
 def mtu_above_uplink(ctx: Context):
     uplink = ctx.interface(ctx.topology.uplink)
@@ -125,7 +128,9 @@ def mtu_above_uplink(ctx: Context):
 
 
 @check("ip-forward-off", Severity.ERROR,
-       "IPv4 forwarding is off while bridge networks are in use.", needs=(IP_FORWARD, CONTAINERS))
+       "`net.ipv4.ip_forward` is 0 while bridge networks are in use: containers cannot leave "
+       "the host.",
+       needs=(IP_FORWARD, CONTAINERS))
 def ip_forward_off(ctx: Context):
     if ctx.topology.ip_forward:
         return

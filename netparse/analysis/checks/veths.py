@@ -18,7 +18,9 @@ def _host_side_peer(ctx: Context, name: str) -> bool:
 
 
 @check("orphan-veth", Severity.WARNING,
-       "A veth on a Docker bridge has no container behind it.", needs=(BRIDGES,))
+       "A veth on a Docker bridge has no container behind it (a leftover, or something "
+       "attached by hand).",
+       needs=(BRIDGES,))
 def orphan_veth(ctx: Context):
     paired = {ep.host_veth for c in ctx.topology.containers for ep in c.endpoints if ep.host_veth}
     for b in docker_bridges(ctx):
@@ -46,7 +48,8 @@ def orphan_veth(ctx: Context):
 
 
 @check("detached-endpoint", Severity.ERROR,
-       "A container endpoint's veth is missing or not on the network's bridge.",
+       "A container endpoint's veth is missing, or is not on its network's bridge: the "
+       "container is cut off.",
        needs=(INTERFACES, CONTAINERS))
 def detached_endpoint(ctx: Context):
     for c in ctx.topology.containers:
