@@ -7,10 +7,12 @@ objects, not text.)
 """
 
 import ast
+import re
 from ipaddress import ip_address, ip_interface
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import netparse.analysis.checks as checks_module
 from netparse.analysis.checks import CHECKS, Check, Problem, check, not_run, run_checks
@@ -18,7 +20,9 @@ from netparse.analysis.context import Conflict, Context
 from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface, InsideView,
                                      Missing, Network, NotRun, Pairing, Port, PublishedPort,
                                      Route, Severity, Topology)
+from netparse.cli.main import main
 from netparse.snapshot import Snapshot
+from tests.conftest import TESTS
 
 WEB_PORT = PublishedPort(container_port=80, protocol="tcp", host_port=8080)
 
@@ -352,3 +356,12 @@ def test_no_check_reads_the_captures_behind_the_topology():
                  if isinstance(node, ast.Attribute) and node.attr == "snapshot"]
         assert not reads, f"{name} reads .snapshot on line(s) {reads}: give the Context what " \
                           f"the check needs while it is built"
+
+
+def test_readme_table_of_checks_is_what_netparse_checks_markdown_prints():
+    readme = (TESTS.parent / "README.md").read_text()
+    m = re.search(r"<!-- checks:start[^>]*-->\n(.*?)<!-- checks:end -->", readme, re.S)
+    assert m, "README.md has lost its <!-- checks:start --> and <!-- checks:end --> markers"
+    made = CliRunner().invoke(main, ["checks", "--markdown"]).output
+    assert m.group(1) == made, "README's table of checks is out of date: put the output of " \
+                               "`netparse checks --markdown` between its markers"

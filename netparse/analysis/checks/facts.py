@@ -18,12 +18,19 @@ class Fact:
     present: Callable[[Context], bool] = field(compare=False)
     inside: bool = False            # captured inside the containers, not on the host
 
-    def captures(self) -> list[str]:
-        """The commands, as text, whose output would provide it."""
+    @property
+    def commands(self) -> list[str]:
         from netparse.parsers.registry import KINDS
 
-        where = " inside each container" if self.inside else ""
-        return [KINDS[kind].commands[0] + where for kind in self.kinds]
+        return [KINDS[kind].commands[0] for kind in self.kinds]
+
+    @property
+    def where(self) -> str:
+        return " inside each container" if self.inside else ""
+
+    def captures(self) -> list[str]:
+        """The commands, as text, whose output would provide it."""
+        return [command + self.where for command in self.commands]
 
 
 INTERFACES = Fact("interfaces", "the host's interfaces: state, MTU, addresses, veth peers",
