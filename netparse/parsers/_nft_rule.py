@@ -115,6 +115,10 @@ def statements(text: str) -> tuple[list[Statement], str | None] | None:
             i += 2
         elif word in _VERDICTS:
             j = _until_start(words, i + 1)
+            if word == "reject" and words[i + 1:i + 2] == ["with"]:
+                j = i + 2  # `reject with tcp reset`, `with icmpx type admin-prohibited`
+                while j < len(words) and words[j] not in _NOT_VALUES:
+                    j += 1
             found.append(Statement(text=" ".join(words[i:j]), type="verdict", verdict=word))
             i = j
         elif word in _NAT:

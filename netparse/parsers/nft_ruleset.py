@@ -216,6 +216,10 @@ class _Positions:
 def _json_item(ruleset: NftRuleset, tables: dict, name: str, body: dict, line: int) -> bool:
     if name == "metainfo":
         ruleset.version = str(body.get("version")) if body.get("version") else None
+        ruleset.release = body.get("release_name") if isinstance(body.get("release_name"),
+                                                                   str) else None
+        schema = body.get("json_schema_version")
+        ruleset.schema_version = schema if isinstance(schema, int) else None
         return True
     family, table_name = body.get("family"), body.get("table", body.get("name"))
     if not isinstance(family, str) or not isinstance(table_name, str):
