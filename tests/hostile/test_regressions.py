@@ -218,3 +218,10 @@ def test_a_link_or_lifetimes_line_pasted_twice_is_reported():
             "       valid_lft forever preferred_lft forever\n"
             "       valid_lft 30sec preferred_lft 30sec\n")
     assert [u.line for u in netparse.parse(text, "ip_addr").unparsed] == [3, 6]
+
+
+def test_an_nft_counter_cut_short_is_unparsed_not_a_crash():
+    # Found by the mutation suite: `counter packets 0 bytes` indexed past the end of the rule.
+    model = netparse.parse("table ip t {\n\tchain c {\n\t\tcounter packets 0 bytes\n\t}\n}\n",
+                           "nft_ruleset")
+    assert [u.line for u in model.unparsed] == [3]
