@@ -55,12 +55,18 @@ class Kind:
     notes: str = ""                 # README: which variants of the output are read
     files: dict[str, str | None] = field(default_factory=dict)  # file stem -> command it implies
     not_collected: str = ""
+    also_collect: tuple[Collect, ...] = ()  # more files of the kind (`ip -6 rule show`)
 
     def __post_init__(self):
         stems = {self.name: None, **self.files}
-        if self.collect:
-            stems.setdefault(self.collect.file.rsplit(".", 1)[0], None)
+        for collect in self.collects:
+            stems.setdefault(collect.file.rsplit(".", 1)[0], None)
         object.__setattr__(self, "files", stems)
+
+    @property
+    def collects(self) -> tuple[Collect, ...]:
+        """Every file the collectors take of this kind, the main one first."""
+        return (self.collect, *self.also_collect) if self.collect else ()
 
     @property
     def module_name(self) -> str:
@@ -187,8 +193,11 @@ def markdown() -> str:
             dump = f"not collected: {k.not_collected}"
         else:
             over = {"containers": " of every container", "networks": " of every network"}
-            dump = f"`{k.collect.file}`: `{k.collect.command}`{over.get(k.collect.over, '')}"
+            dump = "; ".join(f"`{c.file}`: `{c.command}`{over.get(c.over, '')}"
+                             for c in k.collects)
             if k.collect.inside:
                 dump += f"; also inside each running container, `{k.collect.inside}`"
+        # A pipe in a cell, in code or not, would end the cell.
+        reads, dump = reads.replace("|", "\\|"), dump.replace("|", "\\|")
         rows.append(f"| `{k.name}` | {reads} | {dump} |")
     return "\n".join(rows) + "\n"
