@@ -112,6 +112,14 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                             r"|\s+(nexthop|nh_info)\s|(unreachable|blackhole|prohibit)\s+\S+\s*$"
                             r"|default\s*$"),  # a multipath route: its paths follow
          collect=Collect("ip_route.txt", "ip route show table all")),
+    Kind("ip_rule", "ip rule", "policy routing rules: which table a packet's route is looked up in",
+         ("ip rule [show|list]", "ip -6 rule", "ip -d rule", "ip -j rule", "busybox ip rule"),
+         words=("ip rule",),
+         files={"ip6_rule": "ip -6 rule show"},
+         detect=Detect(line=r"\s*\d+:\s+(not\s+)?from\s+\S+",
+                       json=(frozenset({"priority", "src"}),)),
+         collect=Collect("ip_rule.txt", "ip rule show"),
+         also_collect=(Collect("ip6_rule.txt", "ip -6 rule show"),)),
     Kind("ip_link", "ip link", "interfaces without addresses",
          ("ip link", "ip -d link", "ip -o link", "ip -j link", "busybox ip link"),
          words=("ip link",),

@@ -15,6 +15,7 @@ from netparse.models.docker import (DockerInspect, DockerNetworkInspect, DockerN
                                     DockerPs, PortMapping)
 from netparse.models.link import AddressFamily, Interface, IpAddr, IpLink
 from netparse.models.route import IpRoute, IpRouteEntry, Nexthop, RouteTable, RouteType
+from netparse.models.rule import IpRule, RuleAction
 from netparse.models.sysctl import Sysctl
 
 # --- bridges ---------------------------------------------------------------------------------
@@ -444,6 +445,58 @@ def render_docker_network_inspect(model: DockerNetworkInspect) -> str:
     return json.dumps([engine_network(n) for n in model.networks], indent=4) + "\n"
 
 
+# --- ip rule -----------------------------------------------------------------------------------
+
+
+def _c_hex(value: int) -> str:
+    return f"{value:#x}" if value else "0"  # C's %#x prints no 0x for zero
+
+
+def _rule_network(network) -> str:
+    host = network.prefixlen == network.max_prefixlen
+    return str(network.network_address) if host else str(network)
+
+
+def render_ip_rule(model: IpRule) -> str:
+    """`ip rule` / `ip -6 rule` / `ip -d rule` (iproute2 6.1's print_rule order)."""
+    lines = []
+    for r in model.rules:
+        options = r.options
+
+        def option(*names: str) -> list[str]:
+            return [f"{name} {options[name]}" for name in names if name in options]
+
+        words = ["not"] if r.invert else []
+        words.append(f"from {_rule_network(r.src)}" if r.src else "from all")
+        if r.dst:
+            words.append(f"to {_rule_network(r.dst)}")
+        words += option("tos")
+        if r.fwmark is not None:
+            words.append(f"fwmark {_c_hex(r.fwmark)}" +
+                         (f"/{_c_hex(r.fwmask)}" if r.fwmask is not None else ""))
+        for name, detached in (("iif", r.iif_detached), ("oif", r.oif_detached)):
+            if getattr(r, name) is not None:
+                words.append(f"{name} {getattr(r, name)}" + (" [detached]" if detached else ""))
+        if r.l3mdev:
+            words.append("lookup [l3mdev-table]")
+        words += option("uidrange", "ipproto", "sport", "dport", "tun_id")
+        if r.table is not None:
+            words.append(f"lookup {r.table}")
+        if r.suppress_prefixlength is not None:
+            words.append(f"suppress_prefixlength {r.suppress_prefixlength}")
+        words += option("suppress_ifgroup", "realms")
+        if r.action is RuleAction.GOTO:
+            words.append(f"goto {'none' if r.goto is None else r.goto}" +
+                         (" [unresolved]" if r.unresolved else ""))
+        elif r.action is not RuleAction.LOOKUP:
+            words.append(r.action.value)
+        if r.proto is not None:
+            words.append(f"proto {r.proto}")
+        words += option("dscp", "flowlabel")
+        lines.append(f"{r.priority}:\t" + " ".join(words))
+    return "\n".join(lines) + "\n"
+
+
 RENDERERS = {
     "brctl_show": render_brctl_show, "bridge_fdb": render_bridge_fdb,
     "bridge_link": render_bridge_link, "sysctl": render_sysctl, "route_n": render_route_n,
@@ -451,4 +504,5 @@ RENDERERS = {
     "docker_ps": render_docker_ps, "docker_network_ls": render_docker_network_ls,
     "docker_inspect": render_docker_inspect,
     "docker_network_inspect": render_docker_network_inspect,
+    "ip_rule": render_ip_rule,
 }

@@ -23,6 +23,7 @@ from netparse.models.link import (Address, AddressFamily, Interface, IpAddr, IpL
                                   LinkState)
 from netparse.models.route import (AddressFamily as RouteFamily, IpRoute, IpRouteEntry,
                                    IpRouteFlag, Nexthop, Route, RouteFlag, RouteTable, RouteType)
+from netparse.models.rule import IpRule, Rule, RuleAction
 from netparse.models.sysctl import Sysctl, SysctlError
 
 HEX = "0123456789abcdef"
@@ -597,9 +598,58 @@ def docker_network_inspect():
     return st.lists(network(), max_size=4).map(lambda found: DockerNetworkInspect(networks=found))
 
 
+# --- ip rule ------------------------------------------------------------------------------------
+
+_RULE_OPTIONS = {"tos": st.sampled_from(["0x10", "0x04", "lowdelay"]),
+                 "uidrange": st.sampled_from(["0-0", "1000-2000"]),
+                 "ipproto": st.sampled_from(["tcp", "udp", "icmp"]),
+                 "sport": st.sampled_from(["53", "1000-2000", "0x50/0xfff0"]),
+                 "dport": st.sampled_from(["443", "8000-8080"]),
+                 "tun_id": st.integers(0, 2**64 - 1).map(str),
+                 "suppress_ifgroup": st.sampled_from(["5", "default"]),
+                 "realms": st.sampled_from(["2", "1/2", "cosmos"])}
+
+
+@st.composite
+def rule(draw, priority: int):
+    inet = draw(st.booleans())
+    network = ipv4_network if inet else ipv6_network
+    fields: dict = {"priority": priority, "invert": draw(st.booleans()),
+                    "src": draw(st.none() | network()), "dst": draw(st.none() | network())}
+    if draw(st.booleans()):
+        fields["fwmark"] = draw(st.integers(0, 2**32 - 1))
+        fields["fwmask"] = draw(st.none() | st.integers(0, 2**32 - 2))  # all bits: not printed
+    for name in ("iif", "oif"):
+        if draw(st.integers(0, 3)) == 0:
+            fields[name] = draw(interface_name())
+            fields[f"{name}_detached"] = draw(st.booleans())
+    action = draw(st.sampled_from([RuleAction.LOOKUP] * 4 + list(RuleAction)))
+    fields["action"] = action
+    if action is RuleAction.LOOKUP:
+        if draw(st.integers(0, 9)) == 0:
+            fields["l3mdev"] = True
+        else:
+            fields["table"] = draw(st.none() | st.sampled_from(["local", "main", "default"])
+                                   | st.integers(1, 2**32 - 1).map(str))
+            fields["suppress_prefixlength"] = draw(st.none() | st.integers(0, 128))
+    elif action is RuleAction.GOTO:
+        fields["goto"] = draw(st.none() | st.integers(0, 2**32 - 1))
+        fields["unresolved"] = draw(st.booleans())
+    fields["proto"] = draw(st.none() | st.sampled_from(["kernel", "boot", "static", "unspec"]))
+    fields["options"] = draw(st.fixed_dictionaries({}, optional=_RULE_OPTIONS))
+    return Rule(**fields)
+
+
+@st.composite
+def ip_rule(draw):
+    priorities = draw(st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=10))
+    return IpRule(rules=[draw(rule(p)) for p in sorted(priorities)])
+
+
 STRATEGIES = {
     "brctl_show": brctl_show(), "bridge_fdb": bridge_fdb(), "bridge_link": bridge_link(),
     "sysctl": sysctl(), "route_n": route_n(), "ip_route": ip_route(), "ip_addr": ip_addr(),
     "ip_link": ip_link(), "docker_ps": docker_ps(), "docker_network_ls": docker_network_ls(),
     "docker_inspect": docker_inspect(), "docker_network_inspect": docker_network_inspect(),
+    "ip_rule": ip_rule(),
 }

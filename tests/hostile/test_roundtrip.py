@@ -63,6 +63,9 @@ REAL = [
     ("docker_inspect", render.render_docker_inspect, _captures(
         "fixtures:**/docker_inspect.json", "data:docker/docker_inspect*.json",
         "fixtures:handmade/docker_inspect*.json")),
+    ("ip_rule", render.render_ip_rule, _captures(
+        "fixtures:**/ip_rule*.txt", "fixtures:**/ip6_rule.txt", "fixtures:**/ip_6_rule*.txt",
+        "fixtures:**/ip_d_rule*.txt", "fixtures:**/busybox_ip_rule.txt")),
     ("docker_network_inspect", render.render_docker_network_inspect, _captures(
         "fixtures:**/docker_network_inspect*.json", "data:docker/docker_network_inspect*.json",
         "fixtures:handmade/docker_network_inspect*.json")),
@@ -72,6 +75,8 @@ NOT_EXACT = {
     # Older iproute2 in the container prints IFA_F_NODAD as `flags 02`; the model says nodad.
     "dumps/user-networks/containers/np-api/ip_addr.txt",
     "dumps/user-networks/containers/np-db/ip_addr.txt",
+    # BusyBox ends every rule with a space.
+    "captures/host-kinds/busybox_ip_rule.txt",
 }
 
 
