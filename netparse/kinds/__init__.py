@@ -178,6 +178,29 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          detect=Detect(json=(frozenset({"IPAM"}), frozenset({"Driver", "Scope", "Containers"}))),
          collect=Collect("docker_network_inspect.json", "docker network inspect",
                          over="networks")),
+    Kind("docker_version", "docker version", "client and engine versions and API versions",
+         ("docker version", "docker version --format '{{json .}}'"),
+         words=("docker version",),
+         notes="engines before 17.06 too, without components",
+         detect=Detect(line=r"(Client|Server)(:\s.*|:)$|\s+[\w.-]+:$|\s+(Version|API version|"
+                            r"Go version|Git commit|GitCommit|Built|OS/Arch|Context|Experimental|"
+                            r"Platform):.*",
+                       json=(frozenset({"Client"}),)),
+         collect=Collect("docker_version.txt", "docker version")),
+    Kind("docker_info", "docker info", "the engine: storage and cgroup drivers, kernel, "
+                                       "firewall backend, security options and its warnings",
+         ("docker info", "docker system info", "docker info --format '{{json .}}'"),
+         words=("docker info", "docker system info"),
+         notes="its warnings only with standard error captured too, `2>&1`; the JSON form "
+               "always holds them",
+         detect=Detect(headers=(r"Containers:\s+\d+$",),  # clients before 17.06
+                       # any `Key: value` line but those only `docker version` prints
+                       line=r"(Client|Server)(:\s.*|:)$|(WARNING|ERROR): |(?!\s+(API version|"
+                            r"Go version|Git commit|GitCommit|Built|OS/Arch):)"
+                            r"\s+[A-Za-z][\w ./()-]*:(\s.*)?$",
+                       json=(frozenset({"ServerVersion"}), frozenset({"ClientInfo"}))),
+         # The JSON form: the text one prints the engine's warnings on standard error.
+         collect=Collect("docker_info.txt", "docker info --format '{{json .}}'")),
 )}
 
 

@@ -66,6 +66,8 @@ REAL = [
     ("ip_rule", render.render_ip_rule, _captures(
         "fixtures:**/ip_rule*.txt", "fixtures:**/ip6_rule.txt", "fixtures:**/ip_6_rule*.txt",
         "fixtures:**/ip_d_rule*.txt", "fixtures:**/busybox_ip_rule.txt")),
+    ("docker_version", render.render_docker_version, _captures("fixtures:**/docker_version*")),
+    ("docker_info", render.render_docker_info, _captures("fixtures:**/docker_info*")),
     ("docker_network_inspect", render.render_docker_network_inspect, _captures(
         "fixtures:**/docker_network_inspect*.json", "data:docker/docker_network_inspect*.json",
         "fixtures:handmade/docker_network_inspect*.json")),

@@ -74,6 +74,11 @@ from tests.conftest import FIXTURES
     ("ip rule", "ip_rule"),
     ("ip -6 rule show", "ip_rule"),
     ("ip -j ru list", "ip_rule"),
+    ("docker version", "docker_version"),
+    ("docker version --format '{{json .}}'", "docker_version"),
+    ("docker info", "docker_info"),
+    ("docker system info --format json", "docker_info"),
+    ("sudo docker info 2>&1", "docker_info"),
 ])
 def test_kind_of_command(cmdline, kind):
     assert kind_of_command(cmdline) == kind
@@ -98,8 +103,9 @@ def test_docker_inspect_is_a_capture_whose_kind_the_content_decides(cmdline):
     "sysctl -n net.ipv4.ip_forward",
     "sysctl -p", "docker ps -q", "docker ps --format '{{.Names}}'", "docker network ls -q",
     "docker inspect -f '{{.State.Pid}}' web1", "docker inspect --type image busybox",
-    "docker images", "docker logs web1", "docker info", "ip rule save", "ip a > /tmp/ip.txt",
-    "ip a >> out",
+    "docker images", "docker logs web1", "docker info --format '{{.ServerVersion}}'",
+    "docker version -f '{{.Server.Version}}'", "docker system df", "ip rule save",
+    "ip a > /tmp/ip.txt", "ip a >> out",
     "ip a &> out", "ip a; ip r", "ip a && ip r", "docker inspect web1 | jq '.[0]'",
     "route -n | awk '{print $2}'", "ip a 'unbalanced", "", "# a comment",
 ])
