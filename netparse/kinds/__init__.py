@@ -77,6 +77,11 @@ class Kind:
 
 
 _IFACE_HEAD = r"\d+:\s+\S+?:?\s+<[^>]*>"
+# The settings the collector takes: forwarding, bridge netfilter, reverse-path filter and
+# routing of 127/8, with every interface's own (`sysctl -a -r` wants an extended regex).
+_SYSCTL_KEYS = (r"'^net\.(ipv4\.ip_forward|bridge\.bridge-nf-call-ip6?tables|"
+                r"ipv4\.conf\.[^.]+\.(forwarding|route_localnet|rp_filter)|"
+                r"ipv6\.conf\.[^.]+\.forwarding)$'")
 
 # In the order the collector takes them; detection by JSON keys tries them in this order too.
 KINDS: dict[str, Kind] = {k.name: k for k in (
@@ -142,9 +147,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                                           r"(state|hwmode)\s)|\s+hairpin\s+o(n|ff)\s"),
          collect=Collect("bridge_link.txt", "bridge link show")),
     Kind("sysctl", "sysctl", "kernel settings",
-         ("sysctl net.ipv4.ip_forward", "sysctl -a", "sysctl -p"), words=("sysctl",),
+         ("sysctl net.ipv4.ip_forward", "sysctl -a", "sysctl -a -r PATTERN", "sysctl -p"),
+         words=("sysctl",),
          detect=Detect(line=r"[\w.\-/*]+\s*=\s*\S*|sysctl: "),
-         collect=Collect("sysctl.txt", "sysctl net.ipv4.ip_forward")),
+         # By pattern: per-interface keys cannot be named beforehand, and a key that is missing
+         # (br_netfilter not loaded) makes `sysctl KEY...` fail; this takes what is there.
+         collect=Collect("sysctl.txt", "sysctl -a -r " + _SYSCTL_KEYS)),
     Kind("docker_ps", "docker ps", "containers as the engine lists them",
          ("docker ps [-a] [--no-trunc] [-s]", "docker ps --format 'table …'",
           "docker ps --format '{{json .}}'", "podman ps"),
