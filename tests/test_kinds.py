@@ -7,6 +7,7 @@ and README's table regenerated with `netparse kinds --markdown`.
 
 from __future__ import annotations
 
+import doctest
 import json
 import re
 import subprocess
@@ -78,11 +79,19 @@ def test_kind_is_collected_or_says_why_not(name):
     if kind.collect is None:
         assert kind.not_collected, f"{name} is not collected and does not say why"
         return
-    assert kind_of_name(kind.collect.file)[0] == name
-    line = kind.collect.command + (" x" if kind.collect.over else "")
-    command = identify(line)
-    assert command.capture and command.kind in (name, None), \
-        f"the collector's `{line}` does not print {name}"
+    for collect in kind.collects:
+        assert kind_of_name(collect.file)[0] == name
+        line = collect.command + (" x" if collect.over else "")
+        command = identify(line)
+        assert command.capture and command.kind in (name, None), \
+            f"the collector's `{line}` does not print {name}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_kind_docstring_examples_hold(name):
+    module = KINDS[name].module()
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0, f"{module.__name__}: {result.failed} docstring examples fail"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -34,8 +34,7 @@ LISTS: dict[str, str] = {
 #: The host's captures, in the order they are taken: every kind the registry says is collected,
 #: into its canonical file (netparse.kinds).
 HOST: tuple[Step, ...] = tuple(Step(c.file, c.command, c.over)
-                               for k in KINDS.values() if k.collect
-                               for c in (k.collect, *k.also))
+                               for k in KINDS.values() for c in k.collects)
 
 #: Taken inside each running container's network namespace, into containers/<name>/.
 INSIDE: tuple[Step, ...] = tuple(Step(k.collect.file, k.collect.inside)

@@ -55,13 +55,18 @@ class Kind:
     notes: str = ""                 # README: which variants of the output are read
     files: dict[str, str | None] = field(default_factory=dict)  # file stem -> command it implies
     not_collected: str = ""
-    also: tuple[Collect, ...] = ()  # further collector steps of the kind (ip6tables-save)
+    also_collect: tuple[Collect, ...] = ()  # more files of the kind (`ip -6 rule show`)
 
     def __post_init__(self):
         stems = {self.name: None, **self.files}
-        for step in (self.collect, *self.also) if self.collect else ():
-            stems.setdefault(step.file.rsplit(".", 1)[0], None)
+        for collect in self.collects:
+            stems.setdefault(collect.file.rsplit(".", 1)[0], None)
         object.__setattr__(self, "files", stems)
+
+    @property
+    def collects(self) -> tuple[Collect, ...]:
+        """Every file the collectors take of this kind, the main one first."""
+        return (self.collect, *self.also_collect) if self.collect else ()
 
     @property
     def module_name(self) -> str:
@@ -72,6 +77,11 @@ class Kind:
 
 
 _IFACE_HEAD = r"\d+:\s+\S+?:?\s+<[^>]*>"
+# The settings the collector takes: forwarding, bridge netfilter, reverse-path filter and
+# routing of 127/8, with every interface's own (`sysctl -a -r` wants an extended regex).
+_SYSCTL_KEYS = (r"'^net\.(ipv4\.ip_forward|bridge\.bridge-nf-call-ip6?tables|"
+                r"ipv4\.conf\.[^.]+\.(forwarding|route_localnet|rp_filter)|"
+                r"ipv6\.conf\.[^.]+\.forwarding)$'")
 
 # In the order the collector takes them; detection by JSON keys tries them in this order too.
 KINDS: dict[str, Kind] = {k.name: k for k in (
@@ -107,6 +117,14 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                             r"|\s+(nexthop|nh_info)\s|(unreachable|blackhole|prohibit)\s+\S+\s*$"
                             r"|default\s*$"),  # a multipath route: its paths follow
          collect=Collect("ip_route.txt", "ip route show table all")),
+    Kind("ip_rule", "ip rule", "policy routing rules: which table a packet's route is looked up in",
+         ("ip rule [show|list]", "ip -6 rule", "ip -d rule", "ip -j rule", "busybox ip rule"),
+         words=("ip rule",),
+         files={"ip6_rule": "ip -6 rule show"},
+         detect=Detect(line=r"\s*\d+:\s+(not\s+)?from\s+\S+",
+                       json=(frozenset({"priority", "src"}),)),
+         collect=Collect("ip_rule.txt", "ip rule show"),
+         also_collect=(Collect("ip6_rule.txt", "ip -6 rule show"),)),
     Kind("ip_link", "ip link", "interfaces without addresses",
          ("ip link", "ip -d link", "ip -o link", "ip -j link", "busybox ip link"),
          words=("ip link",),
@@ -129,9 +147,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                                           r"(state|hwmode)\s)|\s+hairpin\s+o(n|ff)\s"),
          collect=Collect("bridge_link.txt", "bridge link show")),
     Kind("sysctl", "sysctl", "kernel settings",
-         ("sysctl net.ipv4.ip_forward", "sysctl -a", "sysctl -p"), words=("sysctl",),
+         ("sysctl net.ipv4.ip_forward", "sysctl -a", "sysctl -a -r PATTERN", "sysctl -p"),
+         words=("sysctl",),
          detect=Detect(line=r"[\w.\-/*]+\s*=\s*\S*|sysctl: "),
-         collect=Collect("sysctl.txt", "sysctl net.ipv4.ip_forward")),
+         # By pattern: per-interface keys cannot be named beforehand, and a key that is missing
+         # (br_netfilter not loaded) makes `sysctl KEY...` fail; this takes what is there.
+         collect=Collect("sysctl.txt", "sysctl -a -r " + _SYSCTL_KEYS)),
     Kind("docker_ps", "docker ps", "containers as the engine lists them",
          ("docker ps [-a] [--no-trunc] [-s]", "docker ps --format 'table …'",
           "docker ps --format '{{json .}}'", "podman ps"),
@@ -179,7 +200,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                             r"|(\[\d+:\d+\] )?-A \S+( |$)|-[PN] \S+|COMMIT\s*$"
                             r"|# (Completed on|Warning: iptables-legacy tables) "),
          collect=Collect("iptables_save.txt", "iptables-save"),
-         also=(Collect("ip6tables_save.txt", "ip6tables-save"),
+         also_collect=(Collect("ip6tables_save.txt", "ip6tables-save"),
                Collect("iptables_legacy_save.txt", "iptables-legacy-save"))),
     Kind("iptables_list", "iptables -L", "firewall chains as iptables lists them",
          ("iptables [-t T] -L -n -v [-x] [--line-numbers]", "iptables -L -n", "ip6tables -L"),
@@ -200,6 +221,29 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                                 r"# Warning: table \S+ \S+ is managed by iptables-nft"),
                        json=(frozenset({"nftables"}),)),
          collect=Collect("nft_ruleset.txt", "nft list ruleset")),
+    Kind("docker_version", "docker version", "client and engine versions and API versions",
+         ("docker version", "docker version --format '{{json .}}'"),
+         words=("docker version",),
+         notes="engines before 17.06 too, without components",
+         detect=Detect(line=r"(Client|Server)(:\s.*|:)$|\s+[\w.-]+:$|\s+(Version|API version|"
+                            r"Go version|Git commit|GitCommit|Built|OS/Arch|Context|Experimental|"
+                            r"Platform):.*",
+                       json=(frozenset({"Client"}),)),
+         collect=Collect("docker_version.txt", "docker version")),
+    Kind("docker_info", "docker info", "the engine: storage and cgroup drivers, kernel, "
+                                       "firewall backend, security options and its warnings",
+         ("docker info", "docker system info", "docker info --format '{{json .}}'"),
+         words=("docker info", "docker system info"),
+         notes="its warnings only with standard error captured too, `2>&1`; the JSON form "
+               "always holds them",
+         detect=Detect(headers=(r"Containers:\s+\d+$",),  # clients before 17.06
+                       # any `Key: value` line but those only `docker version` prints
+                       line=r"(Client|Server)(:\s.*|:)$|(WARNING|ERROR): |(?!\s+(API version|"
+                            r"Go version|Git commit|GitCommit|Built|OS/Arch):)"
+                            r"\s+[A-Za-z][\w ./()-]*:(\s.*)?$",
+                       json=(frozenset({"ServerVersion"}), frozenset({"ClientInfo"}))),
+         # The JSON form: the text one prints the engine's warnings on standard error.
+         collect=Collect("docker_info.txt", "docker info --format '{{json .}}'")),
 )}
 
 
@@ -223,9 +267,11 @@ def markdown() -> str:
             dump = f"not collected: {k.not_collected}"
         else:
             over = {"containers": " of every container", "networks": " of every network"}
-            dump = f"`{k.collect.file}`: `{k.collect.command}`{over.get(k.collect.over, '')}"
+            dump = "; ".join(f"`{c.file}`: `{c.command}`{over.get(c.over, '')}"
+                             for c in k.collects)
             if k.collect.inside:
                 dump += f"; also inside each running container, `{k.collect.inside}`"
-            dump += "".join(f"; `{c.file}`: `{c.command}`" for c in k.also)
+        # A pipe in a cell, in code or not, would end the cell.
+        reads, dump = reads.replace("|", "\\|"), dump.replace("|", "\\|")
         rows.append(f"| `{k.name}` | {reads} | {dump} |")
     return "\n".join(rows) + "\n"

@@ -51,3 +51,52 @@ class Sysctl(Capture):
     def bridge_nf_call_iptables(self) -> bool | None:
         """Whether bridged IPv4 traffic goes through iptables (br_netfilter loaded and on)."""
         return self.flag("net.bridge.bridge-nf-call-iptables")
+
+    @property
+    def bridge_nf_call_ip6tables(self) -> bool | None:
+        """Whether bridged IPv6 traffic goes through ip6tables (br_netfilter loaded and on)."""
+        return self.flag("net.bridge.bridge-nf-call-ip6tables")
+
+    def per_interface(self, family: str, name: str) -> dict[str, str]:
+        """`net.<family>.conf.<interface>.<name>` by interface (`all`, `default` and each
+        interface), as printed. sysctl writes a dot in an interface name as `/`
+        (`net.ipv4.conf.eth0/100.rp_filter`); the name comes back with its dot."""
+        found: dict[str, str] = {}
+        for key, value in self.settings.items():
+            if key.startswith("net/"):  # written with slashes: dots are the name's own
+                parts = key.split("/")
+                interface = "/".join(parts[3:-1])
+            else:
+                parts = key.split(".")
+                interface = ".".join(parts[3:-1]).replace("/", ".")
+            if parts[:3] == ["net", family, "conf"] and parts[-1] == name and interface:
+                found.setdefault(interface, value)
+        return found
+
+    def _flags(self, family: str, name: str) -> dict[str, bool | None]:
+        return {interface: {"0": False, "1": True}.get(value.strip())
+                for interface, value in self.per_interface(family, name).items()}
+
+    @property
+    def ipv4_forwarding(self) -> dict[str, bool | None]:
+        """`net.ipv4.conf.*.forwarding` by interface; `all` is net.ipv4.ip_forward."""
+        return self._flags("ipv4", "forwarding")
+
+    @property
+    def ipv6_forwarding(self) -> dict[str, bool | None]:
+        """`net.ipv6.conf.*.forwarding` by interface."""
+        return self._flags("ipv6", "forwarding")
+
+    @property
+    def route_localnet(self) -> dict[str, bool | None]:
+        """`net.ipv4.conf.*.route_localnet` by interface: whether 127.0.0.0/8 may be routed
+        there (Docker turns it on for a bridge when it publishes ports on 127.0.0.1 without the
+        userland proxy)."""
+        return self._flags("ipv4", "route_localnet")
+
+    @property
+    def rp_filter(self) -> dict[str, int | None]:
+        """`net.ipv4.conf.*.rp_filter` by interface: 0 off, 1 strict, 2 loose. The kernel uses
+        the higher of `all` and the interface's own."""
+        return {interface: int(value) if value.strip() in ("0", "1", "2") else None
+                for interface, value in self.per_interface("ipv4", "rp_filter").items()}

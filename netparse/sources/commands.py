@@ -495,10 +495,12 @@ def _docker(args: list[str], container: str | None) -> _Result:
     if not args:
         return _Result(reason="no command")
     sub, rest = args[0], args[1:]
-    if sub in ("container", "network") and rest:
+    if sub in ("container", "network", "system") and rest:
         sub, rest = f"{sub} {rest[0]}", rest[1:]
     if sub in ("exec", "container exec"):
         return _docker_exec(rest, container)
+    if sub in ("version", "info", "system info"):
+        return _docker_report(rest, _KIND_OF[f"docker {sub}"], container)
     kind = _KIND_OF.get(f"docker {sub}")
     if kind is not None and sub.split()[-1] in ("ps", "ls", "list"):
         return _docker_listing(rest, kind, container, {"-n", "--last", "-f", "--filter"}
@@ -550,6 +552,17 @@ def _docker_listing(args: list[str], kind: str, container: str | None,
     fmt = opts.get("--format")
     if fmt is not None and not (fmt.startswith("table") or "json" in fmt):
         return _Result(reason="--format with a custom template: not read")
+    return _capture(kind, container)
+
+
+def _docker_report(args: list[str], kind: str, container: str | None) -> _Result:
+    """`docker version` / `docker info`: the text, or the whole of it as JSON."""
+    opts, words = _split_options(args, {"-f", "--format", "--kubeconfig"})
+    if words:
+        return _Result(reason=f"unexpected argument {words[0]}")
+    fmt = opts.get("--format", opts.get("-f"))
+    if fmt is not None and re.sub(r"\s", "", fmt) not in ("{{json.}}", "json"):
+        return _Result(reason="--format with another template than {{json .}}: not read")
     return _capture(kind, container)
 
 

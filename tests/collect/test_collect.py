@@ -99,7 +99,7 @@ def files(folder: Path) -> set[str]:
 
 def test_every_step_writes_a_file_analyze_reads_by_its_name():
     assert [kind_of_name(s.file)[0] for s in steps.HOST] == [
-        k.name for k in KINDS.values() if k.collect for _ in (k.collect, *k.also)]
+        k.name for k in KINDS.values() for _ in k.collects]
     assert [kind_of_name(s.file)[0] for s in steps.INSIDE] == [
         k.name for k in KINDS.values() if k.collect and k.collect.inside]
     assert {"ip_addr", "route_n"} <= {kind_of_name(s.file)[0] for s in steps.INSIDE}
@@ -225,7 +225,8 @@ def test_a_hanging_command_is_stopped_and_the_rest_is_collected(tmp_path, flavou
         assert ps["exit_status"] == 0 and ps["kept"] is True
         inspect = next(e for e in m["commands"] if e["file"] == "docker_inspect.json")
         assert inspect["skipped"] == "docker ps -aq --no-trunc listed no containers"
-    assert files(tmp_path / "py") == files(tmp_path / "sh") == {"manifest.json", "docker_ps_a.txt"}
+    assert files(tmp_path / "py") == files(tmp_path / "sh") == {
+        "manifest.json", "docker_ps_a.txt", "docker_version.txt", "docker_info.txt"}
     assert (tmp_path / "py/docker_ps_a.txt").read_text() == (tmp_path / "sh/docker_ps_a.txt").read_text()
 
 
@@ -241,7 +242,8 @@ def test_archive_holds_one_folder_with_the_dump(tmp_path, flavour):
         with tarfile.open(archive) as tar:
             names = sorted(m.name for m in tar.getmembers() if m.isfile())
             manifest = json.load(tar.extractfile(f"{name}/manifest.json"))
-        assert names == [f"{name}/docker_ps_a.txt", f"{name}/manifest.json"]
+        assert names == [f"{name}/{file}" for file in ("docker_info.txt", "docker_ps_a.txt",
+                                                        "docker_version.txt", "manifest.json")]
         assert manifest["options"]["archive"] is True
 
 

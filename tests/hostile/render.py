@@ -14,9 +14,11 @@ from netparse.models.bridge import BridgeFdb, BridgeLink, BrctlShow, FdbFlag, Fd
 from netparse.models.docker import (DockerInspect, DockerNetworkInspect, DockerNetworkLs,
                                     DockerPs, PortMapping)
 from netparse.models.link import AddressFamily, Interface, IpAddr, IpLink
+from netparse.models.engine import DockerInfo, DockerVersion, OutlineLine
 from netparse.models.route import IpRoute, IpRouteEntry, Nexthop, RouteTable, RouteType
-from netparse.models.iptables import Counters, IptablesList, IptablesSave
+from netparse.models.iptables import IptablesList, IptablesSave
 from netparse.models.nft import NftRuleset
+from netparse.models.rule import IpRule, RuleAction
 from netparse.models.sysctl import Sysctl
 
 # --- bridges ---------------------------------------------------------------------------------
@@ -584,6 +586,143 @@ def render_nft_ruleset_json(model: NftRuleset) -> str:
     return json.dumps({"nftables": items}) + "\n"
 
 
+# --- ip rule -----------------------------------------------------------------------------------
+
+
+def _c_hex(value: int) -> str:
+    return f"{value:#x}" if value else "0"  # C's %#x prints no 0x for zero
+
+
+def _rule_network(network) -> str:
+    host = network.prefixlen == network.max_prefixlen
+    return str(network.network_address) if host else str(network)
+
+
+def render_ip_rule(model: IpRule) -> str:
+    """`ip rule` / `ip -6 rule` / `ip -d rule` (iproute2 6.1's print_rule order)."""
+    lines = []
+    for r in model.rules:
+        options = r.options
+
+        def option(*names: str) -> list[str]:
+            return [f"{name} {options[name]}" for name in names if name in options]
+
+        words = ["not"] if r.invert else []
+        words.append(f"from {_rule_network(r.src)}" if r.src else "from all")
+        if r.dst:
+            words.append(f"to {_rule_network(r.dst)}")
+        words += option("tos")
+        if r.fwmark is not None:
+            words.append(f"fwmark {_c_hex(r.fwmark)}" +
+                         (f"/{_c_hex(r.fwmask)}" if r.fwmask is not None else ""))
+        for name, detached in (("iif", r.iif_detached), ("oif", r.oif_detached)):
+            if getattr(r, name) is not None:
+                words.append(f"{name} {getattr(r, name)}" + (" [detached]" if detached else ""))
+        if r.l3mdev:
+            words.append("lookup [l3mdev-table]")
+        words += option("uidrange", "ipproto", "sport", "dport", "tun_id")
+        if r.table is not None:
+            words.append(f"lookup {r.table}")
+        if r.suppress_prefixlength is not None:
+            words.append(f"suppress_prefixlength {r.suppress_prefixlength}")
+        words += option("suppress_ifgroup", "realms")
+        if r.action is RuleAction.GOTO:
+            words.append(f"goto {'none' if r.goto is None else r.goto}" +
+                         (" [unresolved]" if r.unresolved else ""))
+        elif r.action is not RuleAction.LOOKUP:
+            words.append(r.action.value)
+        if r.proto is not None:
+            words.append(f"proto {r.proto}")
+        words += option("dscp", "flowlabel")
+        lines.append(f"{r.priority}:\t" + " ".join(words))
+    return "\n".join(lines) + "\n"
+
+
+# --- docker version / docker info --------------------------------------------------------------
+
+
+def _engine_json(engine: dict) -> str:
+    """`--format '{{json .}}'`: Go's encoder without HTML escaping, one line."""
+    return json.dumps(engine, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def _tabwriter_blocks(rows: list[tuple[str, str | None]]) -> list[str]:
+    """Go's tabwriter with minwidth 20 and padding 1 over (cell, value) rows, a value of None
+    being a line without a tab: each run of lines with a tab is one column."""
+    out: list[str] = []
+    run: list[tuple[str, str]] = []
+
+    def flush():
+        width = max([20] + [len(cell) + 1 for cell, _ in run])
+        out.extend(cell.ljust(width) + value for cell, value in run)
+        run.clear()
+
+    for cell, value in rows:
+        if value is None:
+            flush()
+            out.append(cell)
+        else:
+            run.append((cell, value))
+    flush()
+    return out
+
+
+def render_docker_version(model: DockerVersion) -> str:
+    """`docker version`: the CLI's template through its tabwriter; or its JSON form."""
+    if model.engine:
+        return _engine_json(model.engine)
+    rows: list[tuple[str, str | None]] = []
+
+    def walk(line: OutlineLine, depth: int) -> None:
+        cell = " " * depth + (f"{line.key}:" if line.key is not None else line.value)
+        if depth and line.key is not None and (line.value is not None or not line.items):
+            rows.append((cell, line.value or ""))  # no items: a value printed empty
+        else:
+            rows.append((cell + (f" {line.value}" if depth == 0 and line.value else ""), None))
+        for item in line.items:
+            walk(item, depth + 1)
+
+    for number, top in enumerate(model.outline):
+        if number:
+            rows.append(("", None))
+        walk(top, 0)
+    return "\n".join(_tabwriter_blocks(rows)) + "\n"
+
+
+def render_docker_info(model: DockerInfo) -> str:
+    """`docker info 2>&1` as docker 29 prints it (fprintln: `Key: value`); the client's keys
+    padded, a client plugin's lines and the address pools indented two more; or its JSON."""
+    if model.engine:
+        return _engine_json(model.engine)
+    lines: list[str] = []
+
+    def walk(line: OutlineLine, indent: int, path: tuple) -> None:
+        if line.key is None:
+            text = line.value
+        elif line.value is None and (line.items or not path):
+            text = f"{line.key}:"
+        else:  # a value, or nothing under it: a value printed empty
+            label = f"{line.key}:"
+            if path == ("Client",):
+                label = label.ljust(11)
+            elif path[:2] == ("Client", "Plugins") and len(path) == 3:
+                label = label.ljust(9)
+            text = f"{label} {line.value or ''}"
+        lines.append(" " * indent + text)
+        step = 2 if line.key == "Default Address Pools" or path == ("Client", "Plugins") else 1
+        for item in line.items:
+            walk(item, indent + step, (*path, line.key))
+
+    for top in model.outline:
+        if top.key == "Server" and lines:
+            lines.append("")
+        walk(top, 0, ())
+    if any(top.key == "Server" for top in model.outline):
+        lines.append("")  # the server's part ends with an empty line
+    lines += model.errors + model.warnings
+    return "\n".join(lines) + "\n"
+
+
 RENDERERS = {
     "brctl_show": render_brctl_show, "bridge_fdb": render_bridge_fdb,
     "bridge_link": render_bridge_link, "sysctl": render_sysctl, "route_n": render_route_n,
@@ -594,4 +733,6 @@ RENDERERS = {
     "iptables_save": render_iptables_save,
     "iptables_list": render_iptables_list,
     "nft_ruleset": render_nft_ruleset,
+    "ip_rule": render_ip_rule, "docker_version": render_docker_version,
+    "docker_info": render_docker_info,
 }

@@ -28,6 +28,8 @@ from netparse.models.iptables import (AddressMatch, Chain, Counters, InterfaceMa
                                       ListRule, Match, NatRange, Option, PortMatch, PortRange,
                                       ProtocolMatch, Rule, Table, Target, WordsMatch)
 from netparse.models.nft import NftChain, NftRule, NftRuleset, NftTable, Statement
+from netparse.models.engine import AddressPool, DockerInfo, DockerVersion, OutlineLine
+from netparse.models.rule import IpRule, Rule as PolicyRule, RuleAction
 from netparse.models.sysctl import Sysctl, SysctlError
 
 HEX = "0123456789abcdef"
@@ -887,6 +889,215 @@ def nft_ruleset(draw):
         line += 1
         tables.append(table)
     return NftRuleset(tables=tables)
+# --- ip rule ------------------------------------------------------------------------------------
+
+_RULE_OPTIONS = {"tos": st.sampled_from(["0x10", "0x04", "lowdelay"]),
+                 "uidrange": st.sampled_from(["0-0", "1000-2000"]),
+                 "ipproto": st.sampled_from(["tcp", "udp", "icmp"]),
+                 "sport": st.sampled_from(["53", "1000-2000", "0x50/0xfff0"]),
+                 "dport": st.sampled_from(["443", "8000-8080"]),
+                 "tun_id": st.integers(0, 2**64 - 1).map(str),
+                 "suppress_ifgroup": st.sampled_from(["5", "default"]),
+                 "realms": st.sampled_from(["2", "1/2", "cosmos"])}
+
+
+@st.composite
+def rule(draw, priority: int):
+    inet = draw(st.booleans())
+    network = ipv4_network if inet else ipv6_network
+    fields: dict = {"priority": priority, "invert": draw(st.booleans()),
+                    "src": draw(st.none() | network()), "dst": draw(st.none() | network())}
+    if draw(st.booleans()):
+        fields["fwmark"] = draw(st.integers(0, 2**32 - 1))
+        fields["fwmask"] = draw(st.none() | st.integers(0, 2**32 - 2))  # all bits: not printed
+    for name in ("iif", "oif"):
+        if draw(st.integers(0, 3)) == 0:
+            fields[name] = draw(interface_name())
+            fields[f"{name}_detached"] = draw(st.booleans())
+    action = draw(st.sampled_from([RuleAction.LOOKUP] * 4 + list(RuleAction)))
+    fields["action"] = action
+    if action is RuleAction.LOOKUP:
+        if draw(st.integers(0, 9)) == 0:
+            fields["l3mdev"] = True
+        else:
+            fields["table"] = draw(st.none() | st.sampled_from(["local", "main", "default"])
+                                   | st.integers(1, 2**32 - 1).map(str))
+            fields["suppress_prefixlength"] = draw(st.none() | st.integers(0, 128))
+    elif action is RuleAction.GOTO:
+        fields["goto"] = draw(st.none() | st.integers(0, 2**32 - 1))
+        fields["unresolved"] = draw(st.booleans())
+    fields["proto"] = draw(st.none() | st.sampled_from(["kernel", "boot", "static", "unspec"]))
+    fields["options"] = draw(st.fixed_dictionaries({}, optional=_RULE_OPTIONS))
+    return PolicyRule(**fields)
+
+
+@st.composite
+def ip_rule(draw):
+    priorities = draw(st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=10))
+    return IpRule(rules=[draw(rule(p)) for p in sorted(priorities)])
+
+
+# --- docker version / docker info ---------------------------------------------------------------
+
+def version():
+    return st.builds(lambda *n: ".".join(map(str, n[:3])) + n[3], st.integers(0, 30),
+                     st.integers(0, 12), st.integers(0, 9),
+                     st.sampled_from(["", "-ce", "+dfsg1", "~ds1", "-rc.1"]))
+
+
+_API = st.sampled_from(["1.12", "1.24", "1.40", "1.41", "1.43", "1.47", "1.50"])
+_WORD = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_.+~", min_size=1, max_size=12)
+
+
+def keyed(key: str, value: str | None, *items: OutlineLine) -> OutlineLine:
+    return OutlineLine(key=key, value=value, items=list(items))
+
+
+@st.composite
+def docker_version(draw):
+    """The text form (or, one time in three, the JSON one) of an engine since 17.06, whose
+    server lists its components, or an older one, whose engine lines are the server's."""
+    client_api, default_api, server_api, min_api = (draw(_API) for _ in range(4))
+    facts = {"client_version": draw(version()), "client_api_version": client_api,
+             "client_api_downgraded_from": default_api if default_api != client_api else None,
+             "context": draw(st.sampled_from(["default", "rootless", "desktop-linux"]))}
+    server = draw(st.booleans()) or draw(st.booleans())  # else the engine did not answer
+    if server:
+        facts.update(server_version=draw(version()), server_api_version=server_api,
+                     server_min_api_version=min_api)
+    components = {}
+    if server and draw(st.integers(0, 4)):
+        components = {"Engine": facts["server_version"], **draw(st.dictionaries(
+            st.sampled_from(["containerd", "runc", "docker-init"]), version()))}
+    if draw(st.integers(0, 2)) == 0:
+        client = {"Version": facts["client_version"], "ApiVersion": client_api,
+                  "DefaultAPIVersion": default_api, "GoVersion": "go1.24.3", "Os": "linux",
+                  "Arch": "amd64", "Context": facts["context"]}
+        engine = {"Client": client, "Server": None}
+        if server:
+            engine["Server"] = {"Version": facts["server_version"], "ApiVersion": server_api,
+                                "MinAPIVersion": min_api, "Os": "linux", "Arch": "amd64",
+                                "Components": [{"Name": k, "Version": v, "Details": {}}
+                                               for k, v in components.items()]}
+        return DockerVersion(**facts, components=components, engine=engine)
+    downgraded = f" (downgraded from {default_api})" if default_api != client_api else ""
+    outline = [keyed("Client", draw(st.none() | st.just("Docker Engine - Community")),
+                     keyed("Version", facts["client_version"]),
+                     keyed("API version", client_api + downgraded),
+                     keyed("Go version", "go1.24.3"), keyed("Git commit", draw(hex_string(7))),
+                     keyed("Built", "Fri May 30 12:07:14 2025"), keyed("OS/Arch", "linux/amd64"),
+                     keyed("Context", facts["context"]))]
+    if server:
+        engine_lines = [keyed("Version", facts["server_version"]),
+                        keyed("API version", f"{server_api} (minimum version {min_api})"),
+                        keyed("Experimental", draw(st.sampled_from(["false", "true"])))]
+        lines = [keyed("Engine", None, *engine_lines)] if components else engine_lines
+        lines += [keyed(k, None, keyed("Version", v), keyed("GitCommit", draw(st.none() | _WORD)))
+                  for k, v in components.items() if k != "Engine"]
+        outline.append(keyed("Server", draw(st.none() | st.just("Docker Engine - Community")),
+                             *lines))
+    return DockerVersion(**facts, components=components, outline=outline)
+
+
+_INFO_FACTS = {
+    "server_version": ("Server Version", "ServerVersion", version()),
+    "storage_driver": ("Storage Driver", "Driver",
+                       st.sampled_from(["overlay2", "vfs", "btrfs", "zfs", "fuse-overlayfs"])),
+    "logging_driver": ("Logging Driver", "LoggingDriver", st.sampled_from(["json-file", "local"])),
+    "cgroup_driver": ("Cgroup Driver", "CgroupDriver", st.sampled_from(["cgroupfs", "systemd"])),
+    "cgroup_version": ("Cgroup Version", "CgroupVersion", st.sampled_from(["1", "2"])),
+    "kernel_version": ("Kernel Version", "KernelVersion",
+                       st.sampled_from(["6.1.0-18-amd64", "5.15.0-91-generic"])),
+    "operating_system": ("Operating System", "OperatingSystem",
+                         st.sampled_from(["Debian GNU/Linux 12 (bookworm)", "Ubuntu 22.04.4 LTS",
+                                          "Docker Desktop"])),
+    "os_type": ("OSType", "OSType", st.just("linux")),
+    "architecture": ("Architecture", "Architecture", st.sampled_from(["x86_64", "aarch64"])),
+    "docker_root_dir": ("Docker Root Dir", "DockerRootDir",
+                        st.sampled_from(["/var/lib/docker", "/home/u/.local/share/docker"])),
+}
+_WARNINGS = ["WARNING: IPv4 forwarding is disabled", "WARNING: No swap limit support",
+             "WARNING: bridge-nf-call-iptables is disabled",
+             "WARNING: bridge-nf-call-ip6tables is disabled",
+             "WARNING: API is accessible on http://0.0.0.0:2375 without encryption."]
+
+
+@st.composite
+def address_pool(draw):
+    base = draw(ipv4_network().filter(lambda n: n.prefixlen <= 24))
+    return AddressPool(base=base, size=draw(st.integers(base.prefixlen, 30)))
+
+
+@st.composite
+def docker_info(draw):
+    """The text form (or, one time in three, the JSON one) as docker 29 prints it."""
+    facts = {name: draw(st.none() | values) for name, (_, _, values) in _INFO_FACTS.items()}
+    facts.update(client_version=draw(st.none() | version()),
+                 context=draw(st.sampled_from(["default", "rootless"])),
+                 firewall_backend=draw(st.none() | st.sampled_from(
+                     ["iptables", "nftables", "iptables+firewalld"])),
+                 security_options=draw(st.lists(st.sampled_from(
+                     ["apparmor", "seccomp", "selinux", "userns", "rootless", "cgroupns"]),
+                     unique=True, max_size=3)),
+                 default_address_pools=draw(st.lists(address_pool(), max_size=3)),
+                 warnings=draw(st.lists(st.sampled_from(_WARNINGS), unique=True, max_size=3)))
+    if draw(st.integers(0, 2)) == 0:
+        # Without a server version no engine answered, and its flags mean nothing.
+        flags = draw(st.fixed_dictionaries({}, optional={
+            "ipv4_forwarding": st.booleans(), "bridge_nf_iptables": st.booleans(),
+            "bridge_nf_ip6tables": st.booleans()})) if facts["server_version"] else {}
+        engine = {key: facts[name] or "" for name, (_, key, _) in _INFO_FACTS.items()}
+        for name, key in (("ipv4_forwarding", "IPv4Forwarding"),
+                          ("bridge_nf_iptables", "BridgeNfIptables"),
+                          ("bridge_nf_ip6tables", "BridgeNfIp6tables")):
+            if name in flags:
+                engine[key] = flags[name]
+        engine.update(
+            SecurityOptions=[f"name={o}" for o in facts["security_options"]],
+            DefaultAddressPools=[{"Base": str(p.base), "Size": p.size}
+                                 for p in facts["default_address_pools"]],
+            Warnings=facts["warnings"] or None,
+            ClientInfo={"Debug": False, "Version": facts["client_version"] or "",
+                        "Context": facts["context"], "Plugins": [], "Warnings": None})
+        if facts["firewall_backend"]:
+            engine["FirewallBackend"] = {"Driver": facts["firewall_backend"]}
+        return DockerInfo(**facts, **flags, engine=engine)
+    client = [keyed(k, v) for k, v in (("Version", facts["client_version"]),
+                                       ("Context", facts["context"]),
+                                       ("Debug Mode", "false")) if v is not None]
+    if draw(st.booleans()):
+        client.append(keyed("Plugins", None, keyed("buildx", "Docker Buildx (Docker Inc.)",
+                                                   keyed("Version", "v0.24.0"),
+                                                   keyed("Path", "/usr/libexec/docker/buildx"))))
+    running = draw(st.integers(0, 50))
+    server = [keyed("Containers", str(running), keyed("Running", str(running)),
+                    keyed("Paused", "0"), keyed("Stopped", "0")),
+              keyed("Images", str(draw(st.integers(0, 500))))]
+    for name, (label, _, _) in _INFO_FACTS.items():
+        if facts[name] is not None:
+            server.append(keyed(label, facts[name]))
+        if name == "storage_driver" and facts[name] == "overlay2":
+            server[-1].items = [keyed("Backing Filesystem", "extfs"),
+                                keyed("Supports d_type", "true")]
+        if name == "cgroup_version":
+            server += [keyed("Plugins", None, keyed("Volume", "local"),
+                             keyed("Network", "bridge host ipvlan macvlan null overlay")),
+                       keyed("Swarm", "inactive"), keyed("init version", None)]
+            if facts["security_options"]:
+                server.append(keyed("Security Options", None, *(
+                    OutlineLine(value=o, items=[keyed("Profile", "builtin")] if o == "seccomp"
+                                else []) for o in facts["security_options"])))
+    server += [keyed("Insecure Registries", None, OutlineLine(value="127.0.0.0/8"),
+                     OutlineLine(value="::1/128")),
+               keyed("Live Restore Enabled", "false")]
+    if facts["default_address_pools"]:
+        server.append(keyed("Default Address Pools", None, *(
+            keyed("Base", f"{p.base}, Size: {p.size}") for p in facts["default_address_pools"])))
+    if facts["firewall_backend"]:
+        server.append(keyed("Firewall Backend", facts["firewall_backend"],
+                            keyed("ReloadedAt", "2025-07-16T16:59:14Z")))
+    return DockerInfo(**facts, outline=[keyed("Client", None, *client),
+                                        keyed("Server", None, *server)])
 
 
 STRATEGIES = {
@@ -897,4 +1108,5 @@ STRATEGIES = {
     "iptables_save": iptables_save(),
     "iptables_list": iptables_list(),
     "nft_ruleset": nft_ruleset(),
+    "ip_rule": ip_rule(), "docker_version": docker_version(), "docker_info": docker_info(),
 }

@@ -72,6 +72,11 @@ REAL = [
         "fixtures:captures/firewall-*/nft_*ruleset.txt")),
     ("nft_ruleset", render.render_nft_ruleset_json, _captures(
         "fixtures:captures/firewall-*/nft_j_ruleset.json")),
+    ("ip_rule", render.render_ip_rule, _captures(
+        "fixtures:**/ip_rule*.txt", "fixtures:**/ip6_rule.txt", "fixtures:**/ip_6_rule*.txt",
+        "fixtures:**/ip_d_rule*.txt", "fixtures:**/busybox_ip_rule.txt")),
+    ("docker_version", render.render_docker_version, _captures("fixtures:**/docker_version*")),
+    ("docker_info", render.render_docker_info, _captures("fixtures:**/docker_info*")),
     ("docker_network_inspect", render.render_docker_network_inspect, _captures(
         "fixtures:**/docker_network_inspect*.json", "data:docker/docker_network_inspect*.json",
         "fixtures:handmade/docker_network_inspect*.json")),
@@ -81,6 +86,8 @@ NOT_EXACT = {
     # Older iproute2 in the container prints IFA_F_NODAD as `flags 02`; the model says nodad.
     "dumps/user-networks/containers/np-api/ip_addr.txt",
     "dumps/user-networks/containers/np-db/ip_addr.txt",
+    # BusyBox ends every rule with a space.
+    "captures/host-kinds/busybox_ip_rule.txt",
 }
 
 

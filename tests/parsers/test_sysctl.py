@@ -91,6 +91,42 @@ def test_foreign_lines_are_unparsed():
     assert [u.line for u in model.unparsed] == list(range(1, route.count("\n") + 1))
 
 
+HOST_KINDS = FIXTURES / "captures" / "host-kinds"
+
+
+def test_the_collectors_keys_on_a_docker_host():
+    model = parse((HOST_KINDS / "sysctl.txt").read_text(), strict=True)
+    assert (model.ip_forward, model.bridge_nf_call_iptables, model.bridge_nf_call_ip6tables) == \
+        (True, True, True)
+    interfaces = {"all", "default", "lo", "eth0", "docker0"}
+    for values in (model.ipv4_forwarding, model.ipv6_forwarding, model.route_localnet,
+                   model.rp_filter):
+        assert interfaces <= set(values)
+    assert set(model.ipv4_forwarding.values()) == {True}
+    assert set(model.route_localnet.values()) == {False} and set(model.rp_filter.values()) == {0}
+
+
+def test_forwarding_off_everywhere_when_ip_forward_is_off():
+    model = parse((HOST_KINDS / "sysctl_forwarding_off.txt").read_text(), strict=True)
+    assert (model.ip_forward, model.bridge_nf_call_iptables, model.bridge_nf_call_ip6tables) == \
+        (False, False, False)
+    assert set(model.ipv4_forwarding.values()) == {False}
+    assert set(model.ipv6_forwarding.values()) == {True}  # IPv6 forwarding is its own setting
+
+
+def test_per_interface_values_and_a_name_with_a_dot():
+    model = parse((HOST_KINDS / "sysctl_netns.txt").read_text(), strict=True)
+    assert model.rp_filter == {"all": 1, "default": 0, "lo": 0, "np-hk-v0": 0, "np-hk-v1": 0,
+                               "np-hk.0": 2, "np-hk.1": 0}
+    assert {k for k, v in model.route_localnet.items() if v} == {"np-hk.1"}
+    assert {k for k, v in model.ipv6_forwarding.items() if v} == {"np-hk.1"}
+    assert model.per_interface("ipv4", "rp_filter")["np-hk.0"] == "2"
+    # Written with slashes (as /proc/sys names them), a dot is the name's own.
+    slashed = parse("net/ipv4/conf/np-hk.0/rp_filter = 2\nnet/ipv4/conf/all/rp_filter = x\n")
+    assert slashed.rp_filter == {"np-hk.0": 2, "all": None}
+    assert parse("net.ipv4.ip_forward = 1\n").rp_filter == {}
+
+
 def test_large_sysctl_a_is_fast():
     # Fifteen hosts' worth of keys: the size of `sysctl -a` on a host with many interfaces.
     text = NONROOT.read_text()

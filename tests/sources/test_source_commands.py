@@ -71,6 +71,14 @@ from tests.conftest import FIXTURES
     ("docker inspect web1 | jq .", None),
     ("ip a;", "ip_addr"),
     ("ip a # the host", "ip_addr"),
+    ("ip rule", "ip_rule"),
+    ("ip -6 rule show", "ip_rule"),
+    ("ip -j ru list", "ip_rule"),
+    ("docker version", "docker_version"),
+    ("docker version --format '{{json .}}'", "docker_version"),
+    ("docker info", "docker_info"),
+    ("docker system info --format json", "docker_info"),
+    ("sudo docker info 2>&1", "docker_info"),
 ])
 def test_kind_of_command(cmdline, kind):
     assert kind_of_command(cmdline) == kind
@@ -87,7 +95,7 @@ def test_docker_inspect_is_a_capture_whose_kind_the_content_decides(cmdline):
 @pytest.mark.parametrize("cmdline", [
     "ls", "ls -l /sys/class/net", "cat /etc/hosts", "ps aux", "systemctl status docker",
     "uname -a", "date", "exit", "cd /tmp", "journalctl -u docker",
-    "netstat -W -neopa", "netstat -tlnp", "ss -tlnp", "ip neigh", "ip rule", "ip -br a",
+    "netstat -W -neopa", "netstat -tlnp", "ss -tlnp", "ip neigh", "ip rule add table 100", "ip -br a",
     "ip route get 1.1.1.1", "ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up",
     "ip addr on the host", "ip -V", "route add default gw 10.0.0.1", "route -C",
     "brctl showmacs docker0", "brctl", "bridge vlan show", "bridge fdb add x dev y",
@@ -95,7 +103,9 @@ def test_docker_inspect_is_a_capture_whose_kind_the_content_decides(cmdline):
     "sysctl -n net.ipv4.ip_forward",
     "sysctl -p", "docker ps -q", "docker ps --format '{{.Names}}'", "docker network ls -q",
     "docker inspect -f '{{.State.Pid}}' web1", "docker inspect --type image busybox",
-    "docker images", "docker logs web1", "docker info", "ip a > /tmp/ip.txt", "ip a >> out",
+    "docker images", "docker logs web1", "docker info --format '{{.ServerVersion}}'",
+    "docker version -f '{{.Server.Version}}'", "docker system df", "ip rule save",
+    "ip a > /tmp/ip.txt", "ip a >> out",
     "ip a &> out", "ip a; ip r", "ip a && ip r", "docker inspect web1 | jq '.[0]'",
     "route -n | awk '{print $2}'", "ip a 'unbalanced", "", "# a comment",
 ])

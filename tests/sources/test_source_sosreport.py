@@ -12,6 +12,7 @@ from tests.conftest import CORPUS, FIXTURES
 
 DUMP = FIXTURES / "dumps" / "user-networks"
 CAPTURES = FIXTURES / "captures" / "user-networks"
+HOST = FIXTURES / "captures" / "host-kinds"
 
 # sosreport file -> the real capture put there: each capture was made by that very command (see
 # the fixtures' manifest.json), or differs only in flags that do not change the kind.
@@ -33,6 +34,9 @@ READ = {
         CAPTURES / "docker_network_inspect_bridge.json",
     "sos_commands/docker/containers/docker_inspect_np-api": DUMP / "docker_inspect.json",
     "sos_commands/kernel/sysctl_-a": CAPTURES / "sysctl_a.txt",
+    "sos_commands/networking/ip_-4_rule_list": HOST / "ip_rule.txt",
+    "sos_commands/docker/docker_info": HOST / "docker_info.txt",
+    "sos_commands/docker/docker_version": HOST / "docker_version.txt",
 }
 KINDS = {
     "ip_-o_addr": ("ip_addr", "ip -o addr", None),
@@ -53,14 +57,17 @@ KINDS = {
     # `docker inspect` could be a container or a network: the containers/ folder tells
     "docker_inspect_np-api": ("docker_inspect", "docker inspect np-api", None),
     "sysctl_-a": ("sysctl", "sysctl -a", None),
+    "ip_-4_rule_list": ("ip_rule", "ip -4 rule list", None),
+    "docker_info": ("docker_info", "docker info", None),
+    "docker_version": ("docker_version", "docker version", None),
 }
 # Files a sosreport holds that are not read. Their content is borrowed from real captures of
 # other commands on purpose: the file name alone must keep them out.
 SKIPPED = {
     "sos_commands/networking/netstat_-W_-neopa": CAPTURES / "netstat_rne.txt",
     "sos_commands/networking/ip_-s_-s_neigh_show": DUMP / "ip_route.txt",
-    "sos_commands/networking/ip_-4_rule_list": DUMP / "ip_route.txt",
-    "sos_commands/docker/docker_info": DUMP / "docker_network_ls.txt",
+    "sos_commands/networking/ip_-s_-s_xfrm_policy": DUMP / "ip_route.txt",
+    "sos_commands/docker/docker_system_df": DUMP / "docker_network_ls.txt",
     "sos_commands/docker/images/docker_inspect_netparse.bb": DUMP / "docker_inspect.json",
     "sos_commands/docker/docker_ps_-q": DUMP / "docker_ps.txt",
     "sos_logs/sos.log": DUMP / "README.md",
@@ -132,7 +139,9 @@ def test_sosreport_without_its_top_folder(tmp_path):
     ("bridge_-s_-s_-d_link_show", "bridge_link"), ("bridge_-s_-s_-d_-t_fdb_show", "bridge_fdb"),
     ("bridge_-d_fdb_show", "bridge_fdb"), ("route_-n", "route_n"), ("sysctl_-a", "sysctl"),
     ("docker_ps_-a", "docker_ps"), ("netstat_-W_-neopa", None), ("ip_-s_-s_neigh_show", None),
-    ("bridge_-d_vlan_show", None), ("tc_-s_qdisc_show", None), ("docker_info", None),
+    ("bridge_-d_vlan_show", None), ("tc_-s_qdisc_show", None), ("docker_info", "docker_info"),
+    ("ip_-4_rule_list", "ip_rule"), ("ip_-6_rule_list", "ip_rule"),
+    ("docker_version", "docker_version"), ("docker_system_df", None),
 ])
 def test_sosreport_names(name, kind):
     assert sources.kind_of_command(name.replace("_", " ")) == kind
