@@ -33,8 +33,9 @@ LISTS: dict[str, str] = {
 
 #: The host's captures, in the order they are taken: every kind the registry says is collected,
 #: into its canonical file (netparse.kinds).
-HOST: tuple[Step, ...] = tuple(Step(k.collect.file, k.collect.command, k.collect.over)
-                               for k in KINDS.values() if k.collect)
+HOST: tuple[Step, ...] = tuple(Step(c.file, c.command, c.over)
+                               for k in KINDS.values() if k.collect
+                               for c in (k.collect, *k.also))
 
 #: Taken inside each running container's network namespace, into containers/<name>/.
 INSIDE: tuple[Step, ...] = tuple(Step(k.collect.file, k.collect.inside)

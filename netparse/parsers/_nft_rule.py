@@ -23,6 +23,7 @@ _NAT = {"dnat", "snat", "masquerade", "redirect"}
 _STARTS = _ONE_WORD | _TWO_WORDS | _VERDICTS | _NAT | {"counter", "jump", "goto", "comment",
                                                       "fib"}
 _NAT_FLAGS = {"random", "fully-random", "persistent"}
+_NOT_VALUES = _VERDICTS | _NAT | {"counter", "jump", "goto", "comment"}
 
 
 def tokens(text: str) -> list[str] | None:
@@ -170,7 +171,7 @@ def _match(words: list[str], i: int, found: list[Statement]) -> int:
             found.append(Statement(text=" ".join(words[i:j + 2]), type="vmap", key=key,
                                    values=elements(words[j + 1])))
             return j + 2
-        if words[j] not in _STARTS:
+        if words[j] not in _NOT_VALUES:  # `ip protocol icmp`: a value may look like a key
             kind = "match" if key in TYPED_KEYS else "unknown"
             found.append(Statement(text=" ".join(words[i:j + 1]), type=kind, key=key, op=op,
                                    values=elements(words[j])))

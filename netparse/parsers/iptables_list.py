@@ -74,12 +74,16 @@ def parse(text: str) -> IptablesList:
             if not seen_header:
                 listing.verbose, listing.line_numbers = bool(columns.group(2)), \
                     bool(columns.group(1))
+                listing.exact = bool(re.search(r"pkts {2,}bytes", line))
                 seen_header = True
             continue
         elif chain is not None and columns is not None:
-            rule = _rule(line, number, len(chain.rules) + 1, columns)
-            if rule is not None:
+            read = _rule(raw, number, len(chain.rules) + 1, columns)
+            if read is not None:
+                rule, any_word = read
                 chain.rules.append(rule)
+                if listing.numeric is None and any_word:
+                    listing.numeric = any_word == "*"
                 continue
         unparsed.append(UnparsedLine(line=number, text=raw))
     listing.unparsed = unparsed
@@ -112,7 +116,9 @@ def _address(text: str) -> ListAddress:
     return ListAddress(text=text, network=network, negated=negated)
 
 
-def _rule(line: str, number: int, position: int, columns: re.Match) -> ListRule | None:
+def _rule(raw: str, number: int, position: int, columns: re.Match) -> tuple[ListRule, str | None] | None:
+    """The rule, and the word it prints for any interface (`*` with -n, `any`), if it does."""
+    line = raw.strip()
     words = line.split()
     rule: dict = {"line": number, "text": line, "number": position}
     if columns.group(1):
@@ -132,15 +138,32 @@ def _rule(line: str, number: int, position: int, columns: re.Match) -> ListRule 
     elif len(words) >= 2 and _OPT.fullmatch(words[1]):
         protocol, rule["opt"] = words[:2]
         words = words[2:]
+    elif words:
+        # ip6tables prints no opt: a target is there when the first word starts where the
+        # target column does (`%-9s ` then `!` or a space before the protocol).
+        skipped = len(line.split()) - len(words)
+        column = _word_start(raw, skipped - 1) + len(line.split()[skipped - 1]) + 1 \
+            if skipped else 0
+        if columns.group(1) and not columns.group(2):
+            column = max(column, 5)  # `%-4u `
+        if _word_start(raw, skipped) < column + 10 and len(words) >= 2:
+            rule["target"], protocol = words[:2]
+            words = words[2:]
+        else:
+            protocol = words.pop(0)
+        rule["opt"] = ""
     else:
         return None
     negated = protocol.startswith("!") and len(protocol) > 1
     rule["protocol"] = ProtocolMatch(name=protocol[1:] if negated else protocol, negated=negated)
+    any_word = None
     if columns.group(3):
         if len(words) < 2:
             return None
         for key, word in zip(("in_interface", "out_interface"), words[:2]):
-            if word not in ("*", "any"):
+            if word in ("*", "any"):
+                any_word = word
+            else:
                 rule[key] = interface(word[1:], True) if word.startswith("!") else interface(word)
         words = words[2:]
     if len(words) < 2:
@@ -148,7 +171,12 @@ def _rule(line: str, number: int, position: int, columns: re.Match) -> ListRule 
     rule["source"], rule["destination"] = _address(words[0]), _address(words[1])
     # extra: the rest of the line as printed (its own spacing kept)
     rule["extra"] = _after_words(line, len(line.split()) - len(words) + 2)
-    return ListRule(**rule)
+    return ListRule(**rule), any_word
+
+
+def _word_start(line: str, index: int) -> int:
+    m = re.match(r"\s*(?:\S+\s+){%d}" % index, line)
+    return m.end() if m else 0
 
 
 def _after_words(line: str, count: int) -> str:

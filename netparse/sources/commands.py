@@ -649,6 +649,85 @@ def _namespace_name(path: str) -> str:
     return f"netns:{posixpath.basename(path.rstrip('/'))}"
 
 
+# --- firewalls ---------------------------------------------------------------------------------
+
+_SAVE_OPTIONS = {"-c", "--counters"}
+_SAVE_ARG = {"-t", "--table", "-M", "--modprobe"}
+
+
+def _iptables_save(args: list[str], container: str | None) -> _Result:
+    """`iptables-save [-c] [-t TABLE]` (and ip6tables-save, -legacy-save, -nft-save)."""
+    i = 0
+    while i < len(args):
+        arg, _, value = args[i].partition("=")
+        if arg in _SAVE_ARG:
+            i += 1 if value else 2
+            continue
+        if arg in _SAVE_OPTIONS:
+            i += 1
+            continue
+        if arg in ("-f", "--file"):
+            return _Result(reason="the rules went to a file")
+        return _Result(reason=f"{args[i]} is not an option of a listing")
+    return _capture(_KIND_OF["iptables-save"], container)
+
+
+# iptables options that only shape a listing; any other (-A, -I, -D, -F, -Z, ...) changes rules.
+_LIST_FLAGS = {"-n": None, "--numeric": None, "-v": None, "--verbose": None, "-x": None,
+               "--exact": None, "--line-numbers": None, "-4": None, "-6": None,
+               "-L": "iptables -L", "--list": "iptables -L", "-S": "iptables -S",
+               "--list-rules": "iptables -S"}
+
+
+def _iptables(args: list[str], container: str | None) -> _Result:
+    """`iptables [-t T] -L [CHAIN] [-n] [-v] [-x] [--line-numbers]`, `iptables -S`."""
+    listing = None
+    i = 0
+    while i < len(args):
+        arg, eq, _ = args[i].partition("=")
+        if arg in ("-t", "--table", "-w", "--wait", "-W", "--wait-interval"):
+            takes = arg in ("-t", "--table") or (i + 1 < len(args) and args[i + 1].isdigit())
+            i += 1 + (takes and not eq)
+            continue
+        flags = [arg] if arg.startswith("--") or len(arg) == 2 else \
+            [f"-{c}" for c in arg[1:]] if arg.startswith("-") else [arg]
+        if flags[-1] == "-t" and all(f in _LIST_FLAGS for f in flags[:-1]):  # -nvt nat
+            flags, i = flags[:-1], i + 1
+        for flag in flags:
+            if flag not in _LIST_FLAGS and not (listing and not flag.startswith("-")):
+                return _Result(reason=f"{flag} is not a listing" if flag.startswith("-")
+                               else f"unexpected argument {flag}")
+            if _LIST_FLAGS.get(flag):
+                if listing:
+                    return _Result(reason="two listings on one line")
+                listing = _LIST_FLAGS[flag]
+        i += 1
+    if listing is None:
+        return _Result(reason="no listing (-L or -S)")
+    return _capture(_KIND_OF[listing], container)
+
+
+_NFT_FLAGS = set("ajnNsyt")
+
+
+def _nft(args: list[str], container: str | None) -> _Result:
+    """`nft [-a] [-j] [-n] list ruleset|table|chain ...`; any other command changes or checks."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        arg = args[i]
+        if arg in ("-f", "--file", "-i", "--interactive", "-c", "--check", "-v", "--version"):
+            return _Result(reason=f"{arg} does not list the ruleset")
+        if not (arg in ("--handle", "--json", "--numeric", "--stateless", "--terse")
+                or set(arg[1:]) <= _NFT_FLAGS and not arg.startswith("--")):
+            return _Result(reason=f"unknown option {arg}")
+        i += 1
+    if args[i:i + 1] != ["list"] or i + 1 >= len(args):
+        return _Result(reason="not a listing of the ruleset")
+    if args[i + 1] in ("ruleset", "table", "chain"):
+        return _capture(_KIND_OF["nft list ruleset"], container)
+    return _Result(reason=f"`list {args[i + 1]}` is not read")
+
+
 _PROGRAMS = {
     "ip": _ip,
     "bridge": _bridge,
@@ -658,6 +737,11 @@ _PROGRAMS = {
     "sysctl": _sysctl,
     "docker": _docker,
     "podman": _docker,
+    "nft": _nft,
+    **{f"{family}{backend}": _iptables for family in ("iptables", "ip6tables")
+       for backend in ("", "-legacy", "-nft")},
+    **{f"{family}{backend}-save": _iptables_save for family in ("iptables", "ip6tables")
+       for backend in ("", "-legacy", "-nft")},
 }
 
 

@@ -99,7 +99,7 @@ def files(folder: Path) -> set[str]:
 
 def test_every_step_writes_a_file_analyze_reads_by_its_name():
     assert [kind_of_name(s.file)[0] for s in steps.HOST] == [
-        k.name for k in KINDS.values() if k.collect]
+        k.name for k in KINDS.values() if k.collect for _ in (k.collect, *k.also)]
     assert [kind_of_name(s.file)[0] for s in steps.INSIDE] == [
         k.name for k in KINDS.values() if k.collect and k.collect.inside]
     assert {"ip_addr", "route_n"} <= {kind_of_name(s.file)[0] for s in steps.INSIDE}
@@ -148,6 +148,34 @@ def test_missing_tools_are_recorded_and_the_dump_is_still_written(tmp_path, flav
         assert m["tools"]["docker-client"]["skipped"] == "docker: command not found"
         assert m["tools"]["kernel"]["version"] == os.uname().release
         assert m["options"]["inside"] in ("nsenter", "exec")
+
+
+# iptables-save as on a host whose legacy tables are empty: iptables-legacy-save prints nothing.
+FAKE_SAVE = """#!/bin/sh
+printf '*filter\\n:INPUT ACCEPT [0:0]\\nCOMMIT\\n'
+"""
+FAKE_EMPTY = """#!/bin/sh
+exit 0
+"""
+
+
+@pytest.mark.parametrize("flavour", SHELLS)
+def test_an_absent_or_silent_firewall_command_is_recorded_not_failed(tmp_path, flavour):
+    env = env_with(make_path(tmp_path, flavour, {"iptables-save": FAKE_SAVE,
+                                                 "iptables-legacy-save": FAKE_EMPTY}))
+    py = run_python(tmp_path / "py", env)
+    sh = run_sh(tmp_path / "sh", env, flavour=flavour)
+    assert shape(py) == shape(sh)
+    for m in (py, sh):
+        entries = {e["file"]: e for e in m["commands"]}
+        assert entries["iptables_save.txt"]["exit_status"] == 0
+        assert entries["iptables_save.txt"]["kept"] is True
+        assert entries["ip6tables_save.txt"]["skipped"] == "ip6tables-save: command not found"
+        assert entries["nft_ruleset.txt"]["skipped"] == "nft: command not found"
+        legacy = entries["iptables_legacy_save.txt"]
+        assert legacy["exit_status"] == 0 and legacy["kept"] is False
+    assert {"iptables_save.txt", "manifest.json"} == files(tmp_path / "py") == files(tmp_path / "sh")
+    assert kind_of_name("iptables_save.txt")[0] == "iptables_save"
 
 
 @pytest.mark.skipif(not shutil.which("docker"), reason="the docker CLI is not installed")

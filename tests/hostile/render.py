@@ -15,6 +15,8 @@ from netparse.models.docker import (DockerInspect, DockerNetworkInspect, DockerN
                                     DockerPs, PortMapping)
 from netparse.models.link import AddressFamily, Interface, IpAddr, IpLink
 from netparse.models.route import IpRoute, IpRouteEntry, Nexthop, RouteTable, RouteType
+from netparse.models.iptables import Counters, IptablesList, IptablesSave
+from netparse.models.nft import NftRuleset
 from netparse.models.sysctl import Sysctl
 
 # --- bridges ---------------------------------------------------------------------------------
@@ -444,6 +446,141 @@ def render_docker_network_inspect(model: DockerNetworkInspect) -> str:
     return json.dumps([engine_network(n) for n in model.networks], indent=4) + "\n"
 
 
+# --- firewalls -----------------------------------------------------------------------------
+
+
+def render_iptables_save(model: IptablesSave) -> str:
+    """iptables-save (a table with a name) or iptables -S (a table without one); rules as
+    written, since each keeps its line. Warnings go where they were: before the first table
+    (iptables -S) or after the last (iptables-save)."""
+    first = model.tables[0].line if model.tables else 0
+    lines = [w.text for w in model.warnings if w.line < first]
+    for t in model.tables:
+        if t.name is None:
+            lines += [f"-P {c.name} {c.policy}" + (f" -c {c.counters.packets} {c.counters.bytes}"
+                                                    if c.counters else "")
+                      for c in t.chains if c.policy]
+            lines += [f"-N {c.name}" for c in t.chains if not c.policy]
+        else:
+            lines += [t.generated] if t.generated else []
+            lines.append(f"*{t.name}")
+            lines += [f":{c.name} {c.policy or '-'}" + (f" [{c.counters.packets}:"
+                                                        f"{c.counters.bytes}]" if c.counters else "")
+                      for c in t.chains]
+        lines += [r.text for c in t.chains for r in c.rules]
+        if t.committed:
+            lines.append("COMMIT")
+        lines += [t.completed] if t.completed else []
+    lines += [w.text for w in model.warnings if w.line >= first]
+    return "\n".join(lines) + "\n"
+
+
+def _iptables_number(n: int, exact: bool, table: bool = True) -> str:
+    """xtables_print_num: `%8llu ` with -x; else `%5llu `, or rounded to K, M, G, T."""
+    if exact:
+        return f"{n:8d} " if table else f"{n} "
+    suffix = ""
+    if n > 99999:
+        for suffix in "KMGT":
+            n = (n + 500) // 1000
+            if n <= 9999:
+                break
+    return f"{n:{5 - len(suffix)}d}{suffix} " if table else f"{n}{suffix} "
+
+
+def render_iptables_list(model: IptablesList) -> str:
+    """iptables -L with the columns of the model's options, as iptables 1.8 pads them."""
+    blocks = [w.text for w in model.warnings]
+    head = (f"{'num':<4} " if model.line_numbers else "")
+    if model.verbose:
+        head += f"{'pkts':>8} {'bytes':>10} " if model.exact else f"{'pkts':>5} {'bytes':>5} "
+    head += f"{'target':<9}  prot opt" + (f" {'in':<6} {'out':<6} " if model.verbose else "")
+    head += f" {'source':<19}  {'destination':<19} "
+    anyname = "*" if model.numeric is not False else "any"
+    chains = []
+    for c in model.chains:
+        if c.policy is None:
+            lines = [f"Chain {c.name} ({c.references} references)"]
+        elif c.counters:
+            lines = [f"Chain {c.name} (policy {c.policy} "
+                     f"{_iptables_number(c.counters.packets, model.exact, False)}packets, "
+                     f"{_iptables_number(c.counters.bytes, model.exact, False)}bytes)"]
+        else:
+            lines = [f"Chain {c.name} (policy {c.policy})"]
+        lines.append(head)
+        for r in c.rules:
+            line = f"{r.number:<4} " if model.line_numbers else ""
+            if r.counters:
+                line += _iptables_number(r.counters.packets, model.exact)
+                line += _iptables_number(r.counters.bytes, model.exact)
+            line += f"{r.target or '':<9} " + ("!" if r.protocol.negated else " ")
+            line += f"{r.protocol.name:<4} {r.opt:<2} "
+            if model.verbose:
+                iface = [("!" if i.negated else "") + i.name + ("+" if i.wildcard else "")
+                         if i else anyname for i in (r.in_interface, r.out_interface)]
+                line += f" {iface[0]:<6} {iface[1]:<6} "
+            for a in (r.source, r.destination):
+                line += ("!" if a.negated else " ") + f"{a.text:<19} "
+            lines.append(line + (f" {r.extra}" if r.extra else ""))
+        chains.append("\n".join(lines))
+    return "\n".join(blocks + ["\n\n".join(chains)]) + "\n"
+
+
+def _nft_handle(handle) -> str:
+    return f" # handle {handle}" if handle is not None else ""
+
+
+def render_nft_ruleset(model: NftRuleset) -> str:
+    """nft list ruleset: sets and maps, then chains, a blank line between blocks."""
+    if model.json_format:
+        return render_nft_ruleset_json(model)
+    lines = list(model.warnings)
+    for t in model.tables:
+        lines.append(f"table {t.family} {t.name} {{{_nft_handle(t.handle)}")
+        if t.flags:
+            lines.append(f"\tflags {','.join(t.flags)}")
+        blocks = []
+        for s in t.sets:
+            block = [f"\t{'map' if s.map else 'set'} {s.name} {{{_nft_handle(s.handle)}"]
+            block += [f"\t\ttype {s.type}"] if s.type else []
+            block += [f"\t\tflags {','.join(s.flags)}"] if s.flags else []
+            block += [f"\t\telements = {{ {', '.join(s.elements)} }}"] if s.elements else []
+            blocks.append(block + ["\t}"])
+        for c in t.chains:
+            block = [f"\tchain {c.name} {{{_nft_handle(c.handle)}"]
+            if c.type:
+                device = f' device "{c.device}"' if c.device else ""
+                block.append(f"\t\ttype {c.type} hook {c.hook}{device} priority {c.priority};"
+                             + (f" policy {c.policy};" if c.policy else ""))
+            block += [f"\t\t{r.text}{_nft_handle(r.handle)}" for r in c.rules]
+            blocks.append(block + ["\t}"])
+        for i, block in enumerate(blocks):
+            lines += ([""] if i else []) + block
+        lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_nft_ruleset_json(model: NftRuleset) -> str:
+    """nft -j list ruleset: the statements' expressions are kept as their JSON text."""
+    items: list = [{"metainfo": {"version": model.version}}] if model.version else []
+    for t in model.tables:
+        items.append({"table": {"family": t.family, "name": t.name, "handle": t.handle,
+                                **({"flags": t.flags} if t.flags else {})}})
+        for c in t.chains:
+            chain = {"family": t.family, "table": t.name, "name": c.name, "handle": c.handle}
+            if c.type:
+                chain.update(type=c.type, hook=c.hook, prio=int(c.priority), policy=c.policy)
+                chain.update({"dev": c.device} if c.device else {})
+            items.append({"chain": chain})
+        for c in t.chains:
+            for r in c.rules:
+                rule = {"family": t.family, "table": t.name, "chain": c.name,
+                        "handle": r.handle, "expr": [json.loads(x.text) for x in r.statements]}
+                rule.update({"comment": r.comment} if r.comment is not None else {})
+                items.append({"rule": rule})
+    return json.dumps({"nftables": items}) + "\n"
+
+
 RENDERERS = {
     "brctl_show": render_brctl_show, "bridge_fdb": render_bridge_fdb,
     "bridge_link": render_bridge_link, "sysctl": render_sysctl, "route_n": render_route_n,
@@ -451,4 +588,7 @@ RENDERERS = {
     "docker_ps": render_docker_ps, "docker_network_ls": render_docker_network_ls,
     "docker_inspect": render_docker_inspect,
     "docker_network_inspect": render_docker_network_inspect,
+    "iptables_save": render_iptables_save,
+    "iptables_list": render_iptables_list,
+    "nft_ruleset": render_nft_ruleset,
 }

@@ -23,6 +23,11 @@ from netparse.models.link import (Address, AddressFamily, Interface, IpAddr, IpL
                                   LinkState)
 from netparse.models.route import (AddressFamily as RouteFamily, IpRoute, IpRouteEntry,
                                    IpRouteFlag, Nexthop, Route, RouteFlag, RouteTable, RouteType)
+from netparse.models.iptables import (AddressMatch, Chain, Counters, InterfaceMatch,
+                                      IptablesList, IptablesSave, ListAddress, ListChain,
+                                      ListRule, Match, NatRange, Option, PortMatch, PortRange,
+                                      ProtocolMatch, Rule, Table, Target, WordsMatch)
+from netparse.models.nft import NftChain, NftRule, NftRuleset, NftTable, Statement
 from netparse.models.sysctl import Sysctl, SysctlError
 
 HEX = "0123456789abcdef"
@@ -597,9 +602,299 @@ def docker_network_inspect():
     return st.lists(network(), max_size=4).map(lambda found: DockerNetworkInspect(networks=found))
 
 
+# --- firewalls ---------------------------------------------------------------------------------
+
+def chain_name():
+    return st.one_of(st.sampled_from(["DOCKER", "DOCKER-USER", "DOCKER-ISOLATION-STAGE-1",
+                                      "KUBE-SERVICES", "f2b-sshd", "ufw-before-input"]),
+                     st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ-_0123456789", min_size=1, max_size=28)
+                     .filter(lambda n: not n.startswith("-")))
+
+
+def iface_match():
+    return st.builds(lambda name, neg, wild: InterfaceMatch(name=name, negated=neg,
+                                                            wildcard=wild),
+                     interface_name().filter(lambda n: not n.endswith("+")), st.booleans(),
+                     st.booleans())
+
+
+def _iface_text(i: InterfaceMatch) -> str:
+    return i.name + ("+" if i.wildcard else "")
+
+
+@st.composite
+def save_rule(draw, counted: bool):
+    """A rule in iptables-save's order, its text written from the same parts as its model."""
+    words: list[str] = []
+    fields: dict = {}
+    for option, key in (("-s", "source"), ("-d", "destination")):
+        if draw(st.booleans()):
+            network = draw(st.one_of(ipv4_network(), ipv6_network()))
+            neg = draw(st.booleans())
+            words += (["!"] if neg else []) + [option, str(network)]
+            fields[key] = AddressMatch(network=network, negated=neg)
+    for option, key in (("-i", "in_interface"), ("-o", "out_interface")):
+        if draw(st.booleans()):
+            iface = draw(iface_match())
+            words += (["!"] if iface.negated else []) + [option, _iface_text(iface)]
+            fields[key] = iface
+    matches = []
+    proto = draw(st.sampled_from([None, "tcp", "udp", "icmp", "47"]))
+    if proto:
+        neg = proto in ("icmp", "47") and draw(st.booleans())
+        words += (["!"] if neg else []) + ["-p", proto]
+        fields["protocol"] = ProtocolMatch(name=proto, negated=neg)
+    if proto in ("tcp", "udp") and draw(st.booleans()):
+        first = draw(st.integers(0, 65535))
+        last = draw(st.integers(first, 65535))
+        neg = draw(st.booleans())
+        port = str(first) if first == last else f"{first}:{last}"
+        text = f"-m {proto} " + ("! " if neg else "") + f"--dport {port}"
+        matches.append(Match(module=proto, text=text, dport=PortMatch(
+            ranges=[PortRange(first=first, last=last)], negated=neg)))
+    if draw(st.booleans()):
+        states = draw(st.lists(st.sampled_from(["NEW", "RELATED", "ESTABLISHED", "INVALID",
+                                                "DNAT"]), min_size=1, max_size=3, unique=True))
+        matches.append(Match(module="conntrack", text=f"-m conntrack --ctstate {','.join(states)}",
+                             ctstate=WordsMatch(values=states)))
+    if draw(st.booleans()):
+        kind = draw(st.sampled_from(["LOCAL", "UNICAST", "BROADCAST"]))
+        neg = draw(st.booleans())
+        matches.append(Match(module="addrtype", text="-m addrtype " + ("! " if neg else "")
+                             + f"--dst-type {kind}", dst_type=WordsMatch(values=[kind],
+                                                                         negated=neg)))
+    if draw(st.booleans()):  # a module netparse does not read
+        mark = draw(hex_string(4))
+        matches.append(Match(module="mark", text=f"-m mark --mark 0x{mark}", unknown=True,
+                             options=[Option(name="--mark", values=[f"0x{mark}"])]))
+    if draw(st.booleans()):
+        note = draw(st.text("abc XYZ_-\"\\'", min_size=1, max_size=12))
+        quoted = '"' + note.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        matches.append(Match(module="comment", text=f"-m comment --comment {quoted}",
+                             comment=note))
+    words += [m.text for m in matches]
+    fields["matches"] = matches
+    target = draw(st.sampled_from([None, "ACCEPT", "DROP", "RETURN", "chain", "goto", "DNAT",
+                                   "REJECT", "MASQUERADE"]))
+    if target in ("chain", "goto"):
+        name = draw(chain_name())
+        flag = "-g" if target == "goto" else "-j"
+        fields["target"] = Target(name=name, goto=target == "goto", text=f"{flag} {name}")
+    elif target == "DNAT":
+        address, port = draw(ipv4()), draw(st.integers(1, 65535))
+        text = f"-j DNAT --to-destination {address}:{port}"
+        fields["target"] = Target(name="DNAT", text=text, to_destination=[NatRange(
+            first=address, last=address, ports=PortRange(first=port, last=port))])
+    elif target == "REJECT":
+        why = draw(st.sampled_from(["icmp-port-unreachable", "tcp-reset"]))
+        fields["target"] = Target(name="REJECT", text=f"-j REJECT --reject-with {why}",
+                                  reject_with=why)
+    elif target == "MASQUERADE":
+        fields["target"] = Target(name="MASQUERADE", text="-j MASQUERADE")
+    elif target:
+        fields["target"] = Target(name=target, text=f"-j {target}")
+    if target:
+        words.append(fields["target"].text)
+    if counted:
+        fields["counters"] = Counters(packets=draw(st.integers(0, 10**12)),
+                                      bytes=draw(st.integers(0, 10**15)))
+    return fields, words
+
+
+@st.composite
+def iptables_save(draw):
+    """iptables-save (-c): tables of built-in and user chains; or iptables -S (no table)."""
+    listing = draw(st.booleans())  # iptables -S
+    counted = not listing and draw(st.booleans())
+    names = [None] if listing else draw(st.lists(st.sampled_from(["filter", "nat", "mangle",
+                                                                   "raw"]), min_size=1,
+                                                  max_size=3, unique=True))
+    line = 1
+    tables = []
+    for name in names:
+        generated = None
+        if name is not None and draw(st.booleans()):
+            generated = "# Generated by iptables-save v1.8.9 (nf_tables) on Tue Dec  1 11:20:49 2026"
+            line += 1
+        table = Table(name=name, line=line if name else 1, generated=generated)
+        line += name is not None
+        builtin = draw(st.lists(st.sampled_from(["INPUT", "FORWARD", "OUTPUT"]), unique=True,
+                                min_size=1 if listing else 0))
+        user = draw(st.lists(chain_name().filter(lambda n: n not in ("INPUT", "FORWARD",
+                                                                     "OUTPUT")),
+                             unique=True, max_size=3))
+        for chain in builtin + user:
+            policy = draw(st.sampled_from(["ACCEPT", "DROP"])) if chain in builtin else None
+            count = Counters(packets=draw(st.integers(0, 99)), bytes=draw(st.integers(0, 9999)))
+            table.chains.append(Chain(name=chain, line=line, policy=policy,
+                                      counters=None if listing else count))
+            line += 1
+        for chain in table.chains:
+            for number in range(1, draw(st.integers(0, 3)) + 1):
+                fields, words = draw(save_rule(counted))
+                counters = fields.get("counters")
+                text = " ".join(([f"[{counters.packets}:{counters.bytes}]"] if counters else [])
+                                + ["-A", chain.name] + words)
+                chain.rules.append(Rule(line=line, number=number, text=text, **fields))
+                line += 1
+        if name is not None:
+            table.committed = True
+            line += 1
+            if generated:
+                table.completed = "# Completed on Tue Dec  1 11:20:49 2026"
+                line += 1
+        tables.append(table)
+    model = IptablesSave(tables=tables)
+    if any(t.generated for t in tables):
+        model.program, model.version, model.backend = "iptables-save", "1.8.9", "nf_tables"
+    return model
+
+
+def list_address():
+    def build(network, neg, name):
+        if name:
+            return ListAddress(text=name, negated=neg)
+        return ListAddress(text=str(network), network=network, negated=neg)
+    return st.builds(build, st.one_of(ipv4_network(), ipv6_network()), st.booleans(),
+                     st.sampled_from([None, "anywhere", "loopback/8", "host.example"]))
+
+
+@st.composite
+def iptables_list(draw):
+    verbose, numbers, exact = draw(st.booleans()), draw(st.booleans()), draw(st.booleans())
+    numeric = draw(st.booleans()) if verbose else None
+    ipv6 = draw(st.booleans())
+    line = 1
+    chains = []
+    names = draw(st.lists(chain_name(), unique=True, min_size=1, max_size=4))
+    for index, name in enumerate(names):
+        line += 1 if index else 0  # the blank line between chains
+        builtin = index == 0 or draw(st.booleans())
+        counters = Counters(packets=draw(st.integers(0, 10**14)),
+                            bytes=draw(st.integers(0, 10**14))) if builtin and verbose else None
+        if counters and not exact:  # iptables prints them rounded
+            counters = _rounded(counters)
+        chain = ListChain(name=name, line=line, counters=counters,
+                          policy=draw(st.sampled_from(["ACCEPT", "DROP"])) if builtin else None,
+                          references=None if builtin else draw(st.integers(0, 9)))
+        line += 2
+        for number in range(1, draw(st.integers(0, 4)) + 1):
+            rule: dict = {"line": line, "number": number}
+            if verbose:
+                rule["counters"] = Counters(packets=draw(st.integers(0, 10**7)),
+                                            bytes=draw(st.integers(0, 10**9)))
+                if not exact:
+                    rule["counters"] = _rounded(rule["counters"])
+                rule["in_interface"] = draw(st.none() | iface_match())
+                rule["out_interface"] = draw(st.none() | iface_match())
+            rule["target"] = draw(st.sampled_from([None, "ACCEPT", "DROP", "DOCKER-USER"]))
+            rule["protocol"] = ProtocolMatch(name=draw(st.sampled_from(["all", "0", "tcp", "udp"])),
+                                             negated=draw(st.booleans()))
+            rule["opt"] = "" if ipv6 else draw(st.sampled_from(["--", "-f", "!f"]))
+            rule["source"], rule["destination"] = draw(list_address()), draw(list_address())
+            rule["extra"] = draw(st.sampled_from(["", "tcp dpt:80", "ctstate RELATED,ESTABLISHED",
+                                                  "/* np  two spaces */", "tcp dpt:8080 to:172.17.0.2:80"]))
+            chain.rules.append(ListRule(text="", **rule))
+            line += 1
+        chains.append(chain)
+    model = IptablesList(verbose=verbose, line_numbers=numbers, exact=exact and verbose,
+                         numeric=numeric, chains=chains)
+    # A rule's text is its line as written; the writer decides the spacing.
+    from tests.hostile.render import render_iptables_list
+    lines = render_iptables_list(model).split("\n")
+    for chain in model.chains:
+        for rule in chain.rules:
+            rule.text = lines[rule.line - 1].strip()
+    if model.numeric is not None and not any(r.in_interface is None or r.out_interface is None
+                                             for c in chains for r in c.rules):
+        model.numeric = None  # no rule shows `*` or `any`
+    return model
+
+
+def _rounded(c: Counters) -> Counters:
+    """Counters as iptables prints them without -x, read back (`123K` is 123000)."""
+    def one(n):
+        scale = 1
+        while n > (99999 if scale == 1 else 9999) and scale < 10**12:
+            n = (n + 500) // 1000
+            scale *= 1000
+        return n * scale
+    return Counters(packets=one(c.packets), bytes=one(c.bytes))
+
+
+@st.composite
+def nft_rule(draw, line: int, number: int):
+    parts: list[Statement] = []
+    if draw(st.booleans()):
+        op = draw(st.sampled_from(["==", "!="]))
+        name = draw(interface_name())
+        key = draw(st.sampled_from(["iifname", "oifname"]))
+        parts.append(Statement(text=f'{key} {"!= " if op == "!=" else ""}"{name}"', type="match",
+                               key=key, op=op, values=[name]))
+    if draw(st.booleans()):
+        network = draw(ipv4_network())
+        parts.append(Statement(text=f"ip saddr {network}", type="match", key="ip saddr", op="==",
+                               values=[str(network)]))
+    if draw(st.booleans()):
+        parts.append(Statement(text="ct state established,related", type="match", key="ct state",
+                               op="==", values=["established", "related"]))
+    if draw(st.booleans()):
+        parts.append(Statement(text="limit rate 5/second", type="unknown"))
+    packets, bytes_ = draw(st.integers(0, 10**9)), draw(st.integers(0, 10**12))
+    parts.append(Statement(text=f"counter packets {packets} bytes {bytes_}", type="counter",
+                           packets=packets, bytes=bytes_))
+    end = draw(st.sampled_from(["accept", "drop", "return", "jump", "masquerade", "dnat"]))
+    if end == "jump":
+        chain = draw(chain_name())
+        parts.append(Statement(text=f"jump {chain}", type="verdict", verdict="jump", chain=chain))
+    elif end == "dnat":
+        to = f"{draw(ipv4())}:{draw(st.integers(1, 65535))}"
+        parts.append(Statement(text=f"dnat to {to}", type="nat", nat="dnat", to=to))
+    elif end == "masquerade":
+        parts.append(Statement(text="masquerade", type="nat", nat="masquerade"))
+    else:
+        parts.append(Statement(text=end, type="verdict", verdict=end))
+    comment = draw(st.none() | st.text("abc XYZ-_", min_size=1, max_size=10))
+    text = " ".join(p.text for p in parts) + (f' comment "{comment}"' if comment else "")
+    return NftRule(line=line, number=number, text=text, statements=parts, comment=comment,
+                   handle=draw(st.none() | st.integers(1, 10**6)))
+
+
+@st.composite
+def nft_ruleset(draw):
+    line = 1
+    tables = []
+    for family, name in draw(st.lists(st.tuples(st.sampled_from(["ip", "ip6", "inet"]),
+                                                chain_name()), unique=True, min_size=1,
+                                      max_size=3)):
+        table = NftTable(family=family, name=name, line=line,
+                         handle=draw(st.none() | st.integers(1, 999)))
+        line += 1
+        for index, chain in enumerate(draw(st.lists(chain_name(), unique=True, max_size=3))):
+            line += 1 if index else 0
+            c = NftChain(name=chain, line=line)
+            line += 1
+            if draw(st.booleans()):
+                c.type, c.hook = "filter", draw(st.sampled_from(["forward", "input", "output"]))
+                c.priority = draw(st.sampled_from(["filter", "0", "-100", "srcnat + 1"]))
+                c.policy = draw(st.sampled_from(["accept", "drop"]))
+                line += 1
+            for number in range(1, draw(st.integers(0, 3)) + 1):
+                c.rules.append(draw(nft_rule(line, number)))
+                line += 1
+            line += 1
+            table.chains.append(c)
+        line += 1
+        tables.append(table)
+    return NftRuleset(tables=tables)
+
+
 STRATEGIES = {
     "brctl_show": brctl_show(), "bridge_fdb": bridge_fdb(), "bridge_link": bridge_link(),
     "sysctl": sysctl(), "route_n": route_n(), "ip_route": ip_route(), "ip_addr": ip_addr(),
     "ip_link": ip_link(), "docker_ps": docker_ps(), "docker_network_ls": docker_network_ls(),
     "docker_inspect": docker_inspect(), "docker_network_inspect": docker_network_inspect(),
+    "iptables_save": iptables_save(),
+    "iptables_list": iptables_list(),
+    "nft_ruleset": nft_ruleset(),
 }
