@@ -163,6 +163,13 @@ class Walker:
             self.port_ok(leg, container, ep)
             leg.hop(container.name, "deliver", f"delivered to {container.name} ({pkt.dst})")
             return Arrival(pkt, container=container, original=original)
+        if owner is not None:
+            # A container's address routed elsewhere (its bridge's route is gone or shadowed):
+            # the packet leaves the host and never reaches it.
+            leg.hop("host", "route", f"leaves the host on {pkt.oif}, not on {owner[1].bridge} "
+                                     f"where {owner[0].name} is")
+            raise Stop(Disposition.EXITS_HOST, f"{pkt.dst} ({owner[0].name}) is routed out "
+                                               f"{pkt.oif}, not to {owner[1].bridge}")
         if bridge is not None:
             raise Stop(Disposition.UNKNOWN, f"{pkt.dst} on {bridge.name} is no running "
                                             f"container's address", [])
