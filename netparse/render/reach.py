@@ -42,7 +42,8 @@ def render_reach_text(report: ReachReport) -> str:
 
 def render_trace_text(path: Path) -> str:
     port = f":{path.port}" if path.port else ""
-    lines = [f"{path.from_} → {_column(path)} {path.address}{port} ({path.protocol})"]
+    address = "" if path.to == str(path.address) else f" {path.address}{port}"
+    lines = [f"{path.from_} → {_column(path)}{address} ({path.protocol})"]
     direction = None
     for hop in path.hops:
         if hop.direction != direction:

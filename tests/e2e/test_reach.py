@@ -12,11 +12,13 @@ to the outside, a TCP request from the outside client to each published port), c
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -207,6 +209,14 @@ def observed(request, built, tmp_path_factory):
         assert done.returncode == 0, done.stderr
         paths = reach(dump)
         truth = measure(paths)
+        keep = os.environ.get("NETPARSE_REACH_FIXTURES")
+        if keep:  # the dump and what the traffic did, as fixtures for the offline tests
+            target = Path(keep) / request.param.__name__
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(dump, target / "dump")
+            (target / "measured.json").write_text(json.dumps(
+                [{"from": p["from"], "to": p["to"], "address": p["address"], "port": p["port"],
+                  "reached": ok} for p, ok in zip(paths, truth)], indent=1) + "\n")
         yield request.param.__name__, dump, paths, truth
     finally:
         built.restore()
