@@ -7,14 +7,14 @@ from netparse.analysis.model import Report
 
 def analyze_snapshot(snapshot) -> Report:
     """The report for a snapshot: its sources, the topology and the findings."""
-    from netparse.analysis.checks import run_checks
+    from netparse.analysis.checks import not_run, run_checks
     from netparse.analysis.topology import build
     from netparse.parsers import no_cyclic_gc
 
     with no_cyclic_gc():
         ctx = build(snapshot)
         return Report(origin=snapshot.origin, partial=snapshot.partial, sources=snapshot.sources,
-                      topology=ctx.topology, findings=run_checks(ctx))
+                      topology=ctx.topology, findings=run_checks(ctx), not_run=not_run(ctx))
 
 
 def load(path, *, stdin=None):

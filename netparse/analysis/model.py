@@ -14,8 +14,7 @@ from pydantic import Field
 from netparse.models.base import IPAddress, IPInterface, IPNetwork, MacAddress, Model
 from netparse.snapshot import Source
 
-REPORT_VERSION = "1.0"
-
+REPORT_VERSION = "1.1"
 
 class Pairing(StrEnum):
     """How a host veth was joined to a container endpoint, strongest first."""
@@ -175,10 +174,24 @@ class Finding(Model):
     hint: str = ""
 
 
+class Missing(Model):
+    fact: str = Field(description="What the check needs and the captures do not show")
+    captures: list[str] = Field(description="Commands, the output of any one of which provides it")
+
+
+class NotRun(Model):
+    """A check left out because the captures lack what it needs."""
+
+    code: str
+    missing: list[Missing]
+
+
 class Report(Model):
-    schema_version: Literal["1.0"] = REPORT_VERSION
+    schema_version: Literal["1.1"] = REPORT_VERSION
     origin: str = Field(description="What was analysed: a folder, an archive, a transcript, stdin")
     partial: bool = Field(False, description="Some capture failed to parse")
     sources: list[Source] = Field(default_factory=list)
     topology: Topology = Field(default_factory=Topology)
     findings: list[Finding] = Field(default_factory=list)
+    not_run: list[NotRun] = Field(default_factory=list, description="Checks not run, each with "
+                                  "the captures that would let it run (added in 1.1)")

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from netparse.analysis.context import Context
 from netparse.analysis.model import Container, Endpoint, HostInterface, Pairing
-from netparse.analysis.topology import Context
 
 SETTLE = ("capture `ip addr` inside the container (containers/<name>/ip_addr.txt) "
           "or `bridge fdb show` on the host")

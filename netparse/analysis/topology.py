@@ -12,113 +12,18 @@ Host veths are joined to container endpoints from the strongest evidence availab
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from ipaddress import ip_network
 
+from netparse.analysis.context import Conflict, Context
 from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface, InsideView,
                                      Network, Port, PublishedPort, Route, Topology)
+from netparse.analysis.pairing import pair
 from netparse.snapshot import Entry, Snapshot
 
 DOCKER_BRIDGE = re.compile(r"br-[0-9a-f]{12}")
 _NO_ENDPOINT_NETWORKS = {"host", "none"}
 
 
-@dataclass
-class Conflict:
-    """Two captures that say different things about the same subject."""
-
-    subjects: list[str]
-    message: str
-    evidence: list[str]
-
-
-@dataclass
-class Context:
-    """The topology and what the checks need besides it."""
-
-    snapshot: Snapshot
-    topology: Topology
-    conflicts: list[Conflict] = field(default_factory=list)
-    notes: list[Conflict] = field(default_factory=list)
-    inside: dict[str, list[Entry]] = field(default_factory=dict)  # container name -> captures
-    # Which capture each part came from, for evidence lines.
-    iface_source: str | None = None
-    route_source: str | None = None
-    inspect_source: str | None = None
-    network_source: str | None = None
-    sysctl_source: str | None = None
-    _indexes: dict = field(default_factory=dict, repr=False)
-
-    def bridge(self, name: str | None) -> Bridge | None:
-        return self._index(self.topology.bridges, "name").get(name)
-
-    def network(self, name: str | None) -> Network | None:
-        return self._index(self.topology.networks, "name").get(name)
-
-    def interface(self, name: str | None) -> HostInterface | None:
-        return self._index(self.topology.interfaces, "name").get(name)
-
-    def interface_at(self, ifindex: int | None) -> HostInterface | None:
-        return self._index(self.topology.interfaces, "ifindex").get(ifindex)
-
-    def routes_on(self, destination, dev: str | None) -> list[Route]:
-        """Routes to exactly `destination` on device `dev`, in table order."""
-        index = self._routes_index("exact", lambda: _by_destination(self.topology.routes))
-        return index.get((destination, dev), [])
-
-    def routes_within(self, subnet) -> list[Route]:
-        """Unicast routes of the main table, other than default routes, to `subnet` or a part
-        of it, in table order."""
-        index = self._routes_index(("within", subnet.version, subnet.prefixlen),
-                                   lambda: _by_prefix(self.topology.routes, subnet))
-        return index.get(int(subnet.network_address) >> (subnet.max_prefixlen - subnet.prefixlen),
-                         [])
-
-    def _routes_index(self, key, build) -> dict:
-        routes = self.topology.routes
-        cached = self._indexes.setdefault("routes", {}).get(key)
-        if cached is None or cached[0] is not routes or cached[1] != len(routes):
-            cached = (routes, len(routes), build())
-            self._indexes["routes"][key] = cached
-        return cached[2]
-
-    def _index(self, items: list, attr: str) -> dict:
-        """The first item of `items` for each value of `attr`, rebuilt when the list grew or
-        was replaced, so that a lookup costs the same with 5 interfaces or 50,000."""
-        cached = self._indexes.get(attr, {}).get(id(items))
-        if cached is None or cached[0] is not items or cached[1] != len(items):
-            index: dict = {}
-            for item in items:
-                index.setdefault(getattr(item, attr), item)
-            cached = (items, len(items), index)
-            self._indexes.setdefault(attr, {})[id(items)] = cached
-        return cached[2]
-
-
-def _by_destination(routes: list[Route]) -> dict:
-    index: dict = {}
-    for r in routes:
-        index.setdefault((r.destination, r.dev), []).append(r)
-    return index
-
-
-def _by_prefix(routes: list[Route], like) -> dict:
-    """Main-table unicast routes no shorter than `like`'s prefix, by their leading bits."""
-    shift = like.max_prefixlen - like.prefixlen
-    index: dict = {}
-    for r in routes:
-        d = r.destination
-        if d is None or d.version != like.version or r.type != "unicast" \
-                or r.table not in (None, "main") or d.prefixlen == 0 \
-                or d.prefixlen < like.prefixlen:
-            continue
-        index.setdefault(int(d.network_address) >> shift, []).append(r)
-    return index
-
-
 def build(snapshot: Snapshot) -> Context:
-    from netparse.analysis.pairing import pair
-
     ctx = Context(snapshot=snapshot, topology=Topology())
     _interfaces(ctx)
     _networks(ctx)
@@ -271,6 +176,8 @@ def _bridges(ctx: Context) -> None:
     snap = ctx.snapshot
     brctl = _last(snap.host("brctl_show"), ctx, "brctl show")
     blink = _last(snap.host("bridge_link"), ctx, "bridge link")
+    listing = brctl or blink
+    ctx.bridge_source = listing.source.path if listing else ctx.iface_source
     known = {n.bridge: n for n in ctx.topology.networks if n.bridge}
     names: list[str] = []
 
@@ -392,10 +299,16 @@ def _containers(ctx: Context) -> None:
                 ip=ep.ip_address, prefix_len=ep.ip_prefix_len, mac=ep.mac_address,
                 gateway=ep.gateway, ipv6=ep.ipv6_interface))
         container.published = [_published(p) for p in c.ports if p.host_port is not None]
+        ctx.port_bindings[container.name] = [_published(p) for p in c.port_bindings]
         ctx.topology.containers.append(container)
     # `docker ps` (and `docker ps -a`): every capture counts, a container may be in only one.
     known = _Known(ctx.topology.containers)
-    for entry in snap.host("docker_ps"):
+    listings = snap.host("docker_ps")
+    if listings:
+        ctx.ps_source = listings[-1].source.path
+        ctx.ps_all = any("-a" in (e.source.command or "")
+                         or "_a" in e.source.path.rsplit("/", 1)[-1] for e in listings)
+    for entry in listings:
         for row in entry.model.containers:
             if row.id is None and row.name is None:
                 continue  # a damaged row (reported as not understood): nothing to join it on
@@ -601,10 +514,3 @@ def _port_owners(ctx: Context) -> None:
         for port in bridge.ports:
             if port.name in owners:
                 port.container, port.network = owners[port.name]
-
-
-def subnet_of(ip, prefix_len: int | None):
-    """The network an address/prefix pair is in (None when either is missing)."""
-    if ip is None or prefix_len is None:
-        return None
-    return ip_network(f"{ip}/{prefix_len}", strict=False)

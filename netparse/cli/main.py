@@ -286,10 +286,17 @@ def serve_command(host: str, port: int, max_upload: int, timeout: float) -> None
 
 
 @main.command("checks")
-def checks_command() -> None:
+@click.option("--markdown", is_flag=True,
+              help="Print README's table of the checks and the facts they need, in Markdown.")
+def checks_command(markdown: bool) -> None:
     """List the checks `netparse analyze` runs: code, severity and meaning."""
     from netparse.analysis.checks import CHECKS
 
+    if markdown:
+        from netparse.analysis.checks.markdown import table
+
+        click.echo(table(), nl=False)
+        return
     width = max(len(c.code) for c in CHECKS)
     for c in CHECKS:
         click.echo(f"{c.code:<{width}}  {c.severity.value:<7}  {c.summary}")

@@ -37,7 +37,8 @@ class AddressMatch(Model):
 
 
 class ProtocolMatch(Model):
-    """`-p tcp`, `! -p udp`, `-p 47` (a number stays text, as printed)."""
+    """`-p tcp`, `! -p udp`, `-p 47` (a number stays text, as printed: iptables 1.8.9 lists
+    every protocol by number with -n, `0` for all, `6` for tcp)."""
 
     name: str
     negated: bool = False

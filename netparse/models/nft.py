@@ -90,6 +90,8 @@ class NftRuleset(Capture):
     kind: Literal["nft_ruleset"] = "nft_ruleset"
     json_format: bool = Field(False, description="Read from `nft -j`")
     version: str | None = Field(None, description="JSON's metainfo: nft's version")
+    release: str | None = Field(None, description="JSON's metainfo: the release name")
+    schema_version: int | None = Field(None, description="JSON's metainfo: json_schema_version")
     warnings: list[str] = Field(default_factory=list,
                                 description="`# Warning: table ip nat is managed by iptables-nft,"
                                             " do not touch!` (standard error, when captured)")

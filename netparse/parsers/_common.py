@@ -47,3 +47,17 @@ def template_rows(template, text: str) -> tuple[list[tuple[int, dict]], set[int]
     understood = template.understood(text)
     return numbered_rows(as_list(template.run(text).get("lines")), understood), understood
 
+
+def docstring_sample(doc: str | None) -> str:
+    """The literal block of a parser module's docstring (the indented lines after the line that
+    ends in `::`) as capture text: the sample its doctest parses. Empty under `python -OO`."""
+    if not doc:
+        return ""
+    lines = doc.split("\n")
+    start = next(n for n, line in enumerate(lines) if line.endswith("::")) + 2
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("    "):
+            break
+        block.append(line[4:])
+    return "\n".join(block) + "\n"

@@ -1,4 +1,4 @@
-"""What the docker parsers share: fixed-width tables, JSON lines and concatenated JSON arrays."""
+"""What the docker parsers share: fixed-width tables and their JSON-lines form, Go times."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
+from netparse.parsers.jsontext import object_lines
 
 # Titles are separated by two spaces or more; one space joins the words of a title.
 _TITLE = re.compile(r"\S+(?: \S+)*")
@@ -62,92 +61,6 @@ def table_rows(text: str, known_titles: set[str], first_titles: set[str]
         yield number, line, table.cut(line)
 
 
-def json_lines(text: str) -> Iterator[tuple[int, str, dict | None]]:
-    """(line number, line, object or None) for each non-blank line of `--format '{{json .}}'`."""
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except (ValueError, RecursionError):  # RecursionError: nested too deeply to decode
-            value = None
-        yield number, line, value if isinstance(value, dict) else None
-
-
-_SPACE = re.compile(r"\s*")
-
-
-def json_items(text: str) -> Iterator[tuple[int, Any]]:
-    """(line number, value) for each element of each JSON array in `text`, and each object.
-
-    Several outputs pasted one after the other are read in turn. A line outside any JSON value
-    (a shell prompt, a message) is given as (line number, None). JSON that does not decode raises
-    ParseError at the line where decoding stopped.
-    """
-    decoder = json.JSONDecoder()
-    counted = [0, 1]  # a position and its line: values are read in order, so count onwards
-
-    def line_of(pos: int) -> int:
-        if pos < counted[0]:
-            return text.count("\n", 0, pos) + 1
-        counted[1] += text.count("\n", counted[0], pos)
-        counted[0] = pos
-        return counted[1]
-
-    def decode(pos: int) -> tuple[Any, int]:
-        try:
-            return decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"JSON does not decode: {exc.msg} (line {exc.lineno}, column "
-                             f"{exc.colno})", exc.lineno) from None
-        except RecursionError:
-            raise ParseError("JSON nested too deeply to decode", line_of(pos)) from None
-
-    def skip(pos: int) -> int:
-        return _SPACE.match(text, pos).end()
-
-    pos = skip(0)
-    while pos < len(text):
-        if text[pos] == "[":
-            opened = pos
-            pos = skip(pos + 1)
-            if text.startswith("]", pos):
-                pos = skip(pos + 1)
-                continue
-            while True:
-                start = pos
-                value, pos = decode(pos)
-                yield line_of(start), value
-                pos = skip(pos)
-                if pos >= len(text):
-                    raise ParseError(f"JSON ends before the array opened on line "
-                                     f"{line_of(opened)} is closed", line_of(len(text) - 1))
-                if text[pos] == "]":
-                    pos = skip(pos + 1)
-                    break
-                if text[pos] != ",":
-                    raise ParseError(f"JSON does not decode: expected ',' or ']' (line "
-                                     f"{line_of(pos)})", line_of(pos))
-                pos = skip(pos + 1)
-        elif text[pos] == "{":
-            start = pos
-            value, pos = decode(pos)
-            yield line_of(start), value
-            pos = skip(pos)
-        else:
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end
-            yield line_of(pos), None
-            pos = skip(end)
-
-
-def validation_message(exc: ValidationError) -> str:
-    """The first problem pydantic found, with where it is in the object."""
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]
-
-
 _GO_TIME = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)(?: \S+)?")
 
 
@@ -168,7 +81,7 @@ def read_rows(text: str, json_titles: dict[str, str], known_titles: set[str],
     understood. `convert` turns one row's cells into (item or None, every cell understood)."""
     if text.lstrip().startswith("{"):
         rows = ((number, line, json_cells(value, json_titles) if value is not None else None)
-                for number, line, value in json_lines(text))
+                for number, line, value in object_lines(text))
     else:
         rows = table_rows(text, known_titles, first_titles)
     items: list = []

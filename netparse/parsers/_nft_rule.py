@@ -102,9 +102,12 @@ def statements(text: str) -> tuple[list[Statement], str | None] | None:
         elif word == "counter":
             j = i + 1
             packets = bytes_ = None
-            if words[j:j + 4:2] == ["packets", "bytes"] and words[j + 1].isdigit() \
-                    and words[j + 3].isdigit():
-                packets, bytes_ = int(words[j + 1]), int(words[j + 3])
+            if words[j:j + 1] == ["packets"]:
+                four = words[j:j + 4]
+                if len(four) < 4 or four[2] != "bytes" or not (four[1].isdigit()
+                                                               and four[3].isdigit()):
+                    return None  # cut short or damaged
+                packets, bytes_ = int(four[1]), int(four[3])
                 j += 4
             found.append(Statement(text=" ".join(words[i:j]), type="counter", packets=packets,
                                    bytes=bytes_))
@@ -115,6 +118,10 @@ def statements(text: str) -> tuple[list[Statement], str | None] | None:
             i += 2
         elif word in _VERDICTS:
             j = _until_start(words, i + 1)
+            if word == "reject" and words[i + 1:i + 2] == ["with"]:
+                j = i + 2  # `reject with tcp reset`, `with icmpx type admin-prohibited`
+                while j < len(words) and words[j] not in _NOT_VALUES:
+                    j += 1
             found.append(Statement(text=" ".join(words[i:j]), type="verdict", verdict=word))
             i = j
         elif word in _NAT:

@@ -4,6 +4,18 @@ A line is a MAC and then keyword words: `dev X`, `dst IP`, `vlan N`, ..., flag w
 and the state last. iproute2 prints no state word for a learned (reachable) entry. Newer versions
 print the bare flag `master` before `master BR`; older ones print a bare `master` only when the
 bridge is not named. Words the parser does not know stay in the entry's `other`.
+
+Sample, lines 16-18 of tests/fixtures/dumps/default-bridge/bridge_fdb.txt::
+
+    02:42:93:a0:2d:5e dev docker0 master docker0 permanent
+    ee:c9:3b:7d:22:20 dev vethab599f5 master docker0 permanent
+    33:33:00:00:00:01 dev vethab599f5 self permanent
+
+>>> m = parse(SAMPLE)
+>>> [(e.dev, e.master) for e in m.entries]
+[('docker0', 'docker0'), ('vethab599f5', 'docker0'), ('vethab599f5', None)]
+>>> m.entries[1].mac, str(m.entries[1].state)
+('ee:c9:3b:7d:22:20', 'permanent')
 """
 
 from __future__ import annotations
@@ -11,11 +23,12 @@ from __future__ import annotations
 from ipaddress import ip_address
 
 from netparse.models.bridge import BridgeFdb, FdbEntry, FdbFlag, FdbState
-from netparse.parsers._common import as_list, unparsed_lines
+from netparse.parsers._common import as_list, docstring_sample, unparsed_lines
 from netparse.parsers._ttp import Template
 
 KIND = "bridge_fdb"
 MODEL = BridgeFdb
+SAMPLE = docstring_sample(__doc__)
 _TEMPLATE = Template("bridge_fdb.ttp")
 
 _STATES = {s.value: s for s in FdbState if s is not FdbState.DYNAMIC}

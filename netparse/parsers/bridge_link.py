@@ -3,6 +3,19 @@
 A port is a header line, `IFINDEX: NAME[@PEER]: <FLAGS> mtu N` followed by `master BR state S
 priority N cost N` and what else the device reports, and with `-d` an indented line of
 `name value` pairs. `-s` adds nothing to this command's output.
+
+Sample, lines 1-3 of tests/fixtures/dumps/user-networks/bridge_link.txt (each ends in a space, as
+iproute2 prints it)::
+
+    58: vetha5c63cf@if57: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br-83fffaaa1fe9 state forwarding priority 32 cost 2 
+    60: vethabefd03@if59: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br-83fffaaa1fe9 state forwarding priority 32 cost 2 
+    62: veth07da935@if61: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br-668f0e1c6dc4 state forwarding priority 32 cost 2 
+
+>>> m = parse(SAMPLE)
+>>> [p.master for p in m.ports]
+['br-83fffaaa1fe9', 'br-83fffaaa1fe9', 'br-668f0e1c6dc4']
+>>> m.ports[0].name, m.ports[0].peer_ifindex, str(m.ports[0].state)
+('vetha5c63cf', 57, 'forwarding')
 """
 
 from __future__ import annotations
@@ -11,11 +24,12 @@ import re
 
 from netparse.models.bridge import BridgeLink, BridgePort, PortState
 from netparse.models.link import LinkFlag
-from netparse.parsers._common import as_list, unparsed_lines
+from netparse.parsers._common import as_list, docstring_sample, unparsed_lines
 from netparse.parsers._ttp import Template
 
 KIND = "bridge_link"
 MODEL = BridgeLink
+SAMPLE = docstring_sample(__doc__)
 _TEMPLATE = Template("bridge_link.ttp")
 _INDENT = re.compile(r"^[ \t]+(?=\S)", re.M)
 _HEADER = re.compile(r"\d+:\s")

@@ -5,6 +5,19 @@ The table is cut at the column offsets of its header (any columns of `--format '
 header, with a value that cannot be read (IPV6 not true/false, ...), or with an empty or
 malformed NETWORK ID, NAME, DRIVER or SCOPE (a row cut short or wrapped) is listed in `unparsed`,
 and so is a header with a title no engine prints.
+
+Sample, lines 1-6 of tests/fixtures/dumps/user-networks/docker_network_ls.txt::
+
+    NETWORK ID     NAME       DRIVER    SCOPE
+    a67a3a91e6c1   bridge     bridge    local
+    0126fc78ffa5   host       host      local
+    aa8b520e2d72   none       null      local
+    668f0e1c6dc4   np-back    bridge    local
+    83fffaaa1fe9   np-front   bridge    local
+
+>>> m = parse(SAMPLE)
+>>> [n.name for n in m.networks if n.driver == "bridge"]
+['bridge', 'np-back', 'np-front']
 """
 
 from __future__ import annotations
@@ -12,10 +25,12 @@ from __future__ import annotations
 import re
 
 from netparse.models.docker import DockerNetworkLs, NetworkRow
+from netparse.parsers._common import docstring_sample
 from netparse.parsers._docker import go_time, read_rows
 
 KIND = "docker_network_ls"
 MODEL = DockerNetworkLs
+SAMPLE = docstring_sample(__doc__)
 
 _FIELDS = {"NETWORK ID": "id", "NAME": "name", "DRIVER": "driver", "SCOPE": "scope",
            "IPV4": "ipv4", "IPV6": "ipv6", "INTERNAL": "internal", "CREATED AT": "created_at",

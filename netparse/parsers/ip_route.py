@@ -4,6 +4,19 @@ The template finds route lines (optional type, destination, the rest) and the `n
 multipath routes; the rest of a line is a run of `key value` pairs and bare flags, read here.
 `default` has no family of its own: it takes the family of its gateway or source address, else of
 the routes around it (`ip route show table all` lists IPv4 routes, then IPv6 ones).
+
+Sample, lines 1-3 of tests/fixtures/dumps/default-bridge/ip_route.txt (each ends in a space, as
+iproute2 prints it)::
+
+    default via 192.0.2.1 dev eth0 
+    172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1 
+    192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.2 
+
+>>> m = parse(SAMPLE)
+>>> [(str(r.destination), r.dev) for r in m.routes]
+[('0.0.0.0/0', 'eth0'), ('172.17.0.0/16', 'docker0'), ('192.0.2.0/24', 'eth0')]
+>>> m.routes[1].src
+IPv4Address('172.17.0.1')
 """
 
 from __future__ import annotations
@@ -16,11 +29,12 @@ from netparse.errors import ParseError
 from netparse.models.route import (AddressFamily, IpRoute, IpRouteEntry, IpRouteFlag, Nexthop,
                                    RouteType)
 from netparse.parsers._addr import address, network
-from netparse.parsers._common import template_rows, unparsed_lines
+from netparse.parsers._common import docstring_sample, template_rows, unparsed_lines
 from netparse.parsers._ttp import Template
 
 KIND = "ip_route"
 MODEL = IpRoute
+SAMPLE = docstring_sample(__doc__)
 _TEMPLATE = Template("ip_route.ttp")
 _INDENT = re.compile(r"^[ \t]+", re.M)
 

@@ -1,30 +1,24 @@
 """`iptables [-t T] -L [-n] [-v] [-x] [--line-numbers]` (and ip6tables) → IptablesList.
 
-A real sample (iptables 1.8.9, `-L -n -v --line-numbers`)::
-
-    Chain FORWARD (policy DROP 0 packets, 0 bytes)
-    num   pkts bytes target     prot opt in     out     source               destination
-    1        0     0 DOCKER-USER  0    --  *      *       0.0.0.0/0            0.0.0.0/0
-    2        0     0 ACCEPT     0    --  *      docker0  0.0.0.0/0            0.0.0.0/0            ctstate RELATED,ESTABLISHED
-
-    Chain DOCKER (1 references)
-    num   pkts bytes target     prot opt in     out     source               destination
-
 Each chain's column header says which columns its rules have (num with --line-numbers; pkts,
 bytes, in and out with -v). A rule is split on white space, as no column holds a space; the
 target column is empty for a rule without one, which the position of the opt column (`--`,
 `-f`, `!f`) tells. What follows the destination (`tcp dpt:80`, `ctstate ...`, `/* comment */`)
 is kept verbatim in `extra`. Counters without -x are rounded (`12K`): they are read as 12000.
 
->>> listing = parse('''Chain DOCKER (1 references)
-... target     prot opt source               destination
-... ACCEPT     tcp  --  0.0.0.0/0            172.17.0.2           tcp dpt:80
-... ''')
->>> listing.verbose, listing.chain("DOCKER").references
-(False, 1)
->>> rule = listing.chains[0].rules[0]
->>> rule.target, rule.in_interface, str(rule.destination.network), rule.extra
-('ACCEPT', None, '172.17.0.2/32', 'tcp dpt:80')
+Sample, lines 4-7 of tests/fixtures/captures/firewall-default/iptables_L_n_v_line_numbers.txt
+(iptables 1.8.9, `-L -n -v --line-numbers`; the header keeps its trailing spaces)::
+
+    Chain FORWARD (policy DROP 0 packets, 0 bytes)
+    num   pkts bytes target     prot opt in     out     source               destination         
+    1        0     0 DOCKER-USER  0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+    2        0     0 DOCKER-ISOLATION-STAGE-1  0    --  *      *       0.0.0.0/0            0.0.0.0/0           
+
+>>> listing = parse(SAMPLE)
+>>> listing.verbose, listing.line_numbers, listing.chain("FORWARD").policy
+(True, True, 'DROP')
+>>> [(r.number, r.target, r.in_interface) for r in listing.chain("FORWARD").rules]
+[(1, 'DOCKER-USER', None), (2, 'DOCKER-ISOLATION-STAGE-1', None)]
 """
 
 from __future__ import annotations
@@ -35,10 +29,12 @@ from ipaddress import ip_network
 from netparse.models.base import UnparsedLine
 from netparse.models.iptables import (Counters, IptablesList, ListAddress, ListChain, ListRule,
                                       ProtocolMatch, WarningLine)
+from netparse.parsers._common import docstring_sample
 from netparse.parsers._iptables import WARNING, interface
 
 KIND = "iptables_list"
 MODEL = IptablesList
+SAMPLE = docstring_sample(__doc__)
 
 _CHAIN = re.compile(r"Chain (\S+) \((?:policy (\S+)(?: (\S+) packets, (\S+) bytes)?"
                     r"|(\d+) references?)\)")

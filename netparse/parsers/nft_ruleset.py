@@ -1,18 +1,5 @@
 """`nft list ruleset` (also with `-a`) and `nft -j list ruleset` → NftRuleset.
 
-A real sample (nftables 1.0.6, the tables iptables-nft makes for Docker 20.10)::
-
-    table ip nat {
-    	chain DOCKER {
-    		iifname "docker0" counter packets 0 bytes 0 return
-    	}
-
-    	chain POSTROUTING {
-    		type nat hook postrouting priority srcnat; policy accept;
-    		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 0 bytes 0 masquerade
-    	}
-    }
-
 Text is read line by line with the block it is in: a table holds chains, sets, maps and flags;
 a chain its `type ... hook ... priority ...; policy ...;` line and one rule a line; a set or map
 its type, flags and elements (which may run over several lines). A block netparse does not read
@@ -20,18 +7,25 @@ its type, flags and elements (which may run over several lines). A block netpars
 are split into statements (`netparse.parsers._nft_rule`). JSON (`nft -j`) is one object whose
 `nftables` list holds the metainfo, tables, chains, sets, maps and rules.
 
->>> ruleset = parse('''table ip filter {
-... 	chain FORWARD {
-... 		type filter hook forward priority filter; policy drop;
-... 		oifname "docker0" ct state related,established counter packets 0 bytes 0 accept
-... 	}
-... }
-... ''')
->>> chain = ruleset.table("ip", "filter").chain("FORWARD")
+Sample, lines 1-2, 4, 7, 9-10, 12, 15 and 26 of tests/fixtures/captures/firewall-default/nft_ruleset.txt
+(nftables 1.0.6, the tables iptables-nft makes for Docker 20.10)::
+
+    table ip nat {
+    	chain DOCKER {
+    		iifname "docker0" counter packets 0 bytes 0 return
+    	}
+    	chain POSTROUTING {
+    		type nat hook postrouting priority srcnat; policy accept;
+    		oifname != "docker0" ip saddr 172.17.0.0/16 counter packets 1 bytes 84 masquerade
+    	}
+    }
+
+>>> ruleset = parse(SAMPLE)
+>>> chain = ruleset.table("ip", "nat").chain("POSTROUTING")
 >>> chain.hook, chain.policy, [s.type for s in chain.rules[0].statements]
-('forward', 'drop', ['match', 'match', 'counter', 'verdict'])
+('postrouting', 'accept', ['match', 'match', 'counter', 'nat'])
 >>> chain.rules[0].statements[1].key, chain.rules[0].statements[1].values
-('ct state', ['related', 'established'])
+('ip saddr', ['172.17.0.0/16'])
 """
 
 from __future__ import annotations
@@ -42,11 +36,12 @@ import re
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.models.nft import NftChain, NftRule, NftRuleset, NftSet, NftTable
-from netparse.parsers._nft_rule import (elements, handle, json_statement, split_top,
-                                        statements, unquote)
+from netparse.parsers._common import docstring_sample
+from netparse.parsers._nft_rule import handle, json_statement, split_top, statements, unquote
 
 KIND = "nft_ruleset"
 MODEL = NftRuleset
+SAMPLE = docstring_sample(__doc__)
 
 _TABLE = re.compile(r"table (?:(ip|ip6|inet|arp|bridge|netdev) )?(\S+) \{")
 _BLOCK = re.compile(r"(chain|set|map) (\S+) \{")
@@ -216,6 +211,10 @@ class _Positions:
 def _json_item(ruleset: NftRuleset, tables: dict, name: str, body: dict, line: int) -> bool:
     if name == "metainfo":
         ruleset.version = str(body.get("version")) if body.get("version") else None
+        ruleset.release = body.get("release_name") if isinstance(body.get("release_name"),
+                                                                   str) else None
+        schema = body.get("json_schema_version")
+        ruleset.schema_version = schema if isinstance(schema, int) else None
         return True
     family, table_name = body.get("family"), body.get("table", body.get("name"))
     if not isinstance(family, str) or not isinstance(table_name, str):

@@ -4,6 +4,20 @@
 No field holds a space, so rows are split on white space rather than cut at column offsets: a
 long IPv6 destination or a host name that overflows its column still parses. The header line
 says which numbers a row holds (Metric Ref Use, or MSS Window irtt, or both).
+
+Sample, lines 1-5 of tests/fixtures/dumps/default-bridge/route_n.txt::
+
+    Kernel IP routing table
+    Destination     Gateway         Genmask         Flags Metric Ref    Use Iface
+    0.0.0.0         192.0.2.1       0.0.0.0         UG    0      0        0 eth0
+    172.17.0.0      0.0.0.0         255.255.0.0     U     0      0        0 docker0
+    192.0.2.0       0.0.0.0         255.255.255.0   U     0      0        0 eth0
+
+>>> m = parse(SAMPLE)
+>>> [(str(r.destination), r.iface) for r in m.routes]
+[('0.0.0.0/0', 'eth0'), ('172.17.0.0/16', 'docker0'), ('192.0.2.0/24', 'eth0')]
+>>> m.routes[0].gateway
+IPv4Address('192.0.2.1')
 """
 
 from __future__ import annotations
@@ -15,11 +29,12 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from netparse.errors import ParseError
 from netparse.models.route import AddressFamily, Route, RouteFlag, RouteTable
 from netparse.parsers._addr import ipv4_int
-from netparse.parsers._common import template_rows, unparsed_lines
+from netparse.parsers._common import docstring_sample, template_rows, unparsed_lines
 from netparse.parsers._ttp import Template
 
 KIND = "route_n"
 MODEL = RouteTable
+SAMPLE = docstring_sample(__doc__)
 _TEMPLATE = Template("route_n.ttp")
 _INDENT = re.compile(r"^[ \t]+", re.M)
 

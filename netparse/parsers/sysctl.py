@@ -5,6 +5,16 @@ the same key; consecutive lines of one key are joined back into one value. A key
 later (two captures pasted together) keeps its last value, and the earlier lines are reported in
 `overridden`. `sysctl: ...` messages (permission denied, cannot stat a missing key) are kept in
 `errors`: the rest of the output is still good.
+
+Sample, lines 368-370 of tests/fixtures/captures/default-bridge/sysctl_a.txt::
+
+    net.ipv4.ip_forward = 1
+    net.ipv4.ip_forward_update_priority = 1
+    net.ipv4.ip_forward_use_pmtu = 0
+
+>>> m = parse(SAMPLE)
+>>> m.settings["net.ipv4.ip_forward"]
+'1'
 """
 
 from __future__ import annotations
@@ -14,11 +24,12 @@ import re
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.models.sysctl import Sysctl, SysctlError
-from netparse.parsers._common import as_list, unparsed_lines
+from netparse.parsers._common import as_list, docstring_sample, unparsed_lines
 from netparse.parsers._ttp import Template
 
 KIND = "sysctl"
 MODEL = Sysctl
+SAMPLE = docstring_sample(__doc__)
 _TEMPLATE = Template("sysctl.ttp")
 _ERROR_KEY = re.compile(r"""key ['"]([^'"]+)['"]|/proc/sys/([^:\s]+)""")
 

@@ -1,4 +1,5 @@
-"""The report as text for a support engineer: header, host tree, loose ends, findings."""
+"""The report as text for a support engineer: header, host tree, loose ends, findings, and
+the checks the captures did not allow."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
                       soft_wrap=False)
     view = build(report)
     for block in (_header(view, console), _flat(_tree(view), console), _off_bridge(view),
-                  _loose(view), _findings(view)):
+                  _loose(view), _findings(view), _not_run(report)):
         if block is not None:
             for part in block.renderables if isinstance(block, Group) else (block,):
                 if not color and isinstance(part, Text) and part.no_wrap:
@@ -400,3 +401,13 @@ def _findings(view: View) -> Group:
             body.append(f.hint)
         grid.add_row(Text(f.severity.value.upper(), style=SEVERITY_STYLE[f.severity]), body)
     return Group(head, _indent(grid))
+
+
+def _not_run(report: Report) -> Group | None:
+    if not report.not_run:
+        return None
+    grid = _grid(2)
+    for n in report.not_run:
+        needs = "; ".join(f"{m.fact} ({' or '.join(m.captures)})" for m in n.missing)
+        grid.add_row(Text(n.code, style="bold"), Text(f"needs {needs}", style="dim"))
+    return Group(Text(f"Checks not run ({len(report.not_run)})", style="bold"), _indent(grid))

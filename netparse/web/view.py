@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netparse.analysis.model import Finding
+from netparse.analysis.model import Finding, NotRun
 from netparse.kinds import KINDS
 from netparse.render.view import sorted_findings
 from netparse.snapshot import Source, SourceStatus
 from netparse.web.diagram import Diagram, diagram
 from netparse.web.tables import Table, tables_of
 from netparse.web.work import Result
-
 
 
 @dataclass
@@ -40,6 +39,7 @@ class PageView:
     origin: str
     partial: bool
     findings: list[Finding]
+    not_run: list[NotRun]           # checks the captures did not allow
     counts: dict[str, int]          # findings by severity
     diagram: Diagram
     captures: list[CaptureView]
@@ -67,5 +67,5 @@ def build(result: Result) -> PageView:
     findings = sorted_findings(report.findings)
     counts = {s: sum(1 for f in findings if f.severity.value == s)
               for s in ("error", "warning", "info")}
-    return PageView(report.origin, report.partial, findings, counts, diagram(report), captures,
-                    ignored, result.json)
+    return PageView(report.origin, report.partial, findings, report.not_run, counts,
+                    diagram(report), captures, ignored, result.json)

@@ -29,7 +29,7 @@ def test_json_report_validates_against_its_model_and_names_what_it_needs():
     out = analyze(str(DUMPS / "stray-veth"), "--format", "json")
     doc = json.loads(out.stdout)
     Report.model_validate(doc)
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "1.1"
     bridge = next(b for b in doc["topology"]["bridges"] if b["name"] == "docker0")
     assert {"name", "network", "managed", "state", "mtu", "addresses", "ports"} <= set(bridge)
     port = next(p for p in bridge["ports"] if p["name"] == "np-stray0")
@@ -40,6 +40,18 @@ def test_json_report_validates_against_its_model_and_names_what_it_needs():
     assert {"path", "kind", "status", "messages"} <= set(doc["sources"][0])
     finding = next(f for f in doc["findings"] if f["code"] == "orphan-veth")
     assert {"code", "severity", "subjects", "message", "evidence", "hint"} <= set(finding)
+
+
+def test_json_report_and_its_schema_list_the_checks_not_run():
+    doc = json.loads(analyze(str(DUMPS / "basic-five"), "--format", "json").stdout)
+    assert {n["code"]: n["missing"] for n in doc["not_run"]}["ip-forward-off"] == [
+        {"fact": "ip-forward", "captures": ["sysctl net.ipv4.ip_forward"]}]
+    schema = json.loads(subprocess.run([sys.executable, "-m", "netparse.cli.main", "schema",
+                                        "report"], capture_output=True, text=True).stdout)
+    assert schema["properties"]["schema_version"]["const"] == "1.1"
+    assert schema["properties"]["not_run"]["items"] == {"$ref": "#/$defs/NotRun"}
+    assert set(schema["$defs"]["NotRun"]["properties"]) == {"code", "missing"}
+    assert set(schema["$defs"]["Missing"]["properties"]) == {"fact", "captures"}
 
 
 def test_text_report_is_plain_when_piped():

@@ -562,7 +562,10 @@ def render_nft_ruleset(model: NftRuleset) -> str:
 
 def render_nft_ruleset_json(model: NftRuleset) -> str:
     """nft -j list ruleset: the statements' expressions are kept as their JSON text."""
-    items: list = [{"metainfo": {"version": model.version}}] if model.version else []
+    meta = {"version": model.version, "release_name": model.release,
+            "json_schema_version": model.schema_version}
+    items: list = [{"metainfo": {k: v for k, v in meta.items() if v is not None}}] \
+        if model.version else []
     for t in model.tables:
         items.append({"table": {"family": t.family, "name": t.name, "handle": t.handle,
                                 **({"flags": t.flags} if t.flags else {})}})

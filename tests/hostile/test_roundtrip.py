@@ -63,6 +63,15 @@ REAL = [
     ("docker_inspect", render.render_docker_inspect, _captures(
         "fixtures:**/docker_inspect.json", "data:docker/docker_inspect*.json",
         "fixtures:handmade/docker_inspect*.json")),
+    ("iptables_save", render.render_iptables_save, _captures(
+        "fixtures:captures/firewall-*/iptables*_save*.txt", "fixtures:captures/firewall-*/ip6tables_save.txt",
+        "fixtures:captures/firewall-*/iptables_S*.txt")),
+    ("iptables_list", render.render_iptables_list, _captures(
+        "fixtures:captures/firewall-*/ip*tables_*L*.txt")),
+    ("nft_ruleset", render.render_nft_ruleset, _captures(
+        "fixtures:captures/firewall-*/nft_*ruleset.txt")),
+    ("nft_ruleset", render.render_nft_ruleset_json, _captures(
+        "fixtures:captures/firewall-*/nft_j_ruleset.json")),
     ("docker_network_inspect", render.render_docker_network_inspect, _captures(
         "fixtures:**/docker_network_inspect*.json", "data:docker/docker_network_inspect*.json",
         "fixtures:handmade/docker_network_inspect*.json")),

@@ -223,8 +223,11 @@ def test_json_item_that_does_not_validate_is_unparsed():
     text = json.dumps(items, indent=2)
     model = netparse.parse(text, "ip_addr")
     assert [i.name for i in model.interfaces] == [i["ifname"] for i in items if i["ifindex"] != 2]
-    assert [u.line for u in model.unparsed] == [text.split("\n").index('    "ifindex": 2,') + 1]
-    assert '"ifname":"br0"' in model.unparsed[0].text
+    # reported at the line the interface starts on, the `{` before its first key
+    lines = text.split("\n")
+    assert [u.line for u in model.unparsed] == [lines.index('    "ifindex": 2,')]
+    assert lines[model.unparsed[0].line - 1] == "  {"
+    assert model.unparsed[0].text.startswith("interface br0: address: ")
 
 
 @pytest.mark.parametrize("name", ["ip_addr_netns.txt", "ip_o_addr_netns.txt"])

@@ -79,14 +79,29 @@ def test_names_without_n_and_rounded_counters():
     assert r.extra == "ADDRTYPE match dst-type LOCAL"
 
 
-def test_ip6tables_prints_no_opt_and_a_rule_may_have_no_target():
+def test_ip6tables_and_a_rule_without_a_target():
     model = parse((FIXTURES / "captures/firewall-default/ip6tables_L_n_v.txt").read_bytes())
     rule = model.chain("FORWARD").rules[0]
-    assert rule.opt == "" and rule.target == "ACCEPT"
+    assert rule.target == "ACCEPT" and rule.protocol.name == "6"  # 1.8.9 prints numbers
     assert rule.source.network == ip_network("fd00:db8:1::/64")
+    assert rule.extra == "tcp dpt:80 /* np-fw */"
     bare = parse("Chain X (0 references)\ntarget     prot opt source               destination\n"
                  "           all  --  0.0.0.0/0            0.0.0.0/0\n")
     assert bare.chains[0].rules[0].target is None and bare.unparsed == []
+
+
+@pytest.mark.parametrize("line, target", [
+    ("           all      ::/0                 ::/0", None),
+    ("ACCEPT     all      ::/0                 ::/0", "ACCEPT"),
+    ("DOCKER-ISOLATION-STAGE-1  all      ::/0                 ::/0", "DOCKER-ISOLATION-STAGE-1"),
+])
+def test_a_listing_without_the_opt_column(line, target):
+    """Older ip6tables print nothing under opt: the target is told by where the line starts."""
+    model = parse("Chain X (0 references)\ntarget     prot opt source               destination\n"
+                  f"{line}\n")
+    rule = model.chains[0].rules[0]
+    assert model.unparsed == [] and rule.target == target and rule.opt == ""
+    assert rule.protocol.name == "all"
 
 
 @pytest.mark.parametrize("line", [

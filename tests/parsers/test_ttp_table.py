@@ -26,7 +26,7 @@ def test_direct_rows_are_ttps_rows(module):
 
 
 def test_two_template_lines_on_one_line_and_other_templates_go_through_ttp():
-    assert Template("ip_addr.ttp").table("1: lo: <LOOPBACK> mtu 1\n") is None  # nested groups
+    assert Template("interfaces.ttp").table("1: lo: <LOOPBACK> mtu 1\n") is None  # nested groups
     both = route_n._TEMPLATE
     # Every line regex of route_n matches one shape only; a line matched twice is TTP's to solve.
     regexes = both._table

@@ -5,7 +5,8 @@ import sys
 import pytest
 from rich.cells import cell_len
 
-from netparse.analysis.model import Container, Finding, InsideView, Report, Severity
+from netparse.analysis.model import (Container, Finding, InsideView, Missing, NotRun, Report,
+                                     Severity)
 from netparse.render import render_text
 from tests.render.helpers import ANSI, node, section, tree_of
 from tests.render.reports import HOSTILE, faulty, healthy
@@ -77,7 +78,7 @@ def test_containers_off_the_bridges_and_unpaired_endpoints():
 
 def test_header_lists_sources_with_status_and_counts():
     text = render_text(healthy(), color=False, width=200)
-    assert text.startswith("netparse report (schema 1.0)\n"
+    assert text.startswith("netparse report (schema 1.1)\n"
                            "Origin: tests/fixtures/dumps/default-bridge\n")
     rows = section(text, "Sources").splitlines()
     assert [r.split()[:3] for r in rows if not r.startswith("     ")] == [
@@ -231,3 +232,20 @@ def test_an_interface_named_with_its_container_is_not_the_hosts():
                                    subjects=["docker0", "eth0"], message="m"))
     nodes = tree_of(render_text(report, color=False, width=200))
     assert "[warning: mtu-above-uplink]" in nodes[0][1]
+
+
+def test_checks_not_run_are_listed_after_the_findings_with_what_would_run_them():
+    report = healthy()
+    assert "not run" not in render_text(report, color=False, width=200)
+    report.not_run = [
+        NotRun(code="ip-forward-off", missing=[
+            Missing(fact="ip-forward", captures=["sysctl net.ipv4.ip_forward"])]),
+        NotRun(code="bridge-gateway", missing=[
+            Missing(fact="interfaces", captures=["ip addr", "ip link"]),
+            Missing(fact="networks", captures=["docker network inspect <network>..."])])]
+    text = render_text(report, color=False, width=200)
+    assert text.index("Findings (") < text.index("Checks not run (2)")
+    assert section(text, "Checks not run").splitlines() == [
+        "  ip-forward-off  needs ip-forward (sysctl net.ipv4.ip_forward)",
+        "  bridge-gateway  needs interfaces (ip addr or ip link); networks "
+        "(docker network inspect <network>...)"]

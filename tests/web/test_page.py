@@ -68,6 +68,17 @@ def test_a_dump_upload_shows_findings_diagram_and_the_cli_report(client):
     assert json.loads(embedded) == cli_json("veth-detached", DUMPS)
 
 
+def test_the_checks_the_captures_did_not_allow_are_listed(client):
+    page = client.post("/", files=as_form(dump_files("basic-five"))).text
+    block = re.search(r'<div class="not-run">(.*?)</div>', page, re.S).group(1)
+    items = re.findall(r"<li><code>(.*?)</code> needs (.*?)</li>", block)
+    report = json.loads(cli_json("basic-five", DUMPS))
+    assert [code for code, _ in items] == [n["code"] for n in report["not_run"]]
+    assert dict(items)["ip-forward-off"] == "ip-forward (sysctl net.ipv4.ip_forward)"
+    full = client.post("/", files=as_form(dump_files("veth-detached"))).text
+    assert 'class="not-run"' not in full
+
+
 def test_a_hostile_container_name_is_shown_as_text(client):
     # The real veth-detached dump with np-b renamed `<script>alert(1)</script>` (see xss_dump).
     page = client.post("/", files=as_form(xss_dump())).text

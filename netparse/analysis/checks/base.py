@@ -1,0 +1,86 @@
+"""How a check is declared and run.
+
+A check is a generator over the Context that yields a `Problem` for each thing wrong; the
+`check` decorator registers it with its code, severity, meaning and the facts it needs, and
+turns each Problem into the report's `Finding`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from netparse.analysis.checks.facts import Fact
+from netparse.analysis.context import Context
+from netparse.analysis.model import Bridge, Finding, Missing, NotRun, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a check found. A misspelt field is a TypeError where it is made."""
+
+    subjects: Sequence[str]         # names of what it is about; repeats are dropped
+    message: str
+    evidence: Sequence[str] = ()    # facts, each naming the capture it comes from
+    hint: str = ""
+    severity: Severity | None = None  # when not the check's own
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: Severity
+    summary: str                    # what README and `netparse checks` say it means
+    needs: tuple[Fact, ...]
+    find: Callable[[Context], Iterator[Problem]]
+
+    def missing(self, ctx: Context) -> list[Fact]:
+        return [fact for fact in self.needs if not fact.present(ctx)]
+
+    def run(self, ctx: Context) -> Iterator[Finding]:
+        for p in self.find(ctx):
+            if not isinstance(p, Problem):
+                raise TypeError(f"check {self.code} yielded {type(p).__name__}, not a Problem")
+            yield Finding(code=self.code, severity=p.severity or self.severity,
+                          subjects=list(dict.fromkeys(p.subjects)), message=p.message,
+                          evidence=list(p.evidence), hint=p.hint)
+
+
+CHECKS: list[Check] = []
+
+
+def check(code: str, severity: Severity, summary: str, needs: tuple[Fact, ...] = ()):
+    """Register a check. It runs only when every fact in `needs` is present, so it need not
+    test for their captures itself."""
+    def register(fn: Callable[[Context], Iterator[Problem]]):
+        if any(c.code == code for c in CHECKS):
+            raise ValueError(f"check {code} is registered twice")
+        CHECKS.append(Check(code, severity, summary, tuple(needs), fn))
+        return fn
+    return register
+
+
+def run_checks(ctx: Context) -> list[Finding]:
+    """The findings of every check whose facts are present, errors first."""
+    findings = [f for c in CHECKS if not c.missing(ctx) for f in c.run(ctx)]
+    return sorted(findings, key=lambda f: (f.severity.rank, f.code, f.subjects))
+
+
+def not_run(ctx: Context) -> list[NotRun]:
+    """The checks left out, each with the captures that would let it run."""
+    return [NotRun(code=c.code, missing=[Missing(fact=f.name, captures=f.captures())
+                                         for f in missing])
+            for c in CHECKS if (missing := c.missing(ctx))]
+
+
+def docker_bridges(ctx: Context) -> Iterator[Bridge]:
+    """Bridges Docker manages: no other bridge raises a bridge finding."""
+    for b in ctx.topology.bridges:
+        if b.managed:
+            yield b
+
+
+def users(ctx: Context, bridge: str | None) -> list[str]:
+    """Running containers with an endpoint on `bridge`."""
+    return sorted({c.name for c in ctx.topology.containers if c.running
+                   for ep in c.endpoints if ep.bridge == bridge})

@@ -1,0 +1,67 @@
+"""The facts a check can need, each with how the Context tells it is there and which captures
+would provide it. A check declares the facts it needs; without one it is not run, and the
+report says which capture would let it run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from netparse.analysis.context import Context
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    about: str                      # what it is, for `netparse checks --markdown`
+    kinds: tuple[str, ...]          # kinds of capture, any one of which provides it
+    present: Callable[[Context], bool] = field(compare=False)
+    inside: bool = False            # captured inside the containers, not on the host
+    command: str | None = None      # the command line, where the kind's title says too little
+
+    @property
+    def commands(self) -> list[str]:
+        from netparse.kinds import KINDS
+
+        if self.command:
+            return [self.command]
+        return [KINDS[kind].title for kind in self.kinds]
+
+    @property
+    def where(self) -> str:
+        return " inside each container" if self.inside else ""
+
+    def captures(self) -> list[str]:
+        """The commands, as text, whose output would provide it."""
+        return [command + self.where for command in self.commands]
+
+
+INTERFACES = Fact("interfaces", "the host's interfaces: state, MTU, addresses, veth peers",
+                  ("ip_addr", "ip_link"), lambda ctx: ctx.iface_source is not None)
+BRIDGES = Fact("bridges", "the host's bridges and their ports",
+               ("brctl_show", "bridge_link", "ip_addr", "ip_link"),
+               lambda ctx: ctx.bridge_source is not None)
+ROUTES = Fact("routes", "the host's routing table", ("ip_route", "route_n"),
+              lambda ctx: ctx.route_source is not None)
+CONTAINERS = Fact("containers", "containers' state, endpoints and addresses as the engine "
+                  "records them", ("docker_inspect",), lambda ctx: ctx.inspect_source is not None)
+# Inferred from the containers' endpoints when `docker network inspect` is missing.
+NETWORKS = Fact("networks", "Docker networks: subnets, gateways, bridges",
+                ("docker_network_inspect", "docker_inspect"),
+                lambda ctx: ctx.network_source is not None or bool(ctx.topology.networks))
+IP_FORWARD = Fact("ip-forward", "the kernel's net.ipv4.ip_forward", ("sysctl",),
+                  lambda ctx: ctx.topology.ip_forward is not None,
+                  command="sysctl net.ipv4.ip_forward")
+CONTAINER_LIST = Fact("container-list", "the containers the engine lists", ("docker_ps",),
+                      lambda ctx: ctx.ps_source is not None)
+INSIDE_ADDRESSES = Fact("inside-addresses", "the addresses configured inside the containers",
+                        ("ip_addr",), inside=True,
+                        present=lambda ctx: any(c.inside and c.inside.addresses
+                                                for c in ctx.topology.containers))
+INSIDE_ROUTES = Fact("inside-routes", "the routes inside the containers",
+                     ("ip_route", "route_n"), inside=True,
+                     present=lambda ctx: any(c.inside and c.inside.routes is not None
+                                             for c in ctx.topology.containers))
+
+FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
+         INSIDE_ADDRESSES, INSIDE_ROUTES)
