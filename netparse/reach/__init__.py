@@ -21,25 +21,24 @@ from netparse.reach.model import Disposition, Path, ReachReport, Verdict
 from netparse.reach.walk import Leg, Stop, Walker
 from netparse.reach.netfilter import Packet
 
-__all__ = ["Path", "ReachReport", "facts_of", "reach", "trace"]
+__all__ = ["Path", "ReachReport", "Walker", "client_path", "container_path", "facts_of", "reach",
+           "trace"]
 
 
-def facts_of(snapshot) -> Facts:
-    """The facts of a snapshot: its topology, with the firewall and settings beside it."""
-    from netparse.analysis.topology import build
+def facts_of(ctx) -> Facts:
+    """The facts of an analysis Context: its topology, with the firewall and settings beside it."""
     from netparse.reach.rules import firewall_of
 
-    ctx = build(snapshot)
-    routes = [e for e in snapshot.host("ip_route")]
-    tables = {r.table or "main" for r in ctx.topology.routes}
-    all_tables = bool(routes) and any("table all" in (e.source.command or "")
-                                      or e.source.path.endswith("ip_route.txt")
-                                      for e in routes) and "local" in tables
-    sysctl = snapshot.host("sysctl")
-    nf = sysctl[-1].model.bridge_nf_call_iptables if sysctl else None
-    return Facts(origin=snapshot.origin, topology=ctx.topology, route_source=ctx.route_source,
+    return Facts(origin=ctx.snapshot.origin, topology=ctx.topology, route_source=ctx.route_source,
                  iface_source=ctx.iface_source, sysctl_source=ctx.sysctl_source,
-                 all_tables=all_tables, bridge_nf=nf, firewall=firewall_of(snapshot))
+                 all_tables=ctx.all_tables, bridge_nf=ctx.bridge_nf,
+                 firewall=firewall_of(ctx.firewall))
+
+
+def _facts(snapshot) -> Facts:
+    from netparse.analysis.topology import build
+
+    return facts_of(build(snapshot))
 
 
 def _path(walker: Walker, start: str, to: str, network: str | None, address, proto: str,
@@ -99,7 +98,7 @@ def client_path(walker: Walker, client, container: str, published) -> Path:
 
 def reach(snapshot, *, to=(), client=None) -> ReachReport:
     """Every path of the host (see the module docstring)."""
-    facts = facts_of(snapshot)
+    facts = _facts(snapshot)
     walker = Walker(facts)
     running = [c for c in facts.topology.containers if c.running and c.endpoints]
     paths: list[Path] = []
@@ -127,7 +126,7 @@ def reach(snapshot, *, to=(), client=None) -> ReachReport:
 def trace(snapshot, source: str, target: str, port: int | None = None) -> Path:
     """One path, hop by hop: from a container (or, with an address, an outside client) to a
     container name or an address."""
-    facts = facts_of(snapshot)
+    facts = _facts(snapshot)
     walker = Walker(facts)
     if source in facts.containers:
         if target in facts.containers:

@@ -9,13 +9,10 @@ from netparse.reach.netfilter import (Chain, Match, Rule, Table, address_in, add
                                       protocol_is, state_in)
 
 
-def firewall_of(snapshot) -> Firewall | None:
-    """The IPv4 rules of the host's last `iptables-save`, or None when none was captured."""
-    saves = [e for e in snapshot.host("iptables_save")
-             if (e.model.program or "iptables-save") != "ip6tables-save" and _ipv4(e.model)]
-    if not saves:
+def firewall_of(entry) -> Firewall | None:
+    """The rules of an `iptables-save` capture (a snapshot entry), or None without one."""
+    if entry is None:
         return None
-    entry = saves[-1]
     tables = {}
     for t in entry.model.tables:
         table = Table(t.name or "filter")
@@ -25,16 +22,6 @@ def firewall_of(snapshot) -> Firewall | None:
             table.chains[c.name] = chain
         tables[table.name] = table
     return Firewall(tables, entry.source.path)
-
-
-def _ipv4(model) -> bool:
-    for t in model.tables:
-        for c in t.chains:
-            for r in c.rules:
-                for a in (r.source, r.destination):
-                    if a is not None:
-                        return a.network.version == 4
-    return True
 
 
 def _rule(table: str, chain: str, r, path: str) -> Rule:
