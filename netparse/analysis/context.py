@@ -45,6 +45,11 @@ class Context:
     sysctl_source: str | None = None
     ps_source: str | None = None
     ps_all: bool = False  # a `docker ps -a` was captured: stopped containers are listed too
+    # For the walk of a packet (netparse.reach) and the firewall checks.
+    firewall: Entry | None = None   # the host's IPv4 `iptables-save`
+    bridge_nf: bool | None = None   # net.bridge.bridge-nf-call-iptables
+    all_tables: bool = False        # every routing table was captured (`ip route show table all`)
+    masquerade_off: set[str] = field(default_factory=set)  # networks created without masquerade
     _indexes: dict = field(default_factory=dict, repr=False)
 
     def bridge(self, name: str | None) -> Bridge | None:

@@ -32,6 +32,7 @@ def build(snapshot: Snapshot) -> Context:
     _inside(ctx)
     _routes(ctx)
     _sysctl(ctx)
+    _firewall(ctx)
     pair(ctx)
     _port_owners(ctx)
     return ctx
@@ -136,6 +137,8 @@ def _networks(ctx: Context) -> None:
                 subnets=[c.subnet for c in config if c.subnet is not None],
                 gateways=[c.gateway for c in config if c.gateway is not None],
                 internal=net.internal, mtu=net.mtu))
+            if net.options.get("com.docker.network.bridge.enable_ip_masquerade") == "false":
+                ctx.masquerade_off.add(net.name)
         return
     # No `docker network inspect`: infer from `docker network ls` and the containers' endpoints.
     rows = _last(snap.host("docker_network_ls"), ctx, "docker network ls")
@@ -458,6 +461,8 @@ def _routes(ctx: Context) -> None:
         return
     ctx.route_source = chosen.source.path
     ctx.topology.routes = _convert_routes(chosen)
+    # Only `ip route show table all` prints the local table.
+    ctx.all_tables = chosen is iproute and any(r.table == "local" for r in ctx.topology.routes)
     defaults = sorted((r for r in ctx.topology.routes
                        if r.destination is not None and r.destination.prefixlen == 0
                        and r.destination.version == 4 and r.table in (None, "main")
@@ -504,6 +509,19 @@ def _sysctl(ctx: Context) -> None:
     if entry:
         ctx.sysctl_source = entry.source.path
         ctx.topology.ip_forward = entry.model.ip_forward
+        ctx.bridge_nf = entry.model.bridge_nf_call_iptables
+
+
+def _firewall(ctx: Context) -> None:
+    """The host's IPv4 iptables rules: the last `iptables-save` that is not ip6tables'."""
+    saves = [e for e in ctx.snapshot.host("iptables_save") if e.model.program != "ip6tables-save"
+             and not any(r.source and r.source.network.version == 6
+                         or r.destination and r.destination.network.version == 6
+                         for t in e.model.tables for c in t.chains for r in c.rules)]
+    # Both backends may hold rules (iptables-legacy-save beside iptables-save): the walk reads
+    # the nf_tables one, the one Docker writes to on current hosts.
+    current = [e for e in saves if e.model.backend != "legacy"]
+    ctx.firewall = (current or saves)[-1] if saves else None
 
 
 def _port_owners(ctx: Context) -> None:

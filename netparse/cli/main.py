@@ -153,6 +153,68 @@ def _analyze_batch(path: str, dumps: list[str], fmt: str, fail_on: str, color: b
     sys.exit(max((r.exit_status for r in results), default=0))
 
 
+def _reach_format(fmt: str, value) -> str:
+    if fmt == "json":
+        return value.model_dump_json(indent=2, by_alias=True) + "\n"
+    from netparse.render.reach import render_reach_text, render_trace_text
+
+    return render_reach_text(value) if hasattr(value, "paths") else render_trace_text(value)
+
+
+@main.command("reach")
+@click.argument("path")
+@click.option("--to", "targets", multiple=True, metavar="ADDR",
+              help="Also try every container to this address (repeatable).")
+@click.option("--client", metavar="ADDR",
+              help="Try every published port from an outside client at ADDR.")
+@click.option("--format", "-f", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]),
+              help="text: a matrix with the broken cells explained; json: `netparse schema "
+                   "reach`.")
+def reach_command(path: str, targets: tuple[str, ...], client: str | None, fmt: str) -> None:
+    """Which container reaches which, through the host's bridges, routes and firewall.
+
+    Each path is walked there and back; a verdict that depends on something not captured is
+    `unknown`, with what would settle it. PATH is what `netparse analyze` takes.
+    """
+    from netparse.analysis import load
+    from netparse.reach import reach
+
+    try:
+        report = reach(load(path, stdin=sys.stdin.buffer if path == "-" else None),
+                       to=targets, client=client)
+    except NetparseError as exc:
+        _fail(exc)
+    click.echo(_reach_format(fmt, report), nl=False)
+
+
+@main.command("trace")
+@click.argument("path")
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO[:PORT]")
+@click.option("--format", "-f", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]))
+def trace_command(path: str, source: str, target: str, fmt: str) -> None:
+    """One path hop by hop: each rule, route and address rewrite, there and back.
+
+    FROM is a container name or an outside client's address; TO a container name or an
+    address, with :PORT for a published port (from a client) or a TCP port.
+    """
+    from netparse.analysis import load
+    from netparse.reach import trace
+
+    name, port = target, None
+    if ":" in target and target.rsplit(":", 1)[1].isdigit() and target.count(":") == 1:
+        name, port = target.rsplit(":", 1)[0], int(target.rsplit(":", 1)[1])
+    try:
+        path_ = trace(load(path, stdin=sys.stdin.buffer if path == "-" else None), source,
+                      name, port)
+    except NetparseError as exc:
+        _fail(exc)
+    click.echo(_reach_format(fmt, path_), nl=False)
+    sys.exit(0 if path_.verdict.value == "reachable" else 1)
+
+
 @main.command("collect")
 @click.argument("outdir", required=False)
 @click.option("--archive", "-a", is_flag=True, help="Write OUTDIR.tar.gz instead of a folder.")
@@ -258,13 +320,16 @@ def kinds_command(markdown: bool) -> None:
 @main.command("schema")
 @click.argument("kind")
 def schema_command(kind: str) -> None:
-    """Print the JSON Schema of a kind's model, or of the analysis report (KIND = report)."""
+    """Print the JSON Schema of a kind's model, of the analysis report (KIND = report) or of
+    `netparse reach` (KIND = reach)."""
     import json
 
     from netparse.kinds import get_kind
 
     if kind == "report":
         from netparse.analysis.model import Report as model
+    elif kind == "reach":
+        from netparse.reach.model import ReachReport as model
     else:
         try:
             model = get_kind(kind).module().MODEL

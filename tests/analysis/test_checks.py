@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import netparse
 import netparse.analysis.checks as checks_module
 from netparse.analysis.checks import CHECKS, Check, Problem, check, not_run, run_checks
 from netparse.analysis.context import Conflict, Context
@@ -21,7 +22,7 @@ from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface,
                                      Missing, Network, NotRun, Pairing, Port, PublishedPort,
                                      Route, Severity, Topology)
 from netparse.cli.main import main
-from netparse.snapshot import Snapshot
+from netparse.snapshot import Entry, Snapshot, Source, SourceStatus
 from tests.conftest import TESTS
 
 WEB_PORT = PublishedPort(container_port=80, protocol="tcp", host_port=8080)
@@ -64,7 +65,15 @@ def host() -> Context:
                    iface_source="ip_addr.txt", bridge_source="brctl_show.txt",
                    route_source="ip_route.txt", inspect_source="docker_inspect.json",
                    network_source="docker_network_inspect.json", sysctl_source="sysctl.txt",
-                   ps_source="docker_ps.txt")
+                   ps_source="docker_ps.txt", firewall=healthy_firewall())
+
+
+def healthy_firewall() -> Entry:
+    """A real iptables-save of a healthy Docker host (docker0 on 172.17.0.0/16)."""
+    path = TESTS / "fixtures" / "captures" / "firewall-default" / "iptables_save.txt"
+    return Entry(Source(path="iptables_save.txt", kind="iptables_save",
+                        status=SourceStatus.PARSED), netparse.parse(path.read_text(),
+                                                                    "iptables_save"))
 
 
 def web(ctx: Context) -> Container:
@@ -288,6 +297,62 @@ def test_unpaired_endpoint():
     f = one("unpaired-endpoint", ctx)
     assert (f.severity, f.subjects) == (Severity.INFO, ["web", "bridge"])
     assert f.message == "web on bridge is not paired with a veth: no capture inside web"
+
+
+# --- the firewall: real dumps of the live reach scenarios, each with one fault --------------------
+
+def reach_dump(fault: str) -> Context:
+    from netparse.analysis import load
+    from netparse.analysis.topology import build
+
+    return build(load(TESTS / "fixtures" / "reach" / fault / "dump"))
+
+
+def firewall_findings(fault: str, code: str) -> list:
+    return [f for f in run_checks(reach_dump(fault)) if f.code == code]
+
+
+@covers("forward-blocked")
+def test_forward_blocked():
+    f, = firewall_findings("docker_user_drop", "forward-blocked")
+    assert f.severity is Severity.ERROR
+    assert {"np-e2e-r1", "np-e2e-r2"} <= set(f.subjects)
+    assert "DOCKER-USER rule 1" in f.message and "-s 172.29.11.0/24 -j DROP" in f.message
+    assert any("iptables_save.txt:37" in e for e in f.evidence)
+    f, = firewall_findings("forward_flushed", "forward-blocked")
+    assert "filter FORWARD policy" in f.message
+    assert not firewall_findings("healthy", "forward-blocked")
+    # Dropped on the way back because of a route: the route's own check says so, not this one.
+    assert not [f for f in firewall_findings("route_over_subnet", "forward-blocked")
+                if "np-e2e-r2" in f.subjects and "policy" in f.message and "r1" in f.message]
+
+
+@covers("masquerade-missing")
+def test_masquerade_missing():
+    f, = firewall_findings("masquerade_deleted", "masquerade-missing")
+    assert f.subjects[:1] == ["np-e2e-ra"] and {"np-e2e-r1", "np-e2e-r2"} <= set(f.subjects)
+    assert "172.29.11.0/24" in f.message and "MASQUERADE" in f.hint
+    assert not firewall_findings("healthy", "masquerade-missing")
+
+
+@covers("published-port-blocked")
+def test_published_port_blocked():
+    found = firewall_findings("forward_flushed", "published-port-blocked")
+    assert {tuple(f.subjects) for f in found} == {("np-e2e-r1", "18080->80/tcp"),
+                                                 ("np-e2e-r2", "18081->80/tcp")}
+    assert all("denied at filter FORWARD policy" in f.message for f in found)
+    shadowed, = firewall_findings("route_over_subnet", "published-port-blocked")
+    assert shadowed.subjects == ["np-e2e-r2", "18081->80/tcp"]
+    assert not firewall_findings("healthy", "published-port-blocked")
+
+
+def test_firewall_checks_do_not_run_without_the_firewall():
+    ctx = reach_dump("docker_user_drop")
+    ctx.firewall = None
+    assert not {"forward-blocked", "masquerade-missing", "published-port-blocked"} & \
+        {f.code for f in run_checks(ctx)}
+    missing = {n.code: n.missing for n in not_run(ctx)}
+    assert missing["forward-blocked"][0].captures == ["iptables-save"]
 
 
 # --- what every check keeps to -----------------------------------------------------------------

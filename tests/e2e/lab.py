@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 PREFIX = "np-e2e-"
 IMAGE = "np-e2e-busybox:latest"
-APPLETS = ("sh", "sleep", "ip", "route", "cat")
+APPLETS = ("sh", "sleep", "ip", "route", "cat", "ping", "nc", "httpd")
 IDLE = ("sleep", "1000000")
 TOOLS = ("docker", "ip", "bridge", "brctl", "route", "sysctl", "nsenter", "sh")
 
@@ -141,6 +141,9 @@ def sweep() -> None:
     for link in json.loads(sh("ip", "-j", "link", "show") or "[]"):
         if link["ifname"].startswith(PREFIX):
             sh("ip", "link", "del", "dev", link["ifname"], check=False)
+    for line in sh("ip", "netns", "list").splitlines():
+        if line.startswith(PREFIX):
+            sh("ip", "netns", "del", line.split()[0], check=False)
 
 
 # --- building --------------------------------------------------------------------------------

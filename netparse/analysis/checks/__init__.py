@@ -11,6 +11,6 @@ from __future__ import annotations
 
 from netparse.analysis.checks.base import CHECKS, Check, Problem, check, not_run, run_checks
 # Importing an area's module registers its checks, in the order `netparse checks` lists them.
-from netparse.analysis.checks import bridges, veths, addresses, routes, engine, captures  # noqa: F401
+from netparse.analysis.checks import bridges, veths, addresses, routes, engine, captures, firewall  # noqa: F401,E501
 
 __all__ = ["CHECKS", "Check", "Problem", "check", "not_run", "run_checks"]

@@ -54,6 +54,8 @@ IP_FORWARD = Fact("ip-forward", "the kernel's net.ipv4.ip_forward", ("sysctl",),
                   command="sysctl net.ipv4.ip_forward")
 CONTAINER_LIST = Fact("container-list", "the containers the engine lists", ("docker_ps",),
                       lambda ctx: ctx.ps_source is not None)
+FIREWALL = Fact("firewall", "the host's IPv4 iptables rules", ("iptables_save",),
+                lambda ctx: ctx.firewall is not None)
 INSIDE_ADDRESSES = Fact("inside-addresses", "the addresses configured inside the containers",
                         ("ip_addr",), inside=True,
                         present=lambda ctx: any(c.inside and c.inside.addresses
@@ -63,5 +65,5 @@ INSIDE_ROUTES = Fact("inside-routes", "the routes inside the containers",
                      present=lambda ctx: any(c.inside and c.inside.routes is not None
                                              for c in ctx.topology.containers))
 
-FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
+FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, NETWORKS, IP_FORWARD, CONTAINER_LIST, FIREWALL,
          INSIDE_ADDRESSES, INSIDE_ROUTES)

@@ -1,0 +1,116 @@
+"""The firewall: what the walk of a packet (netparse.reach) finds broken between the containers
+and the outside. A path that depends on something not captured is unknown there, and raises
+nothing here."""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
+
+from netparse.analysis.checks.base import Problem, check
+from netparse.analysis.checks.facts import CONTAINERS, FIREWALL, INTERFACES, NETWORKS, ROUTES
+from netparse.analysis.context import Context
+from netparse.analysis.model import Severity
+
+# An address of the documentation range stands for anything behind the host's default route.
+OUTSIDE = ip_address("198.51.100.1")
+_NEEDS = (FIREWALL, CONTAINERS, NETWORKS, ROUTES, INTERFACES)
+
+
+def _walker(ctx: Context):
+    from netparse.reach import Walker, facts_of
+
+    return Walker(facts_of(ctx))
+
+
+def _outward(ctx: Context):
+    """Running containers that have a way out (a network that is not internal), and the path
+    of each to the outside."""
+    from netparse.reach import container_path
+
+    if ctx.topology.uplink is None:
+        return
+    walker = _walker(ctx)
+    internal = {n.name for n in ctx.topology.networks if n.internal}
+    for c in ctx.topology.containers:
+        if c.running and any(ep.network not in internal and ep.gateway for ep in c.endpoints):
+            yield c, container_path(walker, c.name, str(OUTSIDE), None, OUTSIDE)
+
+
+def _evidence(path) -> list[str]:
+    """The hops that decided, each with its capture and line."""
+    return [f"{h.evidence}: {h.text}" if h.evidence else h.text for h in path.hops
+            if h.step in ("netfilter", "route", "nat")][-3:]
+
+
+@check("forward-blocked", Severity.ERROR,
+       "A rule or a chain's policy drops the containers' traffic to the outside (a `DOCKER-USER` "
+       "rule, FORWARD's policy DROP once Docker's rules are flushed).",
+       needs=_NEEDS)
+def forward_blocked(ctx: Context):
+    broken: dict[str, list] = {}
+    for c, path in _outward(ctx):
+        # Denied on the way back: the cause is a route or NAT on the way, said by other checks.
+        if path.disposition.value == "denied" and path.hops[-1].direction == "forward":
+            broken.setdefault(path.breaks_at, []).append((c, path))
+    for rule, found in broken.items():
+        names = [c.name for c, _ in found]
+        yield Problem(subjects=[*names, rule.split(" → ")[0]],
+                      message=f"{', '.join(names)} cannot reach the outside: {rule}",
+                      evidence=_evidence(found[0][1]),
+                      hint="remove or narrow the rule (iptables -D ...), or restart the engine to "
+                           "put Docker's rules back after a firewall reload")
+
+
+@check("masquerade-missing", Severity.ERROR,
+       "A bridge network's containers leave the host without source NAT (no MASQUERADE covers "
+       "their subnet): the outside answers an address it has no route to.",
+       needs=_NEEDS)
+def masquerade_missing(ctx: Context):
+    by_network: dict[str, list] = {}
+    for c, path in _outward(ctx):
+        if path.disposition.value != "reply lost":
+            continue
+        for ep in c.endpoints:
+            if ep.gateway and ep.network not in ctx.masquerade_off:
+                by_network.setdefault(ep.network, []).append((c, ep, path))
+                break
+    for network, found in by_network.items():
+        net = ctx.network(network)
+        subnets = ", ".join(map(str, net.subnets)) if net else "?"
+        yield Problem(subjects=[network, *(c.name for c, _, _ in found)],
+                      message=f"traffic from {network} ({subnets}) leaves the host with its "
+                              f"container addresses: no MASQUERADE rule covers it, so replies "
+                              f"from outside are lost ({', '.join(c.name for c, _, _ in found)})",
+                      evidence=[f"{ctx.firewall.source.path}: no MASQUERADE or SNAT in nat "
+                                f"POSTROUTING for {subnets}"] + _evidence(found[0][2]),
+                      hint=f"iptables -t nat -A POSTROUTING -s {subnets} ! -o "
+                           f"{found[0][1].bridge} -j MASQUERADE, or restart the engine")
+
+
+@check("published-port-blocked", Severity.ERROR,
+       "A running container's published port cannot be reached from outside: a missing DNAT, a "
+       "rule, a policy or a route on the way breaks it.",
+       needs=_NEEDS)
+def published_port_blocked(ctx: Context):
+    from netparse.reach import client_path
+
+    if ctx.topology.uplink is None:
+        return
+    walker = _walker(ctx)
+    for c in ctx.topology.containers:
+        if not c.running:
+            continue
+        for p in c.published:
+            if p.host_port is None or p.protocol not in ("tcp", "udp") or \
+                    (p.host_ip is not None and (p.host_ip.version != 4 or p.host_ip.is_loopback)):
+                continue
+            path = client_path(walker, OUTSIDE, c.name, p)
+            if path.verdict.value != "unreachable":
+                continue
+            yield Problem(subjects=[c.name, f"{p.host_port}->{p.container_port}/{p.protocol}"],
+                          message=f"{c.name}'s port {p.host_port}->{p.container_port}/"
+                                  f"{p.protocol} cannot be reached from outside: "
+                                  f"{path.disposition.value} at {path.breaks_at}",
+                          evidence=_evidence(path),
+                          hint=f"netparse trace DUMP {OUTSIDE} {c.name}:{p.host_port} shows "
+                               f"every step")

@@ -1,0 +1,154 @@
+"""Reachability: can A reach B on this host, and where does it break?
+
+    >>> from netparse.reach import reach, trace
+    >>> report = reach(snapshot, to=["8.8.8.8"])          # every container to every other, and out
+    >>> path = trace(snapshot, "web", "db")              # one path, hop by hop
+
+Paths go from a running container to every address of every other running container, to each
+`to` address, and with `client`, from that outside address to every published port. Each path
+walks there and back through the host (see `netparse.reach.walk`) and ends in a verdict:
+reachable, unreachable (with its disposition and the rule, route or link that breaks it) or
+unknown (with what would settle it).
+"""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
+
+from netparse.errors import NetparseError
+from netparse.reach.host import Facts
+from netparse.reach.model import Disposition, Path, ReachReport, Verdict
+from netparse.reach.walk import Leg, Stop, Walker
+from netparse.reach.netfilter import Packet
+
+__all__ = ["Path", "ReachReport", "Walker", "client_path", "container_path", "facts_of", "reach",
+           "trace"]
+
+
+def facts_of(ctx) -> Facts:
+    """The facts of an analysis Context: its topology, with the firewall and settings beside it."""
+    from netparse.reach.rules import firewall_of
+
+    return Facts(origin=ctx.snapshot.origin, topology=ctx.topology, route_source=ctx.route_source,
+                 iface_source=ctx.iface_source, sysctl_source=ctx.sysctl_source,
+                 all_tables=ctx.all_tables, bridge_nf=ctx.bridge_nf,
+                 firewall=firewall_of(ctx.firewall))
+
+
+def _facts(snapshot) -> Facts:
+    from netparse.analysis.topology import build
+
+    return facts_of(build(snapshot))
+
+
+def _path(walker: Walker, start: str, to: str, network: str | None, address, proto: str,
+          port: int | None, send) -> Path:
+    forward, back = Leg("forward"), Leg("reply")
+    try:
+        arrival = send(forward)
+        walker.reply(back, arrival, walker.facts.containers.get(start))
+    except Stop as stop:
+        verdict = Verdict.UNKNOWN if stop.disposition is Disposition.UNKNOWN \
+            else Verdict.UNREACHABLE
+        return Path(from_=start, to=to, network=network, address=address, port=port,
+                    protocol=proto, verdict=verdict, disposition=stop.disposition,
+                    hops=forward.hops + back.hops, breaks_at=stop.breaks_at,
+                    missing=sorted(set(stop.missing)))
+    disposition = Disposition.EXITS_HOST if arrival.out else Disposition.DELIVERED
+    return Path(from_=start, to=to, network=network, address=address, port=port,
+                protocol=proto, verdict=Verdict.REACHABLE, disposition=disposition,
+                hops=forward.hops + back.hops)
+
+
+def container_path(walker: Walker, src: str, to: str, network: str | None, address,
+                   proto: str = "icmp", port: int | None = None) -> Path:
+    c = walker.facts.containers[src]
+    packet = Packet(src=None, dst=address, proto=proto, dport=port,
+                    sport=40000 if port else None)
+    return _path(walker, src, to, network, address, proto, port,
+                 lambda leg: walker.from_container(leg, c, packet))
+
+
+def client_path(walker: Walker, client, container: str, published) -> Path:
+    """From an outside client to a published port, at the host address on the interface the
+    host's routes give for the client."""
+    facts = walker.facts
+    from netparse.reach.host import lookup
+
+    route = lookup(facts.topology.routes, client, tables=("main",))
+    iface = route.dev if route else None
+    host_addr = published.host_ip if published.host_ip and not published.host_ip.is_unspecified \
+        else facts.address_of(iface)
+    target = f"{host_addr}:{published.host_port}" if host_addr else f"?:{published.host_port}"
+
+    def send(leg: Leg):
+        if iface is None or host_addr is None:
+            raise Stop(Disposition.UNKNOWN, f"which interface {client} arrives on",
+                       ["ip route show table all (ip_route.txt)", "ip addr (ip_addr.txt)"])
+        leg.hop(str(client), "route", f"arrives on {iface} for {host_addr}:{published.host_port}")
+        packet = Packet(src=client, dst=host_addr, proto=published.protocol,
+                        dport=published.host_port, sport=40000, iif=iface)
+        return walker.through_host(leg, packet)
+
+    path = _path(walker, str(client), container, None, host_addr or client,
+                 published.protocol, published.host_port, send)
+    path.to = f"{container} ({target}->{published.container_port}/{published.protocol})"
+    return path
+
+
+def reach(snapshot, *, to=(), client=None) -> ReachReport:
+    """Every path of the host (see the module docstring)."""
+    facts = _facts(snapshot)
+    walker = Walker(facts)
+    running = [c for c in facts.topology.containers if c.running and c.endpoints]
+    paths: list[Path] = []
+    for a in running:
+        for b in running:
+            if a is b:
+                continue
+            for ep in b.endpoints:
+                if ep.ip is not None:
+                    paths.append(container_path(walker, a.name, b.name, ep.network, ep.ip))
+        for text in to:
+            address = _address(text)
+            paths.append(container_path(walker, a.name, str(address), None, address))
+    if client is not None:
+        address = _address(client)
+        for c in running:
+            for p in c.published:
+                family = p.host_ip is None or p.host_ip.version == address.version
+                if p.host_port is not None and p.protocol in ("tcp", "udp") and family:
+                    paths.append(client_path(walker, address, c.name, p))
+    return ReachReport(origin=facts.origin,
+                       firewall=facts.firewall.source if facts.firewall else None, paths=paths)
+
+
+def trace(snapshot, source: str, target: str, port: int | None = None) -> Path:
+    """One path, hop by hop: from a container (or, with an address, an outside client) to a
+    container name or an address."""
+    facts = _facts(snapshot)
+    walker = Walker(facts)
+    if source in facts.containers:
+        if target in facts.containers:
+            ep = next((e for e in facts.containers[target].endpoints if e.ip is not None), None)
+            if ep is None:
+                raise NetparseError(f"{target} has no address")
+            return container_path(walker, source, target, ep.network, ep.ip,
+                                  "tcp" if port else "icmp", port)
+        address = _address(target)
+        return container_path(walker, source, target, None, address,
+                              "tcp" if port else "icmp", port)
+    client = _address(source)
+    for c in facts.topology.containers:
+        for p in c.published:
+            if c.name == target and (port is None or p.host_port == port):
+                return client_path(walker, client, c.name, p)
+    raise NetparseError(f"{source} is no container of the dump, and {target} publishes no "
+                        f"{'port ' + str(port) if port else 'port'}")
+
+
+def _address(text: str):
+    try:
+        return ip_address(str(text).split("/")[0])
+    except ValueError:
+        raise NetparseError(f"{text!r} is not an IP address") from None

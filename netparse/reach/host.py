@@ -1,0 +1,93 @@
+"""The facts a packet's walk needs, gathered once: the host's addresses and links, its routes,
+its forwarding settings and its firewall, each with the capture it comes from.
+
+A fact that was not captured is None, never a default: the walk turns it into an unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import ip_network
+
+from netparse.analysis.model import Container, Endpoint, HostInterface, Route, Topology
+from netparse.reach.netfilter import Env, Table
+
+
+@dataclass
+class Firewall:
+    """The iptables tables of one family, as a capture holds them."""
+
+    tables: dict[str, Table]
+    source: str
+
+
+@dataclass
+class Facts:
+    origin: str
+    topology: Topology
+    route_source: str | None = None
+    iface_source: str | None = None
+    sysctl_source: str | None = None
+    # Every routing table was captured (`ip route show table all`), so the default rules hold:
+    # a policy rule could only send a packet to a table we would see.
+    all_tables: bool = False
+    bridge_nf: bool | None = None            # net.bridge.bridge-nf-call-iptables
+    firewall: Firewall | None = None         # IPv4 iptables rules
+    interfaces: dict[str, HostInterface] = field(default_factory=dict)
+    local: frozenset = frozenset()
+    endpoint_at: dict = field(default_factory=dict)   # address -> (container, endpoint)
+    containers: dict[str, Container] = field(default_factory=dict)
+
+    def __post_init__(self):
+        topo = self.topology
+        self.interfaces = {i.name: i for i in topo.interfaces}
+        self.local = frozenset(a.ip for i in topo.interfaces for a in i.addresses)
+        for c in topo.containers:
+            self.containers.setdefault(c.name, c)
+            if not c.running:
+                continue
+            for ep in c.endpoints:
+                if ep.ip is not None:
+                    self.endpoint_at.setdefault(ep.ip, (c, ep))
+
+    def env(self) -> Env:
+        return Env(local=self.local, address_of=self.address_of)
+
+    def address_of(self, name: str | None):
+        """The primary IPv4 address of an interface (what MASQUERADE takes)."""
+        iface = self.interfaces.get(name or "")
+        for a in iface.addresses if iface else []:
+            if a.version == 4 and not a.ip.is_link_local:
+                return a.ip
+        return None
+
+    def interface_with(self, address) -> str | None:
+        for i in self.topology.interfaces:
+            if any(a.ip == address for a in i.addresses):
+                return i.name
+        return None
+
+
+def on_link(ep: Endpoint, address) -> bool:
+    """The address is in the endpoint's own subnet: reached on the bridge, not routed."""
+    if ep.ip is None or ep.prefix_len is None or address.version != ep.ip.version:
+        return False
+    return address in ip_network(f"{ep.ip}/{ep.prefix_len}", strict=False)
+
+
+def lookup(routes: list[Route], address, tables=("local", "main", "default")) -> Route | None:
+    """The route the kernel picks for `address`: the longest prefix in the first table of the
+    default rules that has one, the lowest metric among equals."""
+    for table in tables:
+        best = None
+        for r in routes:
+            if (r.table or "main") != table or r.destination is None:
+                continue
+            if r.destination.version != address.version or address not in r.destination:
+                continue
+            if best is None or (r.destination.prefixlen, -(r.metric or 0)) > \
+                    (best.destination.prefixlen, -(best.metric or 0)):
+                best = r
+        if best is not None:
+            return best
+    return None

@@ -1,0 +1,336 @@
+"""A packet's walk across a Docker host, there and back.
+
+From a container: its own routes pick the bridge it leaves on (or the neighbour it reaches on
+that bridge directly). On a bridge, a frame between two ports crosses netfilter only when
+`bridge-nf-call-iptables` is 1. A packet that enters the host's IP stack goes through raw and nat
+PREROUTING, the route lookup, filter INPUT or FORWARD (forwarding must be on) and nat
+POSTROUTING, then out to a bridge and its container, or out of the host. The reply walks back
+the same way with conntrack's state ESTABLISHED and the addresses NAT gave it, so a path is
+reachable only if both directions get through.
+
+Every step that depends on a fact that was not captured ends the walk as unknown, naming what
+would settle it; nothing is assumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from netparse.analysis.model import Container, Endpoint
+from netparse.reach.host import Facts, lookup, on_link
+from netparse.reach.model import Disposition, Hop
+from netparse.reach.netfilter import Outcome, Packet, Step, run
+
+# The chains a packet crosses at each hook, in priority order; nat only for a connection's first
+# packet.
+HOOKS = {
+    "PREROUTING": ("raw", "mangle", "nat"),
+    "INPUT": ("mangle", "nat", "filter"),
+    "FORWARD": ("mangle", "filter"),
+    "POSTROUTING": ("mangle", "nat"),
+    "OUTPUT": ("raw", "mangle", "nat", "filter"),
+}
+FIREWALL_CAPTURE = "iptables-save (iptables_save.txt)"
+
+
+class Stop(Exception):
+    """The walk ends here."""
+
+    def __init__(self, disposition: Disposition, breaks_at: str | None = None,
+                 missing: list[str] | None = None):
+        super().__init__(disposition.value)
+        self.disposition = disposition
+        self.breaks_at = breaks_at
+        self.missing = missing or []
+
+
+@dataclass
+class Leg:
+    """One direction of a path."""
+
+    direction: str
+    hops: list[Hop] = field(default_factory=list)
+
+    def hop(self, at: str, step: str, text: str, evidence: str | None = None) -> None:
+        self.hops.append(Hop(direction=self.direction, at=at, step=step, text=text,
+                             evidence=evidence))
+
+
+@dataclass
+class Arrival:
+    """Where a leg ended: the packet as it arrived, and who got it."""
+
+    packet: Packet
+    container: Container | None = None    # delivered to this container
+    host: bool = False                    # delivered to the host itself
+    out: str | None = None                # left the host through this interface
+    original: Packet | None = None        # the packet before NAT (for the reply's conntrack)
+
+
+class Walker:
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        self.env = facts.env()
+
+    # --- netfilter ---------------------------------------------------------------------------
+
+    def hook(self, leg: Leg, name: str, pkt: Packet) -> Packet:
+        """`pkt` through every chain of hook `name`; the packet as it comes out."""
+        fw = self.facts.firewall
+        if fw is None:
+            raise Stop(Disposition.UNKNOWN, f"{name}: the firewall was not captured",
+                       [FIREWALL_CAPTURE])
+        for table_name in HOOKS[name]:
+            if table_name == "nat" and pkt.state != "NEW":
+                continue
+            table = fw.tables.get(table_name)
+            if table is None or name not in table.chains:
+                continue
+            outcomes = run(table, name, pkt, self.env)
+            pkt = self._settle(leg, table_name, name, outcomes)
+        return pkt
+
+    def _settle(self, leg: Leg, table: str, chain: str, outcomes: list[Outcome]) -> Packet:
+        first = outcomes[0]
+        same = all(o.verdict == first.verdict and o.packet == first.packet for o in outcomes)
+        if not same or first.verdict == "UNKNOWN":
+            assumed = sorted({a for o in outcomes for a in o.assumed})
+            verdicts = sorted({o.verdict for o in outcomes})
+            leg.hop("host", "netfilter", f"{table} {chain}: the verdict depends on what was not "
+                                         f"modelled ({', '.join(verdicts)})",
+                    self.facts.firewall.source)
+            raise Stop(Disposition.UNKNOWN, f"{table} {chain}", assumed)
+        for step in first.steps:
+            leg.hop("host", "netfilter", _describe(step), _where(step, self.facts))
+        if first.verdict in ("DROP", "REJECT"):
+            last = first.steps[-1] if first.steps else None
+            raise Stop(Disposition.DENIED, _describe(last) if last else f"{table} {chain}")
+        return first.packet
+
+    # --- the host's IP stack -----------------------------------------------------------------
+
+    def through_host(self, leg: Leg, pkt: Packet) -> Arrival:
+        """A packet that entered the host's IP stack on `pkt.iif`."""
+        original = pkt
+        pkt = self.hook(leg, "PREROUTING", pkt)
+        if pkt.dst in self.facts.local:
+            pkt = self.hook(leg, "INPUT", pkt)
+            leg.hop("host", "deliver", f"delivered to the host ({pkt.dst} on "
+                                       f"{self.facts.interface_with(pkt.dst)})")
+            return Arrival(pkt, host=True, original=original)
+        route = self.route(leg, pkt)
+        forward = self.facts.topology.ip_forward
+        if forward is False:
+            leg.hop("host", "route", "net.ipv4.ip_forward = 0: the host does not forward",
+                    self.facts.sysctl_source)
+            raise Stop(Disposition.NOT_FORWARDED, "net.ipv4.ip_forward = 0")
+        if forward is None:
+            raise Stop(Disposition.UNKNOWN, "whether the host forwards",
+                       ["sysctl net.ipv4.ip_forward (sysctl.txt)"])
+        pkt = replace(pkt, oif=route.dev)
+        pkt = self.hook(leg, "FORWARD", pkt)
+        pkt = self.hook(leg, "POSTROUTING", pkt)
+        if pkt.src != original.src:
+            leg.hop("host", "nat", f"source rewritten to {pkt.src}")
+        return self.out(leg, pkt, original)
+
+    def route(self, leg: Leg, pkt: Packet):
+        facts = self.facts
+        if facts.route_source is None:
+            raise Stop(Disposition.UNKNOWN, "the host's routes were not captured",
+                       ["ip route show table all (ip_route.txt)"])
+        if not facts.all_tables:
+            raise Stop(Disposition.UNKNOWN, "policy routing: not every table was captured",
+                       ["ip route show table all (ip_route.txt)", "ip rule (ip_rule.txt)"])
+        route = lookup(facts.topology.routes, pkt.dst)
+        if route is None or route.type in ("unreachable", "blackhole", "prohibit"):
+            text = f"no route to {pkt.dst}" if route is None else \
+                f"route {route.type} {route.destination}"
+            leg.hop("host", "route", text, facts.route_source)
+            raise Stop(Disposition.NO_ROUTE, text)
+        via = f" via {route.gateway}" if route.gateway else ""
+        leg.hop("host", "route", f"{route.destination}{via} dev {route.dev}"
+                                 f"{' linkdown' if route.linkdown else ''}", facts.route_source)
+        return route
+
+    def out(self, leg: Leg, pkt: Packet, original: Packet) -> Arrival:
+        """After POSTROUTING: onto a bridge and to its container, or out of the host."""
+        owner = self.facts.endpoint_at.get(pkt.dst)
+        bridge = next((b for b in self.facts.topology.bridges if b.name == pkt.oif), None)
+        if bridge is not None and owner is not None and owner[1].bridge == bridge.name:
+            container, ep = owner
+            self.bridge_up(leg, bridge.name)
+            self.port_ok(leg, container, ep)
+            leg.hop(container.name, "deliver", f"delivered to {container.name} ({pkt.dst})")
+            return Arrival(pkt, container=container, original=original)
+        if owner is not None:
+            # A container's address routed elsewhere (its bridge's route is gone or shadowed):
+            # the packet leaves the host and never reaches it.
+            leg.hop("host", "route", f"leaves the host on {pkt.oif}, not on {owner[1].bridge} "
+                                     f"where {owner[0].name} is")
+            raise Stop(Disposition.EXITS_HOST, f"{pkt.dst} ({owner[0].name}) is routed out "
+                                               f"{pkt.oif}, not to {owner[1].bridge}")
+        if bridge is not None:
+            raise Stop(Disposition.UNKNOWN, f"{pkt.dst} on {bridge.name} is no running "
+                                            f"container's address", [])
+        leg.hop("host", "route", f"leaves the host on {pkt.oif}")
+        return Arrival(pkt, out=pkt.oif, original=original)
+
+    def from_host(self, leg: Leg, pkt: Packet) -> Arrival:
+        """A packet the host itself sends."""
+        route = self.route(leg, pkt)
+        pkt = replace(pkt, oif=route.dev)
+        pkt = self.hook(leg, "OUTPUT", pkt)
+        pkt = self.hook(leg, "POSTROUTING", pkt)
+        return self.out(leg, pkt, pkt)
+
+    # --- links -------------------------------------------------------------------------------
+
+    def bridge_up(self, leg: Leg, name: str) -> None:
+        bridge = next((b for b in self.facts.topology.bridges if b.name == name), None)
+        if bridge is None or bridge.up is None:
+            raise Stop(Disposition.UNKNOWN, f"the state of bridge {name}",
+                       ["ip addr (ip_addr.txt)"])
+        if bridge.up is False:
+            leg.hop(name, "bridge", f"bridge {name} is down", self.facts.iface_source)
+            raise Stop(Disposition.LINK_DOWN, f"bridge {name} is down")
+
+    def port_ok(self, leg: Leg, container: Container, ep: Endpoint) -> None:
+        """The container's veth is on its bridge and up."""
+        if ep.host_veth is None:
+            raise Stop(Disposition.UNKNOWN, f"which veth is {container.name}'s on {ep.bridge}",
+                       [f"ip addr inside {container.name} (containers/{container.name}/"
+                        f"ip_addr.txt) or bridge fdb show (bridge_fdb.txt)"])
+        veth = self.facts.interfaces.get(ep.host_veth)
+        if veth is None:
+            raise Stop(Disposition.LINK_DOWN, f"{container.name}'s veth is gone")
+        if veth.master != ep.bridge:
+            leg.hop(ep.bridge, "bridge", f"{veth.name} ({container.name}) is not on {ep.bridge} "
+                                         f"(master {veth.master or 'none'})",
+                    self.facts.iface_source)
+            raise Stop(Disposition.LINK_DOWN, f"{veth.name} ({container.name}) is not on "
+                                              f"{ep.bridge}")
+        if veth.up is False:
+            leg.hop(ep.bridge, "bridge", f"{veth.name} ({container.name}) is down",
+                    self.facts.iface_source)
+            raise Stop(Disposition.LINK_DOWN, f"{veth.name} ({container.name}) is down")
+
+    # --- from a container --------------------------------------------------------------------
+
+    def from_container(self, leg: Leg, c: Container, pkt: Packet) -> Arrival:
+        """`pkt` (dst, proto, port set; src set here) sent by container `c`."""
+        direct = [ep for ep in c.endpoints if on_link(ep, pkt.dst)]
+        if direct:
+            ep = direct[0]
+            pkt = replace(pkt, src=pkt.src or ep.ip)
+            leg.hop(c.name, "container-route", f"{pkt.dst} is on the link of {ep.network} "
+                                               f"({ep.bridge})")
+            return self.on_bridge(leg, c, ep, pkt)
+        ep, gateway = self.container_gateway(leg, c, pkt)
+        pkt = replace(pkt, src=pkt.src or ep.ip)
+        leg.hop(c.name, "container-route", f"default via {gateway} ({ep.network}, {ep.bridge})")
+        return self.on_bridge(leg, c, ep, pkt)
+
+    def container_gateway(self, leg: Leg, c: Container, pkt: Packet):
+        inside = c.inside.routes if c.inside and c.inside.routes is not None else None
+        if inside is not None:
+            defaults = [r for r in inside if r.destination is not None
+                        and r.destination.prefixlen == 0 and r.type == "unicast"
+                        and r.destination.version == pkt.dst.version]
+            if not defaults:
+                leg.hop(c.name, "container-route", f"no route to {pkt.dst}",
+                        next((s for s in c.inside.sources if "route" in s), None))
+                raise Stop(Disposition.NO_ROUTE, f"{c.name} has no default route")
+            gw = defaults[0].gateway
+            ep = next((e for e in c.endpoints if e.ip is not None and gw is not None
+                       and on_link(e, gw)), None)
+            if ep is None:
+                raise Stop(Disposition.UNKNOWN, f"{c.name}'s default route via {gw} is on no "
+                                                f"known network", [])
+            return ep, gw
+        gateways = [(e, e.gateway) for e in c.endpoints if e.gateway is not None]
+        if not gateways:
+            leg.hop(c.name, "container-route", f"no gateway on any network of {c.name}")
+            raise Stop(Disposition.NO_ROUTE, f"{c.name} has no gateway (internal network)")
+        if len(gateways) > 1:
+            raise Stop(Disposition.UNKNOWN, f"which of {c.name}'s networks holds its default "
+                                            f"route", [f"route -n inside {c.name} "
+                                                       f"(containers/{c.name}/route_n.txt)"])
+        return gateways[0]
+
+    def on_bridge(self, leg: Leg, c: Container, ep: Endpoint, pkt: Packet) -> Arrival:
+        """The packet leaves `c` through `ep` onto its bridge."""
+        if ep.bridge is None:
+            raise Stop(Disposition.UNKNOWN, f"the bridge of {ep.network}", [])
+        self.bridge_up(leg, ep.bridge)
+        self.port_ok(leg, c, ep)
+        owner = self.facts.endpoint_at.get(pkt.dst)
+        if owner is not None and owner[1].bridge == ep.bridge and on_link(ep, pkt.dst):
+            return self.bridged(leg, ep, owner, pkt)
+        pkt = replace(pkt, iif=ep.bridge)
+        return self.through_host(leg, pkt)
+
+    def bridged(self, leg: Leg, ep: Endpoint, owner, pkt: Packet) -> Arrival:
+        """A frame from one port of a bridge to another."""
+        container, their = owner
+        self.port_ok(leg, container, their)
+        pkt = replace(pkt, iif=ep.bridge, oif=ep.bridge, bridged=True, phys_in=ep.host_veth,
+                      phys_out=their.host_veth)
+        nf = self.facts.bridge_nf
+        if nf is not False:
+            try:
+                pkt = self.hook(leg, "PREROUTING", pkt)
+                pkt = self.hook(leg, "FORWARD", pkt)
+                pkt = self.hook(leg, "POSTROUTING", pkt)
+            except Stop as stop:
+                if nf is True:
+                    raise
+                # bridge-nf-call-iptables not captured: fine only if netfilter would pass it too.
+                raise Stop(Disposition.UNKNOWN, f"bridged on {ep.bridge}: {stop.breaks_at}",
+                           stop.missing + ["sysctl net.bridge.bridge-nf-call-iptables "
+                                           "(sysctl.txt)"]) from None
+        else:
+            leg.hop(ep.bridge, "bridge", "bridge-nf-call-iptables = 0: bridged frames skip "
+                                         "iptables", self.facts.sysctl_source)
+        leg.hop(container.name, "deliver", f"delivered on {ep.bridge} to {container.name} "
+                                           f"({pkt.dst})")
+        return Arrival(pkt, container=container, original=pkt)
+
+    # --- replies -----------------------------------------------------------------------------
+
+    def reply(self, leg: Leg, there: Arrival, sender: Container | None) -> None:
+        """The reply to a packet that arrived as `there`: back to its sender."""
+        first = there.original or there.packet
+        got = there.packet
+        # The reply goes to the source the receiver saw, from the address it was sent to.
+        back = Packet(src=got.dst, dst=got.src, proto=got.proto, dport=got.sport,
+                      sport=got.dport, state="ESTABLISHED")
+        if there.container is not None:
+            arrival = self.from_container(leg, there.container, back)
+        elif there.host:
+            arrival = self.from_host(leg, back)
+        else:
+            # Left the host: the far end answers the address it saw.
+            if got.src not in self.facts.local:
+                leg.hop("outside", "route", f"the reply goes to {got.src}, an address behind "
+                                            f"this host that the outside has no route to")
+                raise Stop(Disposition.REPLY_LOST, f"no source NAT: the reply to {got.src} "
+                                                   f"does not come back")
+            leg.hop("outside", "route", f"the reply to {got.src} comes back on {there.out}")
+            back = replace(back, iif=there.out, dst=first.src)
+            leg.hop("host", "nat", f"conntrack: destination restored to {first.src}")
+            arrival = self.through_host(leg, back)
+        if sender is not None and arrival.container is not sender:
+            raise Stop(Disposition.REPLY_LOST, f"the reply reaches "
+                       f"{arrival.container.name if arrival.container else 'the host'}, "
+                       f"not {sender.name}")
+
+
+def _describe(step: Step) -> str:
+    what = "policy" if step.number is None else f"rule {step.number}"
+    rule = "" if step.number is None else f": {step.text}"
+    return f"{step.table} {step.chain} {what}{rule} → {step.action}"
+
+
+def _where(step: Step, facts: Facts) -> str | None:
+    return step.where or (facts.firewall.source if facts.firewall else None)

@@ -1,0 +1,78 @@
+"""Offline: the dumps of the live reach scenarios, each with what real traffic did when it was
+taken (tests/fixtures/reach/<fault>/measured.json, written by tests/e2e/test_reach.py with
+NETPARSE_REACH_FIXTURES). Every verdict must be what the traffic did; without the firewall
+capture, none may be wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from netparse.analysis import load
+from netparse.reach import reach, trace
+from tests.conftest import FIXTURES
+
+SCENARIOS = sorted(p.parent for p in (FIXTURES / "reach").glob("*/measured.json"))
+CLIENT = "10.99.29.1"
+
+
+def _key(p) -> tuple:
+    return (p["from"], p["to"], p["address"], p["port"])
+
+
+def _verdicts(dump) -> dict:
+    report = reach(load(dump), to=[CLIENT], client=CLIENT)
+    return {(p.from_, p.to, str(p.address), p.port): p for p in report.paths}
+
+
+def test_there_are_scenarios():
+    assert len(SCENARIOS) >= 9
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_every_verdict_is_what_the_traffic_did(scenario):
+    measured = json.loads((scenario / "measured.json").read_text())
+    got = _verdicts(scenario / "dump")
+    wrong = []
+    for m in measured:
+        path = got[_key(m)]
+        want = "reachable" if m["reached"] else "unreachable"
+        if path.verdict.value != want:
+            wrong.append((*_key(m), path.verdict.value, path.breaks_at))
+    assert not wrong
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_without_the_firewall_no_verdict_is_wrong(scenario, tmp_path):
+    shutil.copytree(scenario / "dump", tmp_path / "dump")
+    (tmp_path / "dump" / "iptables_save.txt").unlink()
+    measured = {_key(m): m["reached"] for m in json.loads((scenario / "measured.json").read_text())}
+    got = _verdicts(tmp_path / "dump")
+    for key, reached in measured.items():
+        verdict = got[key].verdict.value
+        assert verdict in ("unknown", "reachable" if reached else "unreachable"), key
+
+
+def test_trace_explains_the_docker_user_drop():
+    dump = FIXTURES / "reach" / "docker_user_drop" / "dump"
+    path = trace(load(dump), "np-e2e-r1", CLIENT)
+    assert path.verdict.value == "unreachable" and path.disposition.value == "denied"
+    assert "DOCKER-USER" in path.breaks_at and "-s 172.29.11.0/24 -j DROP" in path.breaks_at
+    assert any(h.evidence and "iptables_save.txt:" in h.evidence for h in path.hops)
+
+
+def test_readme_trace_is_what_the_command_prints():
+    import subprocess
+    import sys
+
+    from tests.conftest import TESTS
+
+    dump = FIXTURES / "reach" / "docker_user_drop" / "dump"
+    out = subprocess.run([sys.executable, "-m", "netparse.cli.main", "trace", str(dump),
+                          "np-e2e-r1", CLIENT], capture_output=True, text=True)
+    assert out.returncode == 1
+    shown = out.stdout.replace(f"{dump}/", "")
+    assert f"$ netparse trace dump np-e2e-r1 {CLIENT}\n{shown}```" in \
+        (TESTS.parent / "README.md").read_text()
