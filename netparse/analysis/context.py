@@ -50,6 +50,10 @@ class Context:
     bridge_nf: bool | None = None   # net.bridge.bridge-nf-call-iptables
     all_tables: bool = False        # every routing table was captured (`ip route show table all`)
     masquerade_off: set[str] = field(default_factory=set)  # networks created without masquerade
+    # What besides the iptables rules may decide a packet's fate, each said as what it is:
+    # nftables tables of their own, legacy rules beside the nf_tables ones, policy routing.
+    firewall_gaps: list[str] = field(default_factory=list)
+    policy_routing: bool | None = None   # `ip rule` holds rules of its own (None: not captured)
     _indexes: dict = field(default_factory=dict, repr=False)
 
     def bridge(self, name: str | None) -> Bridge | None:

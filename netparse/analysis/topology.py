@@ -522,6 +522,47 @@ def _firewall(ctx: Context) -> None:
     # the nf_tables one, the one Docker writes to on current hosts.
     current = [e for e in saves if e.model.backend != "legacy"]
     ctx.firewall = (current or saves)[-1] if saves else None
+    ctx.firewall_gaps = _firewall_gaps(ctx, saves)
+    rules = ctx.snapshot.host("ip_rule")
+    v4 = [e for e in rules if "-6" not in (e.source.command or "") and "ip6" not in e.source.path]
+    if v4:
+        ctx.policy_routing = any(not _default_rule(r) for r in v4[-1].model.rules)
+
+
+_IPTABLES_TABLES = {"filter", "nat", "mangle", "raw", "security"}
+
+
+def _firewall_gaps(ctx: Context, saves) -> list[str]:
+    gaps = []
+    for e in ctx.snapshot.host("nft_ruleset"):
+        for t in e.model.tables:
+            own = t.family in ("ip", "ip6") and t.name in _IPTABLES_TABLES
+            if not own and any(c.hook for c in t.chains):
+                gaps.append(f"{e.source.path}: nftables table {t.family} {t.name} has chains on "
+                            f"netfilter hooks, which the walk does not follow")
+    legacy = [e for e in saves if e.model.backend == "legacy" and _has_rules(e.model)]
+    if legacy and any(e.model.backend != "legacy" and _has_rules(e.model) for e in saves):
+        gaps.append(f"{legacy[-1].source.path}: iptables-legacy rules beside the nf_tables ones")
+    elif ctx.firewall is not None and ctx.firewall.model.warnings and not legacy:
+        gaps.append(f"{ctx.firewall.source.path}: {ctx.firewall.model.warnings[0].text.lstrip('# ')}"
+                    f" (not captured: iptables-legacy-save)")
+    for e in ctx.snapshot.host("docker_info"):
+        backend = e.model.firewall_backend or ""
+        if backend and backend != "iptables":
+            gaps.append(f"{e.source.path}: the engine's firewall backend is {backend}")
+    return gaps
+
+
+def _has_rules(model) -> bool:
+    return any(c.rules for t in model.tables for c in t.chains)
+
+
+def _default_rule(rule) -> bool:
+    """One of the kernel's three rules: 0 local, 32766 main, 32767 default, from all."""
+    return (rule.priority, rule.table) in ((0, "local"), (32766, "main"), (32767, "default")) \
+        and rule.action.value == "lookup" and not rule.invert and rule.src is None \
+        and rule.dst is None and rule.fwmark is None and rule.iif is None and rule.oif is None \
+        and not rule.options
 
 
 def _port_owners(ctx: Context) -> None:

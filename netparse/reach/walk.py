@@ -80,6 +80,9 @@ class Walker:
         if fw is None:
             raise Stop(Disposition.UNKNOWN, f"{name}: the firewall was not captured",
                        [FIREWALL_CAPTURE])
+        if self.facts.firewall_gaps:
+            raise Stop(Disposition.UNKNOWN, f"{name}: more than the iptables rules decide",
+                       list(self.facts.firewall_gaps))
         for table_name in HOOKS[name]:
             if table_name == "nat" and pkt.state != "NEW":
                 continue
@@ -139,7 +142,10 @@ class Walker:
         if facts.route_source is None:
             raise Stop(Disposition.UNKNOWN, "the host's routes were not captured",
                        ["ip route show table all (ip_route.txt)"])
-        if not facts.all_tables:
+        if facts.policy_routing:
+            raise Stop(Disposition.UNKNOWN, "policy routing rules (ip rule) are not followed",
+                       [])
+        if facts.policy_routing is None and not facts.all_tables:
             raise Stop(Disposition.UNKNOWN, "policy routing: not every table was captured",
                        ["ip route show table all (ip_route.txt)", "ip rule (ip_rule.txt)"])
         route = lookup(facts.topology.routes, pkt.dst)

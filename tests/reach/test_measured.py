@@ -76,3 +76,32 @@ def test_readme_trace_is_what_the_command_prints():
     shown = out.stdout.replace(f"{dump}/", "")
     assert f"$ netparse trace dump np-e2e-r1 {CLIENT}\n{shown}```" in \
         (TESTS.parent / "README.md").read_text()
+
+
+def _with(tmp_path, capture, name):
+    """The healthy dump with one capture added or replaced."""
+    dump = tmp_path / "dump"
+    shutil.copytree(FIXTURES / "reach" / "healthy" / "dump", dump)
+    shutil.copy(capture, dump / name)
+    return dump
+
+
+def test_an_nftables_table_of_its_own_makes_firewall_paths_unknown(tmp_path):
+    dump = _with(tmp_path, FIXTURES / "captures" / "firewall-nft-own-table" / "nft_ruleset.txt",
+                 "nft_ruleset.txt")
+    paths = _verdicts(dump).values()
+    through_firewall = [p for p in paths if any(h.step == "netfilter" for h in p.hops)
+                        or p.disposition.value == "unknown"]
+    assert through_firewall and all(p.verdict.value == "unknown" for p in through_firewall)
+    assert any("inet np-fw-own" in m for p in through_firewall for m in p.missing)
+
+
+def test_policy_routing_rules_make_routed_paths_unknown(tmp_path):
+    dump = _with(tmp_path, FIXTURES / "captures" / "host-kinds" / "ip_rule_policy.txt",
+                 "ip_rule.txt")
+    paths = _verdicts(dump)
+    routed = [p for p in paths.values() if p.to == CLIENT or p.from_ == CLIENT]
+    assert routed and all(p.verdict.value == "unknown" for p in routed)
+    assert all("policy routing" in p.breaks_at for p in routed)
+    # Two containers on one bridge reach each other without a route lookup: still decided.
+    assert paths[("np-e2e-r1", "np-e2e-r2", "172.29.11.130", None)].verdict.value == "reachable"
