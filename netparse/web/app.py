@@ -58,6 +58,9 @@ class Settings:
     body_timeout: float = 120.0     # seconds to receive a request body
     work_timeout: float = 60.0      # seconds to parse and analyse, waiting for a worker included
     workers: int = 2                # requests parsed at the same time
+    head_timeout: float = 5.0       # seconds to receive a request's line and headers
+    max_connections: int = 200      # connections open at once
+    max_per_client: int = 16        # connections open at once from one address
 
 
 class _Guard:

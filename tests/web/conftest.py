@@ -25,14 +25,12 @@ ARTIFACTS = pathlib.Path(__file__).parent.parent / "artifacts"
 
 @contextmanager
 def running(settings=None):
-    """`create_app(settings)` served by uvicorn on a free loopback port, in a thread."""
+    """The server of `netparse serve` with `settings`, on a free loopback port, in a thread."""
     import uvicorn
 
-    from netparse.web.app import create_app
+    from netparse.web.server import config
 
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning",
-                            timeout_keep_alive=5)
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(config(settings, port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
