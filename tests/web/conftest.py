@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import io
 import pathlib
 import subprocess
@@ -56,6 +58,18 @@ def base_url():
 def client(base_url):
     with httpx.Client(base_url=base_url, timeout=60) as c:
         yield c
+
+
+def patched(module: str, **values):
+    """A `Settings.worker_init` that sets attributes of `module` in each worker process, as
+    monkeypatch would in this one (the library runs in the server's workers)."""
+    return functools.partial(_set_attributes, module, values)
+
+
+def _set_attributes(module: str, values: dict) -> None:
+    target = importlib.import_module(module)
+    for name, value in values.items():
+        setattr(target, name, value)
 
 
 def dump_files(name: str, prefix: str | None = None) -> dict[str, bytes]:
