@@ -6,9 +6,11 @@ that holds the interpreter holds only its worker, and one that overruns the time
 and its worker replaced. (In threads, as before, an overrun job ran on, and held the GIL from
 everyone else.) Jobs go in two lanes: inputs under `large` bytes to `workers` processes, larger
 ones to one process at a lower CPU priority, so that a client sending large captures waits on
-itself and slows no one else. In each lane a free worker goes to the waiting job whose client
-has the fewest jobs running, and among those whose client was served longest ago: a client
-with many jobs queued has them run in turn with the others', not before them.
+itself and slows no one else. One client (address) runs at most `size - 1` jobs at once in a
+lane of `size` workers (and at least one), so that small inputs that are slow to parse cannot
+take all the workers either. A free worker goes to the waiting job whose client has the fewest
+jobs running, and among those whose client was served longest ago: a client with many jobs
+queued has them run in turn with the others', not before them.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Lane:
 
     def __init__(self, size: int, nice: int, init, threads: ThreadPoolExecutor):
         self.size, self.nice, self.init, self.threads = size, nice, init, threads
+        self.per_client = max(1, size - 1)
         self.workers: set[Worker] = set()
         self.idle: list[Worker] = []
         self.waiting: list[tuple[str, asyncio.Future]] = []
@@ -95,24 +98,26 @@ class Lane:
         if self.closed:
             return
         if not ready.cancelled() and ready.result():
-            self._hand_over(worker)
+            self.idle.append(worker)
+            self._dispatch()
             return
         # Not started (its set-up failed): the next job's fill tries again.
         log.error("a worker process ended as it started (exit status %s)",
                   worker.process.returncode)
         self.workers.discard(worker)
 
-    def _hand_over(self, worker: Worker) -> None:
-        """`worker` to the fairest waiting job, or to the idle ones."""
-        while self.waiting:
-            turn = min(range(len(self.waiting)), key=lambda i: (
-                self.busy[self.waiting[i][0]], self.started.get(self.waiting[i][0], 0)))
-            client, future = self.waiting.pop(turn)
-            if not future.cancelled():
-                self._count(client)
-                future.set_result(worker)
+    def _dispatch(self) -> None:
+        """Idle workers to the fairest waiting jobs whose client is under its share."""
+        self.waiting = [(c, f) for c, f in self.waiting if not f.cancelled()]
+        while self.idle:
+            turns = [i for i, (c, _) in enumerate(self.waiting) if self.busy[c] < self.per_client]
+            if not turns:
                 return
-        self.idle.append(worker)
+            turn = min(turns, key=lambda i: (self.busy[self.waiting[i][0]],
+                                             self.started.get(self.waiting[i][0], 0)))
+            client, future = self.waiting.pop(turn)
+            self._count(client)
+            future.set_result(self.idle.pop())
 
     def _count(self, client: str) -> None:
         self.busy[client] += 1
@@ -121,11 +126,9 @@ class Lane:
 
     async def acquire(self, client: str) -> Worker:
         self.fill()
-        if self.idle and not self.waiting:
-            self._count(client)
-            return self.idle.pop()
         future = asyncio.get_running_loop().create_future()
         self.waiting.append((client, future))
+        self._dispatch()
         try:
             return await future
         except asyncio.CancelledError:
@@ -146,7 +149,8 @@ class Lane:
             self.workers.discard(worker)
             self.fill()
         else:
-            self._hand_over(worker)
+            self.idle.append(worker)
+            self._dispatch()
 
     def close(self) -> None:
         self.closed = True
