@@ -125,12 +125,14 @@ _TEXT_BODY = {
 _TEXT_BODY["multipart/form-data"] = _TEXT_BODY["application/x-www-form-urlencoded"]
 _ERRORS = {
     400: {"description": "Bad request: a missing field, an unknown kind"},
+    408: {"description": "The request's head or body did not arrive in time"},
     413: {"description": "Over a size limit: the body, a file, an archive member, or an archive "
                          "that expands too much"},
     415: {"description": "Not a form"},
     422: {"description": "Input that cannot be read: not command output, a damaged archive; "
                          "`line` tells where when it can"},
-    503: {"description": "The work took too long, or the server is busy"},
+    503: {"description": "The work took too long, or the server has too many connections "
+                         "(from this address, or in all)"},
 }
 _ERROR_SCHEMA = {"application/json": {"schema": {
     "type": "object", "required": ["status", "error"],
