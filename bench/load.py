@@ -146,41 +146,43 @@ def _wait(start_at: float) -> None:
     time.sleep(max(0.0, start_at - time.monotonic()))
 
 
-def ordinary(url: str, n: int, start_at: float, deadline: float, think: float) -> Share:
-    share, dumps, rng = Share(), real_dumps(), random.Random(n)
-    transport = httpx.HTTPTransport(local_address=f"127.0.0.{10 + n}")
-    with httpx.Client(base_url=url, timeout=60, transport=transport) as client:
+def _turns(url: str, source: str, timeout: float, start_at: float, deadline: float):
+    """A client from the address `source`, and the number of each request it may send: from
+    `start_at` until `deadline`, MAX_REQUESTS at most."""
+    transport = httpx.HTTPTransport(local_address=source)
+    with httpx.Client(base_url=url, timeout=timeout, transport=transport) as client:
         _wait(start_at)
         for i in range(MAX_REQUESTS):
             if time.monotonic() >= deadline:
-                break
-            started = time.monotonic()
-            try:
-                r = client.post("/api/analyze", files=dumps[(n + i) % len(dumps)])
-                if r.status_code != 200:
-                    share.errors.append(f"{r.status_code} {r.text[:200]}")
-            except httpx.HTTPError as exc:
-                share.errors.append(f"{type(exc).__name__}: {exc}")
-            share.latencies.append(time.monotonic() - started)
-            time.sleep(rng.uniform(0, 2 * think))
+                return
+            yield client, i
+
+
+def ordinary(url: str, n: int, start_at: float, deadline: float, think: float) -> Share:
+    share, dumps, rng = Share(), real_dumps(), random.Random(n)
+    for client, i in _turns(url, f"127.0.0.{10 + n}", 60, start_at, deadline):
+        started = time.monotonic()
+        try:
+            r = client.post("/api/analyze", files=dumps[(n + i) % len(dumps)])
+            if r.status_code != 200:
+                share.errors.append(f"{r.status_code} {r.text[:200]}")
+        except httpx.HTTPError as exc:
+            share.errors.append(f"{type(exc).__name__}: {exc}")
+        share.latencies.append(time.monotonic() - started)
+        time.sleep(rng.uniform(0, 2 * think))
     return share
 
 
 def heavy(url: str, data: bytes, start_at: float, deadline: float) -> Share:
     share = Share()
-    transport = httpx.HTTPTransport(local_address="127.0.0.3")
-    with httpx.Client(base_url=url, timeout=180, transport=transport) as client:
-        _wait(start_at)
-        for _ in range(MAX_REQUESTS):
-            if time.monotonic() >= deadline:
-                break
-            started = time.monotonic()
-            try:
-                status = client.post("/api/analyze", files={"files": (
-                    "docker_inspect.json", data, "application/json")}).status_code
-            except httpx.HTTPError:
-                status = 0
-            share.heavy.append((status, time.monotonic() - started))
+    files = {"files": ("docker_inspect.json", data, "application/json")}
+    for client, _ in _turns(url, "127.0.0.3", 180, start_at, deadline):
+        started = time.monotonic()
+        try:
+            status = client.post("/api/analyze", files=files).status_code
+        except httpx.HTTPError:
+            status = 0
+        share.heavy.append((status, time.monotonic() - started))
     return share
 
 
