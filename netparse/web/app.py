@@ -224,8 +224,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         size = len(text) + sum(map(len, files.values()))
         try:
             # The page is made in the worker too: it can be as large as the upload.
-            status, html = await pool.run(work.page, files, text, kind, client=client(request),
-                                          size=size)
+            status, html = await pool.run(pages.results, files, text, kind,
+                                          client=client(request), size=size)
         except WebError as exc:
             return page(exc.status, error=exc, text=text, kind=kind)
         return page(status, html)

@@ -1,5 +1,5 @@
 """The page's templates, rendered to a string: in the server for small pages, in a worker
-process for a page of results (which can be as large as the upload)."""
+process for a page of results (`results`, which can be as large as the upload)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from netparse import __version__
+from netparse.web import work
+from netparse.web.errors import WebError
+from netparse.web.view import build
 
 
 def _ticks(text: str) -> Markup:
@@ -37,3 +40,24 @@ def index(**context) -> str:
     context.setdefault("text", "")
     context.setdefault("kind", "")
     return render("index.html", kinds=KINDS, **context)
+
+
+def results(files: dict[str, bytes], text: str, kind: str) -> tuple[int, str]:
+    """`POST /`: the status and the page with the results of a paste or an upload, or with
+    what went wrong."""
+    try:
+        if files and text.strip():
+            raise WebError(400, "paste text or upload files, not both at once")
+        if files:
+            result = work.analyze_files(files, kind or None)
+        elif text.strip():
+            result = work.analyze_text(text, kind or None)
+        else:
+            raise WebError(400, "nothing to analyse: paste a command's output or choose files")
+        view = build(result)
+        if not view.captures:
+            reasons = "; ".join(f"{s.path}: {' '.join(s.messages)}" for s in view.ignored)
+            raise WebError(422, f"no output of a command netparse reads was found ({reasons})")
+    except WebError as exc:
+        return exc.status, index(error=exc, text=text, kind=kind)
+    return 200, index(result=view, text=text, kind=kind)

@@ -1,5 +1,6 @@
 """What the web layer asks of the library: the jobs the server's worker processes run
-(`netparse.web.pool`), each returning text (JSON, or a page) that is cheap to send back.
+(`netparse.web.pool`), each returning text that is cheap to send back (the page of results is
+`netparse.web.pages.results`).
 
 Everything here is the library's own pipeline (sources → parsers → snapshot → analysis →
 render); this module only turns what a form holds into its inputs and its errors into HTTP
@@ -99,27 +100,3 @@ def parse_json(text: str, kind: str | None) -> str:
 def analyze_json(files: dict[str, bytes], kind: str | None) -> str:
     """`POST /api/analyze`: the report as `netparse analyze --format json` prints it."""
     return analyze_files(files, kind).json
-
-
-def page(files: dict[str, bytes], text: str, kind: str) -> tuple[int, str]:
-    """`POST /`: the status and the page with the results of a paste or an upload, or with
-    what went wrong."""
-    from netparse.web import pages
-    from netparse.web.view import build
-
-    try:
-        if files and text.strip():
-            raise WebError(400, "paste text or upload files, not both at once")
-        if files:
-            result = analyze_files(files, kind or None)
-        elif text.strip():
-            result = analyze_text(text, kind or None)
-        else:
-            raise WebError(400, "nothing to analyse: paste a command's output or choose files")
-        view = build(result)
-        if not view.captures:
-            reasons = "; ".join(f"{s.path}: {' '.join(s.messages)}" for s in view.ignored)
-            raise WebError(422, f"no output of a command netparse reads was found ({reasons})")
-    except WebError as exc:
-        return exc.status, pages.index(error=exc, text=text, kind=kind)
-    return 200, pages.index(result=view, text=text, kind=kind)
