@@ -1,12 +1,14 @@
 """The web page and the HTTP API: a thin shell over the library.
 
-    uvicorn "netparse.web:create_app" --factory      # or: netparse serve
+    netparse serve          # uvicorn with the connection bounds of netparse.web.server
+
+(`uvicorn "netparse.web:create_app" --factory` serves the same app without those bounds.)
 
 Routes: `GET /` the page; `POST /` the page with the results of a paste or an upload;
 `POST /api/parse` and `POST /api/analyze` for other tools; `GET /docs` and `/openapi.json`.
 Nothing a user sends is written to disk or logged: forms are read into memory
-(`netparse.web.forms`), handled in a worker process (`netparse.web.pool`, the jobs are in
-`netparse.web.work`) and dropped with the request.
+(`netparse.web.forms`), handled in a worker process (`netparse.web.pool`; the jobs are in
+`netparse.web.work` and `netparse.web.pages`) and dropped with the request.
 """
 
 from __future__ import annotations
