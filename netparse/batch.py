@@ -118,10 +118,12 @@ def _analyze_args(args: tuple) -> DumpResult:
 
 def summary(results: list[DumpResult], strip: str = "") -> str:
     """One line per dump: status, containers, endpoints paired, findings by severity, time."""
+    from netparse.render.visible import visible
+
     head = ("dump", "status", "containers", "paired", "error", "warning", "info", "seconds")
     rows = []
     for r in results:
-        name = r.path[len(strip):] if strip and r.path.startswith(strip) else r.path
+        name = visible(r.path[len(strip):] if strip and r.path.startswith(strip) else r.path)
         if r.error:
             rows.append((name, "unreadable", "-", "-", "-", "-", "-", f"{r.seconds:.2f}"))
             continue

@@ -12,10 +12,13 @@ from netparse.errors import NetparseError
 
 def _fail(error: Exception, source: str | None = None) -> None:
     from netparse.errors import ParseError
+    from netparse.render.visible import visible
 
     if isinstance(error, ParseError) and source and not error.source:
         error = error.located(source)
-    click.echo(f"netparse: {error}" if not isinstance(error, ParseError) else str(error), err=True)
+    # The message may quote a file name or a line of the input: controls shown, not sent.
+    message = visible(str(error))
+    click.echo(f"netparse: {message}" if not isinstance(error, ParseError) else message, err=True)
     sys.exit(2)
 
 
@@ -125,6 +128,7 @@ def _analyze_batch(path: str, dumps: list[str], fmt: str, fail_on: str, color: b
     import shutil
 
     from netparse.batch import analyze_many, summary
+    from netparse.render.visible import visible
 
     opts: dict = {}
     if fmt == "text":
@@ -144,8 +148,8 @@ def _analyze_batch(path: str, dumps: list[str], fmt: str, fail_on: str, color: b
     else:
         comment = {"text": "===", "dot": "//", "mermaid": "%%"}[fmt]
         for r in results:
-            click.echo(f"{comment} {r.path}")
-            click.echo(f"netparse: {r.error}\n" if r.error else r.output, nl=False)
+            click.echo(f"{comment} {visible(r.path)}")
+            click.echo(f"netparse: {visible(r.error)}\n" if r.error else r.output, nl=False)
             click.echo()
         if fmt == "text":
             click.echo(f"=== summary: {len(results)} dumps in {path}")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from netparse.analysis.model import Container, Report, Severity
 from netparse.render.view import Attachment, View, build, off_bridge_reason
+from netparse.render.visible import visible_model
 
 
 @dataclass
@@ -51,6 +52,7 @@ def _addr(att: Attachment) -> list[str]:
 
 
 def build_graph(report: Report) -> Graph:
+    report = visible_model(report)  # names as they print: no control character reaches a label
     view: View = build(report)
     topo = report.topology
     g = Graph(report.origin)

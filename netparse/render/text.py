@@ -20,6 +20,7 @@ from rich.tree import Tree
 from netparse.analysis.model import Container, Endpoint, Report, Severity
 from netparse.snapshot import SourceStatus
 from netparse.render.view import Attachment, BridgeView, PortView, View, build, off_bridge_reason
+from netparse.render.visible import visible_model
 
 DEFAULT_WIDTH = 100
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -47,7 +48,7 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
                       color_system="standard" if color else None, width=width, height=50,
                       markup=False, emoji=False, highlight=False, legacy_windows=False,
                       soft_wrap=False)
-    view = build(report)
+    view = build(visible_model(report))  # every string below comes from here, escaped
     for block in (_header(view, console), _flat(_tree(view), console), _off_bridge(view),
                   _loose(view), _findings(view), _not_run(report)):
         if block is not None:

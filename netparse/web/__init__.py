@@ -30,8 +30,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings=None) -> None:
     """Run the server until interrupted."""
     import uvicorn
 
-    from netparse.web.app import create_app as _create
+    from netparse.web.server import config
 
-    uvicorn.run(_create(settings), host=host, port=port, log_level="info",
-                timeout_keep_alive=5, limit_concurrency=200, server_header=False,
-                h11_max_incomplete_event_size=64 * 1024)
+    uvicorn.Server(config(settings, host, port)).run()

@@ -1,37 +1,37 @@
 """The web page and the HTTP API: a thin shell over the library.
 
-    uvicorn "netparse.web:create_app" --factory      # or: netparse serve
+    netparse serve          # uvicorn with the connection bounds of netparse.web.server
+
+(`uvicorn "netparse.web:create_app" --factory` serves the same app without those bounds.)
 
 Routes: `GET /` the page; `POST /` the page with the results of a paste or an upload;
 `POST /api/parse` and `POST /api/analyze` for other tools; `GET /docs` and `/openapi.json`.
 Nothing a user sends is written to disk or logged: forms are read into memory
-(`netparse.web.forms`), handled in a worker thread (`netparse.web.work`) and dropped with the
-request.
+(`netparse.web.forms`), handled in a worker process (`netparse.web.pool`; the jobs are in
+`netparse.web.work` and `netparse.web.pages`) and dropped with the request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from importlib.resources import files as package_files
 
 from fastapi import FastAPI, Request
-from markupsafe import Markup, escape
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from netparse import __version__
 from netparse.analysis.model import Report
 from netparse.errors import NetparseError
-from netparse.web import work
+from netparse.web import pages, work
 from netparse.web.errors import WebError
 from netparse.web.forms import Form, read_form
+from netparse.web.pool import Pool
 
 log = logging.getLogger("netparse.web")
 
@@ -57,7 +57,12 @@ class Settings:
     max_text: int = 16 * MiB        # pasted text
     body_timeout: float = 120.0     # seconds to receive a request body
     work_timeout: float = 60.0      # seconds to parse and analyse, waiting for a worker included
-    workers: int = 2                # requests parsed at the same time
+    workers: int = 2                # processes parsing requests under large_input
+    large_input: int = 4 * MiB      # from this size, one process at a lower CPU priority
+    worker_init: Callable | None = None  # run once in each worker process (a test's patches)
+    head_timeout: float = 5.0       # seconds to receive a request's line and headers
+    max_connections: int = 200      # connections open at once
+    max_per_client: int = 16        # connections open at once from one address
 
 
 class _Guard:
@@ -122,12 +127,14 @@ _TEXT_BODY = {
 _TEXT_BODY["multipart/form-data"] = _TEXT_BODY["application/x-www-form-urlencoded"]
 _ERRORS = {
     400: {"description": "Bad request: a missing field, an unknown kind"},
+    408: {"description": "The request's head or body did not arrive in time"},
     413: {"description": "Over a size limit: the body, a file, an archive member, or an archive "
                          "that expands too much"},
     415: {"description": "Not a form"},
     422: {"description": "Input that cannot be read: not command output, a damaged archive; "
                          "`line` tells where when it can"},
-    503: {"description": "The work took too long, or the server is busy"},
+    503: {"description": "The work took too long, or the server has too many connections "
+                         "(from this address, or in all)"},
 }
 _ERROR_SCHEMA = {"application/json": {"schema": {
     "type": "object", "required": ["status", "error"],
@@ -142,10 +149,12 @@ def _error_responses() -> dict:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    pool = work.Pool(settings.workers, settings.work_timeout)
+    pool = Pool(settings.workers, settings.work_timeout, settings.large_input,
+                settings.worker_init)
 
     @asynccontextmanager
     async def lifespan(_app):
+        pool.start()
         yield
         pool.close()
 
@@ -154,9 +163,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Offline analyzer for the network of a Docker host: parse captured "
                               "command output, and analyse a whole dump into the JSON report of "
                               "`netparse analyze --format json`.")
-    templates = Jinja2Templates(directory=str(package_files("netparse.web") / "templates"))
-    templates.env.globals.update(version=__version__)
-    templates.env.filters["ticks"] = _ticks
     app.mount("/static", StaticFiles(packages=[("netparse.web", "static")]), name="static")
     app.state.settings = settings
     app.add_middleware(_Guard)
@@ -182,21 +188,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
-    def page(request: Request, status: int = 200, **context) -> HTMLResponse:
-        from netparse.kinds import KINDS
+    def page(status: int = 200, html: str | None = None, **context) -> HTMLResponse:
+        return HTMLResponse(pages.index(**context) if html is None else html,
+                            status_code=status, headers={"cache-control": "no-store"})
 
-        context.setdefault("text", "")
-        context.setdefault("kind", "")
-        response = templates.TemplateResponse(request, "index.html", {"kinds": KINDS, **context},
-                                              status_code=status)
-        response.headers["cache-control"] = "no-store"
-        return response
+    def client(request: Request) -> str:
+        return request.client.host if request.client else ""
 
     @app.exception_handler(WebError)
     async def web_error(request: Request, exc: WebError):
         if is_api(request):
             return JSONResponse(exc.body(), status_code=exc.status)
-        return page(request, exc.status, error=exc)
+        return page(exc.status, error=exc)
 
     @app.exception_handler(NetparseError)
     async def netparse_error(request: Request, exc: NetparseError):
@@ -212,7 +215,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request):
-        return page(request)
+        return page()
 
     @app.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def index_post(request: Request):
@@ -220,23 +223,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         text = form.fields.get("text", "")
         kind = form.fields.get("kind", "")
         files = uploads(form)
-        context = {"text": text, "kind": kind}
+        size = len(text) + sum(map(len, files.values()))
         try:
-            if files and text.strip():
-                raise WebError(400, "paste text or upload files, not both at once")
-            if files:
-                result = await pool.run(work.analyze_files, files, kind or None)
-            elif text.strip():
-                result = await pool.run(work.analyze_text, text, kind or None)
-            else:
-                raise WebError(400, "nothing to analyse: paste a command's output or choose files")
-            view = await pool.run(_view, result)
-            if not view.captures:
-                reasons = "; ".join(f"{s.path}: {' '.join(s.messages)}" for s in view.ignored)
-                raise WebError(422, f"no output of a command netparse reads was found ({reasons})")
+            # The page is made in the worker too: it can be as large as the upload.
+            status, html = await pool.run(pages.results, files, text, kind,
+                                          client=client(request), size=size)
         except WebError as exc:
-            return page(request, exc.status, error=exc, **context)
-        return page(request, result=view, **context)
+            return page(exc.status, error=exc, text=text, kind=kind)
+        return page(status, html)
 
     @app.post("/api/parse", summary="Parse one capture",
               description="The output of one command → its model as JSON, as `netparse parse` "
@@ -252,8 +246,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         text = form.fields.get("text", next((d for f, _, d in form.files if f == "text"), None))
         if text is None:
             raise WebError(400, "the form field 'text' is missing")
-        model = await pool.run(work.parse_text, text, form.fields.get("kind"))
-        return Response(model.model_dump_json(indent=2), media_type="application/json")
+        body = await pool.run(work.parse_json, text, form.fields.get("kind"),
+                              client=client(request), size=len(text))
+        return Response(body, media_type="application/json")
 
     @app.post("/api/analyze", summary="Analyse a dump", response_model=Report,
               response_description="The report (`netparse schema report`)",
@@ -266,20 +261,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         files = uploads(form)
         if not files:
             raise WebError(400, "no file in the form field 'files'")
-        result = await pool.run(work.analyze_files, files, form.fields.get("kind") or None)
-        return Response(result.json, media_type="application/json")
+        body = await pool.run(work.analyze_json, files, form.fields.get("kind") or None,
+                              client=client(request), size=sum(map(len, files.values())))
+        return Response(body, media_type="application/json")
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request):
-        return templates.TemplateResponse(request, "docs.html",
-                                          {"spec": app.openapi(), "operations": _operations(app)})
+        return HTMLResponse(pages.render("docs.html", spec=app.openapi(),
+                                         operations=_operations(app)))
 
     return app
-
-
-def _ticks(text: str) -> Markup:
-    """`code` in a description as <code>, everything else escaped."""
-    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def _operations(app: FastAPI) -> list[dict]:
@@ -302,9 +293,3 @@ def _operations(app: FastAPI) -> list[dict]:
                         "responses": [(code, r.get("description", ""))
                                       for code, r in op.get("responses", {}).items()]})
     return out
-
-
-def _view(result: work.Result):
-    from netparse.web.view import build
-
-    return build(result)

@@ -12,6 +12,10 @@ class WebError(Exception):
         self.line = line
         self.candidates = candidates
 
+    def __reduce__(self):
+        # Pickled with its fields: it comes back from a worker process (netparse.web.pool).
+        return type(self), (self.status, self.message, self.line, self.candidates)
+
     def body(self) -> dict:
         """The JSON the API answers with."""
         out: dict = {"status": self.status, "error": self.message}

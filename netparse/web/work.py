@@ -1,4 +1,6 @@
-"""What the web layer asks of the library, run in a small pool of threads with a time limit.
+"""What the web layer asks of the library: the jobs the server's worker processes run
+(`netparse.web.pool`), each returning text that is cheap to send back (the page of results is
+`netparse.web.pages.results`).
 
 Everything here is the library's own pipeline (sources → parsers → snapshot → analysis →
 render); this module only turns what a form holds into its inputs and its errors into HTTP
@@ -7,10 +9,6 @@ statuses.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import posixpath
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from netparse import sources
@@ -22,8 +20,6 @@ from netparse.render import render_json
 from netparse.snapshot import Snapshot, take
 from netparse.sources.archive import archive_format
 from netparse.web.errors import WebError
-
-log = logging.getLogger("netparse.web")
 
 PASTE_NAME = "pasted text"
 
@@ -96,40 +92,11 @@ def analyze_text(text: str, kind: str | None = None) -> Result:
     return analyze_files({PASTE_NAME: text.encode("utf-8")}, kind)
 
 
-class Pool:
-    """A few worker threads, so parsing never blocks the server loop; a job that takes longer
-    than `timeout` seconds (waiting included) answers 503. Python cannot stop a thread: the
-    job runs on and holds its worker, which is why there are few of them."""
-
-    def __init__(self, workers: int, timeout: float):
-        self.executor = ThreadPoolExecutor(workers, thread_name_prefix="netparse-web")
-        self.timeout = timeout
-
-    async def run(self, fn, *args):
-        future = self.executor.submit(_guarded, fn, *args)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-        except asyncio.TimeoutError:
-            future.cancel()
-            raise WebError(503, f"the work took longer than {self.timeout:g} s and was given up; "
-                           f"try fewer files, or the command line") from None
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+def parse_json(text: str, kind: str | None) -> str:
+    """`POST /api/parse`: the model as `netparse parse` prints it."""
+    return parse_text(text, kind).model_dump_json(indent=2)
 
 
-def _guarded(fn, *args):
-    try:
-        return fn(*args)
-    except (WebError, NetparseError):
-        raise
-    except Exception as exc:
-        # The message may quote the input: log where it failed, never what it said.
-        tb = exc.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        where = (f"{posixpath.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
-                 if tb else "?")
-        log.error("internal error: %s at %s", type(exc).__name__, where)
-        raise WebError(500, f"internal error ({type(exc).__name__}); the input was not kept") \
-            from None
+def analyze_json(files: dict[str, bytes], kind: str | None) -> str:
+    """`POST /api/analyze`: the report as `netparse analyze --format json` prints it."""
+    return analyze_files(files, kind).json

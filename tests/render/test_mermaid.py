@@ -69,7 +69,7 @@ def test_faulty_nodes_get_classes():
 def test_origin_comment_cannot_break_out():
     report = Report(origin="x\nflowchart TD\n  evil --> node", topology=Topology())
     text = render_mermaid(report)
-    assert text.splitlines()[1] == "  %% netparse: x flowchart TD   evil --#gt; node"
+    assert text.splitlines()[1] == "  %% netparse: x\\nflowchart TD\\n  evil --#gt; node"
     parse(text)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import io
 import pathlib
 import subprocess
@@ -25,14 +27,12 @@ ARTIFACTS = pathlib.Path(__file__).parent.parent / "artifacts"
 
 @contextmanager
 def running(settings=None):
-    """`create_app(settings)` served by uvicorn on a free loopback port, in a thread."""
+    """The server of `netparse serve` with `settings`, on a free loopback port, in a thread."""
     import uvicorn
 
-    from netparse.web.app import create_app
+    from netparse.web.server import config
 
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning",
-                            timeout_keep_alive=5)
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(config(settings, port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -58,6 +58,18 @@ def base_url():
 def client(base_url):
     with httpx.Client(base_url=base_url, timeout=60) as c:
         yield c
+
+
+def patched(module: str, **values):
+    """A `Settings.worker_init` that sets attributes of `module` in each worker process, as
+    monkeypatch would in this one (the library runs in the server's workers)."""
+    return functools.partial(_set_attributes, module, values)
+
+
+def _set_attributes(module: str, values: dict) -> None:
+    target = importlib.import_module(module)
+    for name, value in values.items():
+        setattr(target, name, value)
 
 
 def dump_files(name: str, prefix: str | None = None) -> dict[str, bytes]:

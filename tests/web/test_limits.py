@@ -12,9 +12,10 @@ import urllib.parse
 import httpx
 import pytest
 
-from netparse.sources import limits
+from dataclasses import replace
+
 from netparse.web.app import Settings
-from tests.web.conftest import DUMPS, as_form, dump_files, running, tar_gz, zip_bytes
+from tests.web.conftest import DUMPS, as_form, dump_files, patched, running, tar_gz, zip_bytes
 
 KiB, MiB = 1024, 1024 * 1024
 SMALL = Settings(max_body=2 * MiB, max_files=40, max_text=256 * KiB, body_timeout=2.0,
@@ -105,22 +106,25 @@ def test_too_many_files_and_too_long_a_paste(client):
     assert r.status_code == 413 and "'text'" in r.json()["error"]
 
 
-def test_an_archive_member_over_the_capture_limit_is_413(client, monkeypatch):
-    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 64 * KiB)
+def test_an_archive_member_over_the_capture_limit_is_413():
     files = dump_files("veth-detached")
     files["veth-detached/ip_addr.txt"] *= 40
-    r = client.post("/api/analyze", files={"files": ("d.zip", zip_bytes(files))})
+    small_files = patched("netparse.sources.limits", MAX_FILE_BYTES=64 * KiB)
+    with running(replace(SMALL, worker_init=small_files)) as url:
+        r = httpx.post(f"{url}/api/analyze", files={"files": ("d.zip", zip_bytes(files))},
+                       timeout=30)
     assert r.status_code == 413 and "archive member" in r.json()["error"]
 
 
-def test_a_compression_bomb_is_stopped(client, monkeypatch):
-    monkeypatch.setattr(limits, "MAX_ARCHIVE_BYTES", 8 * MiB)
+def test_a_compression_bomb_is_stopped():
     bomb = tar_gz({"dump/ip_addr.txt": b"\n" * (64 * MiB)})
     assert len(bomb) < 200 * KiB
-    started = time.monotonic()
-    r = client.post("/api/analyze", files={"files": ("bomb.tar.gz", bomb)})
-    assert r.status_code == 413 and "compression bomb" in r.json()["error"]
-    assert time.monotonic() - started < 10
+    small_archives = patched("netparse.sources.limits", MAX_ARCHIVE_BYTES=8 * MiB)
+    with running(replace(SMALL, worker_init=small_archives)) as url:
+        started = time.monotonic()
+        r = httpx.post(f"{url}/api/analyze", files={"files": ("bomb.tar.gz", bomb)}, timeout=30)
+        assert r.status_code == 413 and "compression bomb" in r.json()["error"]
+        assert time.monotonic() - started < 10
 
 
 def test_unsafe_archive_members_are_listed_and_not_read(client):
@@ -195,18 +199,27 @@ def test_work_over_the_time_limit_is_given_up():
         assert httpx.get(url, timeout=10).status_code == 200
 
 
-def test_uploads_stay_in_memory_and_out_of_the_logs(client, monkeypatch, caplog):
-    def no_disk(*args, **kwargs):
-        raise AssertionError("an upload was about to be written to disk")
+TEMPORARY_FILES = ("TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "mkstemp",
+                   "mkdtemp")
 
-    for name in ("TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "mkstemp",
-                 "mkdtemp"):
+
+def no_disk(*args, **kwargs):
+    raise AssertionError("an upload was about to be written to disk")
+
+
+def test_uploads_stay_in_memory_and_out_of_the_logs(monkeypatch, caplog):
+    # No temporary file in the server (forms) nor in its workers (archives, parsing).
+    for name in TEMPORARY_FILES:
         monkeypatch.setattr(tempfile, name, no_disk)
     marker = "np-secret-7f3a9c"
     files = dump_files("veth-detached")
     files["veth-detached/notes.txt"] = (marker + "\n").encode() * (1536 * KiB // 17)  # > 1 MiB
-    with caplog.at_level(logging.DEBUG):
+    no_disk_there = patched("tempfile", **dict.fromkeys(TEMPORARY_FILES, no_disk))
+    with running(replace(SMALL, worker_init=no_disk_there)) as url, \
+            httpx.Client(base_url=url, timeout=30) as client, caplog.at_level(logging.DEBUG):
         assert client.post("/api/analyze", files=as_form(files)).status_code == 200
+        tarred = {"files": ("d.tar.gz", tar_gz(files))}
+        assert client.post("/api/analyze", files=tarred).status_code == 200
         assert client.post("/api/parse", data={"text": marker}).status_code == 422
         assert client.post("/api/parse", data={"text": marker, "kind": "x" + marker}
                            ).status_code == 400
@@ -215,17 +228,18 @@ def test_uploads_stay_in_memory_and_out_of_the_logs(client, monkeypatch, caplog)
     assert not any(marker in r.getMessage() for r in caplog.records)
 
 
-def test_a_bug_is_a_500_without_traceback_and_without_the_data_in_the_log(client, monkeypatch,
-                                                                          caplog):
-    from netparse.web import work
+MARKER = "np-secret-1b2c3d"
 
-    marker = "np-secret-1b2c3d"
 
-    def broken(snapshot):
-        raise ValueError(f"cannot handle {marker}")   # as a message quoting the input would
+def broken(snapshot):
+    raise ValueError(f"cannot handle {MARKER}")   # as a message quoting the input would
 
-    monkeypatch.setattr(work, "analyze_snapshot", broken)
-    with caplog.at_level(logging.DEBUG):
+
+def test_a_bug_is_a_500_without_traceback_and_without_the_data_in_the_log(caplog):
+    marker = MARKER
+    settings = replace(SMALL, worker_init=patched("netparse.web.work", analyze_snapshot=broken))
+    with running(settings) as url, httpx.Client(base_url=url, timeout=30) as client, \
+            caplog.at_level(logging.DEBUG):
         r = client.post("/api/analyze", files={"files": ("brctl_show.txt", BRCTL + marker)})
         page = client.post("/", data={"text": BRCTL + marker})
     assert r.status_code == 500 and r.json()["status"] == 500

@@ -1,0 +1,63 @@
+"""The page's templates, rendered to a string: in the server for small pages, in a worker
+process for a page of results (`results`, which can be as large as the upload)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup, escape
+
+from netparse import __version__
+from netparse.web import work
+from netparse.web.errors import WebError
+from netparse.web.view import build
+
+
+def _ticks(text: str) -> Markup:
+    """`code` in a description as <code>, everything else escaped."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("netparse.web", "templates"),
+                      autoescape=True)
+    env.globals.update(version=__version__)
+    env.filters["ticks"] = _ticks
+    return env
+
+
+def render(template: str, **context) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def index(**context) -> str:
+    """The page: the form (with `text` and `kind` as sent), and `error` or `result` if any."""
+    from netparse.kinds import KINDS
+
+    context.setdefault("text", "")
+    context.setdefault("kind", "")
+    return render("index.html", kinds=KINDS, **context)
+
+
+def results(files: dict[str, bytes], text: str, kind: str) -> tuple[int, str]:
+    """`POST /`: the status and the page with the results of a paste or an upload, or with
+    what went wrong."""
+    try:
+        if files and text.strip():
+            raise WebError(400, "paste text or upload files, not both at once")
+        if files:
+            result = work.analyze_files(files, kind or None)
+        elif text.strip():
+            result = work.analyze_text(text, kind or None)
+        else:
+            raise WebError(400, "nothing to analyse: paste a command's output or choose files")
+        view = build(result)
+        if not view.captures:
+            reasons = "; ".join(f"{s.path}: {' '.join(s.messages)}" for s in view.ignored)
+            raise WebError(422, f"no output of a command netparse reads was found ({reasons})")
+    except WebError as exc:
+        return exc.status, index(error=exc, text=text, kind=kind)
+    return 200, index(result=view, text=text, kind=kind)
