@@ -4,6 +4,7 @@ one path hop by hop."""
 from __future__ import annotations
 
 from netparse.reach.model import Path, ReachReport, Verdict
+from netparse.render.visible import visible_model
 
 MARK = {Verdict.REACHABLE: "ok", Verdict.UNREACHABLE: "NO", Verdict.UNKNOWN: "?"}
 
@@ -13,6 +14,7 @@ def _column(p: Path) -> str:
 
 
 def render_reach_text(report: ReachReport) -> str:
+    report = visible_model(report)  # names from the input, escaped for the terminal
     lines = [f"Reachability of {report.origin}",
              f"firewall: {report.firewall or 'not captured (paths through it are unknown)'}", ""]
     sources = list(dict.fromkeys(p.from_ for p in report.paths))
@@ -41,6 +43,7 @@ def render_reach_text(report: ReachReport) -> str:
 
 
 def render_trace_text(path: Path) -> str:
+    path = visible_model(path)
     port = f":{path.port}" if path.port else ""
     address = "" if path.to == str(path.address) else f" {path.address}{port}"
     lines = [f"{path.from_} → {_column(path)}{address} ({path.protocol})"]

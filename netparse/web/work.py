@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from netparse import sources
 from netparse.analysis import analyze_snapshot
 from netparse.analysis.model import Report
-from netparse.errors import DetectError, LimitError, NetparseError, ParseError, SourceError
+from netparse.errors import DetectError, LimitError, ParseError, SourceError
 from netparse.models.base import Capture
 from netparse.render import render_json
 from netparse.snapshot import Snapshot, take
