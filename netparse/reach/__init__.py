@@ -139,7 +139,11 @@ def trace(snapshot, source: str, target: str, port: int | None = None) -> Path:
         address = _address(target)
         return container_path(walker, source, target, None, address,
                               "tcp" if port else "icmp", port)
-    client = _address(source)
+    try:
+        client = ip_address(source)
+    except ValueError:
+        raise NetparseError(f"{source!r} is neither a container of the dump nor an address") \
+            from None
     for c in facts.topology.containers:
         for p in c.published:
             if c.name == target and (port is None or p.host_port == port):

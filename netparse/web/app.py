@@ -265,6 +265,44 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               client=client(request), size=sum(map(len, files.values())))
         return Response(body, media_type="application/json")
 
+    @app.post("/api/reach", summary="Who reaches whom on the host, and where it breaks",
+              response_description="The paths (`netparse schema reach`)",
+              description="A dump, and the form fields `to` (addresses, separated by spaces or "
+                          "commas) and `client` "
+                          "(an outside address) → the JSON of `netparse reach --format json` on "
+                          "the same dump.",
+              responses=_error_responses(),
+              openapi_extra={"requestBody": {"required": True, "content": _FORM_BODY}})
+    async def api_reach(request: Request):
+        form = await form_of(request)
+        files = uploads(form)
+        if not files:
+            raise WebError(400, "no file in the form field 'files'")
+        to = (form.fields.get("to") or "").replace(",", " ").split()
+        body = await pool.run(work.reach_json, files, to, form.fields.get("client") or None,
+                              client=client(request), size=sum(map(len, files.values())))
+        return Response(body, media_type="application/json")
+
+    @app.post("/api/trace", summary="One path, hop by hop",
+              response_description="The path (`netparse schema reach`, one of its paths)",
+              description="A dump, and the form fields `from` (a container or an outside "
+                          "address), `to` (a container or an address) and `port` → the JSON of "
+                          "`netparse trace --format json`.",
+              responses=_error_responses(),
+              openapi_extra={"requestBody": {"required": True, "content": _FORM_BODY}})
+    async def api_trace(request: Request):
+        form = await form_of(request)
+        files = uploads(form)
+        source, target = form.fields.get("from"), form.fields.get("to")
+        if not files or not source or not target:
+            raise WebError(400, "give the dump in 'files', and 'from' and 'to'")
+        port = form.fields.get("port")
+        if port and not port.isdigit():
+            raise WebError(400, f"port {port!r} is not a number")
+        body = await pool.run(work.trace_json, files, source, target, int(port) if port else None,
+                              client=client(request), size=sum(map(len, files.values())))
+        return Response(body, media_type="application/json")
+
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request):
         return HTMLResponse(pages.render("docs.html", spec=app.openapi(),

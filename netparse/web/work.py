@@ -66,6 +66,13 @@ def origin_of(names: list[str]) -> str:
 def analyze_files(files: dict[str, bytes], kind: str | None = None) -> Result:
     """An upload (files by relative path, one archive, or one transcript) analysed as
     `netparse analyze` analyses the same dump."""
+    snapshot = snapshot_of(files, kind)
+    report = analyze_snapshot(snapshot)
+    return Result(snapshot, report, render_json(report))
+
+
+def snapshot_of(files: dict[str, bytes], kind: str | None = None) -> Snapshot:
+    """The captures of an upload, parsed, as `netparse analyze` reads the same dump."""
     kind = _check_kind(kind)
     try:
         if kind is not None:
@@ -82,9 +89,7 @@ def analyze_files(files: dict[str, bytes], kind: str | None = None) -> Result:
         raise WebError(413, str(exc)) from None
     except SourceError as exc:
         raise WebError(422, str(exc)) from None
-    snapshot = take(found)
-    report = analyze_snapshot(snapshot)
-    return Result(snapshot, report, render_json(report))
+    return take(found)
 
 
 def analyze_text(text: str, kind: str | None = None) -> Result:
@@ -100,3 +105,19 @@ def parse_json(text: str, kind: str | None) -> str:
 def analyze_json(files: dict[str, bytes], kind: str | None) -> str:
     """`POST /api/analyze`: the report as `netparse analyze --format json` prints it."""
     return analyze_files(files, kind).json
+
+
+def reach_json(files: dict[str, bytes], to: list[str], client: str | None) -> str:
+    """`POST /api/reach`: the paths as `netparse reach --format json` prints them."""
+    from netparse.reach import reach
+
+    return reach(snapshot_of(files), to=to, client=client).model_dump_json(
+        indent=2, by_alias=True) + "\n"
+
+
+def trace_json(files: dict[str, bytes], source: str, target: str, port: int | None) -> str:
+    """`POST /api/trace`: one path as `netparse trace --format json` prints it."""
+    from netparse.reach import trace
+
+    return trace(snapshot_of(files), source, target, port).model_dump_json(
+        indent=2, by_alias=True) + "\n"

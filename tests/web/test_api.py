@@ -148,3 +148,46 @@ def test_not_a_form_is_415(client):
     r = client.post("/api/parse", content=b'{"text": "x"}',
                     headers={"content-type": "application/json"})
     assert r.status_code == 415 and r.json()["status"] == 415
+
+
+# --- reach and trace: the same JSON as the CLI on the same dump ----------------------------------
+
+REACH = FIXTURES / "reach" / "docker_user_drop"
+
+
+def _reach_files() -> dict[str, bytes]:
+    root = REACH / "dump"
+    return {f"dump/{p.relative_to(root).as_posix()}": p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _cli(*args: str) -> str:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "netparse.cli.main", *args], cwd=REACH,
+                          capture_output=True, text=True).stdout
+
+
+def test_reach_matches_the_cli(client):
+    r = client.post("/api/reach", files=as_form(_reach_files()),
+                    data={"to": "10.99.29.1", "client": "10.99.29.1"})
+    assert r.status_code == 200, r.text
+    assert r.text == _cli("reach", "dump", "--to", "10.99.29.1", "--client", "10.99.29.1",
+                          "--format", "json")
+    denied = [p for p in r.json()["paths"] if p["disposition"] == "denied"]
+    assert any("DOCKER-USER" in p["breaks_at"] for p in denied)
+
+
+def test_trace_matches_the_cli_and_refuses_an_unknown_container(client):
+    r = client.post("/api/trace", files=as_form(_reach_files()),
+                    data={"from": "np-e2e-r1", "to": "10.99.29.1"})
+    assert r.status_code == 200, r.text
+    assert r.text == _cli("trace", "dump", "np-e2e-r1", "10.99.29.1", "--format", "json")
+    assert r.json()["verdict"] == "unreachable"
+    r = client.post("/api/trace", files=as_form(_reach_files()),
+                    data={"from": "nobody", "to": "np-e2e-r1", "port": "x"})
+    assert r.status_code == 400 and "port" in r.json()["error"]
+    r = client.post("/api/trace", files=as_form(_reach_files()),
+                    data={"from": "nobody", "to": "np-e2e-r1"})
+    assert r.status_code == 400 and "neither a container of the dump" in r.json()["error"]
