@@ -185,6 +185,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             found[name] = data
         return found
 
+    async def dump_form(request: Request) -> tuple[Form, dict[str, bytes]]:
+        """The form of a request that sends a dump, and its files; 400 without one."""
+        form = await form_of(request)
+        files = uploads(form)
+        if not files:
+            raise WebError(400, "no file in the form field 'files'")
+        return form, files
+
+    async def json_of(request: Request, job, files: dict[str, bytes], *args) -> Response:
+        """The JSON a worker makes of the dump, as the CLI prints it."""
+        body = await pool.run(job, files, *args, client=client(request),
+                              size=sum(map(len, files.values())))
+        return Response(body, media_type="application/json")
+
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
@@ -257,13 +271,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               responses=_error_responses(),
               openapi_extra={"requestBody": {"required": True, "content": _FORM_BODY}})
     async def api_analyze(request: Request):
-        form = await form_of(request)
-        files = uploads(form)
-        if not files:
-            raise WebError(400, "no file in the form field 'files'")
-        body = await pool.run(work.analyze_json, files, form.fields.get("kind") or None,
-                              client=client(request), size=sum(map(len, files.values())))
-        return Response(body, media_type="application/json")
+        form, files = await dump_form(request)
+        return await json_of(request, work.analyze_json, files, form.fields.get("kind") or None)
 
     @app.post("/api/reach", summary="Who reaches whom on the host, and where it breaks",
               response_description="The paths (`netparse schema reach`)",
@@ -274,14 +283,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               responses=_error_responses(),
               openapi_extra={"requestBody": {"required": True, "content": _FORM_BODY}})
     async def api_reach(request: Request):
-        form = await form_of(request)
-        files = uploads(form)
-        if not files:
-            raise WebError(400, "no file in the form field 'files'")
+        form, files = await dump_form(request)
         to = (form.fields.get("to") or "").replace(",", " ").split()
-        body = await pool.run(work.reach_json, files, to, form.fields.get("client") or None,
-                              client=client(request), size=sum(map(len, files.values())))
-        return Response(body, media_type="application/json")
+        return await json_of(request, work.reach_json, files, to,
+                             form.fields.get("client") or None)
 
     @app.post("/api/trace", summary="One path, hop by hop",
               response_description="The path (`netparse schema reach`, one of its paths)",
@@ -291,17 +296,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               responses=_error_responses(),
               openapi_extra={"requestBody": {"required": True, "content": _FORM_BODY}})
     async def api_trace(request: Request):
-        form = await form_of(request)
-        files = uploads(form)
+        form, files = await dump_form(request)
         source, target = form.fields.get("from"), form.fields.get("to")
-        if not files or not source or not target:
-            raise WebError(400, "give the dump in 'files', and 'from' and 'to'")
+        if not source or not target:
+            raise WebError(400, "give 'from' and 'to'")
         port = form.fields.get("port")
         if port and not port.isdigit():
             raise WebError(400, f"port {port!r} is not a number")
-        body = await pool.run(work.trace_json, files, source, target, int(port) if port else None,
-                              client=client(request), size=sum(map(len, files.values())))
-        return Response(body, media_type="application/json")
+        return await json_of(request, work.trace_json, files, source, target,
+                             int(port) if port else None)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request):
