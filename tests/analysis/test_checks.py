@@ -346,10 +346,27 @@ def test_published_port_blocked():
     assert not firewall_findings("healthy", "published-port-blocked")
 
 
+@covers("port-open-past-input")
+def test_port_open_past_input():
+    f, = firewall_findings("input_drop", "port-open-past-input")
+    assert f.severity is Severity.WARNING
+    assert f.subjects == ["np-e2e-r1", "18080->80/tcp"]
+    assert "filter INPUT rule 1" in f.message
+    assert any("-A INPUT -p tcp -m tcp --dport 18080 -j DROP" in e for e in f.evidence)
+    assert not firewall_findings("healthy", "port-open-past-input")
+    # The port closed in INPUT is still reached: the traffic measured when it was captured.
+    import json
+
+    measured = json.loads((TESTS / "fixtures" / "reach" / "input_drop" / "measured.json")
+                          .read_text())
+    assert [m["reached"] for m in measured if m["port"] == 18080] == [True]
+
+
 def test_firewall_checks_do_not_run_without_the_firewall():
     ctx = reach_dump("docker_user_drop")
     ctx.firewall = None
-    assert not {"forward-blocked", "masquerade-missing", "published-port-blocked"} & \
+    assert not {"forward-blocked", "masquerade-missing", "published-port-blocked",
+                "port-open-past-input"} & \
         {f.code for f in run_checks(ctx)}
     missing = {n.code: n.missing for n in not_run(ctx)}
     assert missing["forward-blocked"][0].captures == ["iptables-save"]

@@ -138,13 +138,20 @@ def veth_detached(host: Host) -> None:
     host.do(("ip", "link", "set", veth, "nomaster"), ("ip", "link", "set", veth, "master", bridge))
 
 
+def input_drop(host: Host) -> None:
+    """A host firewall that closes the published port in INPUT, as ufw does: DNAT sends the
+    traffic through FORWARD, so the port stays open."""
+    rule = ("INPUT", "-p", "tcp", "--dport", "18080", "-j", "DROP")
+    host.do(("iptables", "-I", *rule), ("iptables", "-D", *rule))
+
+
 def route_over_subnet(host: Host) -> None:
     host.do(("ip", "route", "add", "172.29.11.128/25", "dev", HOST_SIDE),
             ("ip", "route", "del", "172.29.11.128/25", "dev", HOST_SIDE))
 
 
 FAULTS = [healthy, docker_user_drop, bridge_nf_off, masquerade_deleted, forward_flushed,
-          ip_forward_off, bridge_down, veth_detached, route_over_subnet]
+          ip_forward_off, bridge_down, veth_detached, route_over_subnet, input_drop]
 
 
 # --- measuring ---------------------------------------------------------------------------------

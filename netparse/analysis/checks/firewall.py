@@ -114,3 +114,46 @@ def published_port_blocked(ctx: Context):
                           evidence=_evidence(path),
                           hint=f"netparse trace DUMP {OUTSIDE} {c.name}:{p.host_port} shows "
                                f"every step")
+
+
+@check("port-open-past-input", Severity.WARNING,
+       "A published port is open to the outside although the host firewall's INPUT chain drops "
+       "it (ufw and the like filter INPUT): Docker's DNAT sends the traffic through FORWARD.",
+       needs=_NEEDS)
+def port_open_past_input(ctx: Context):
+    from netparse.reach import client_path
+    from netparse.reach.netfilter import Packet, run
+
+    if ctx.topology.uplink is None:
+        return
+    walker = _walker(ctx)
+    table = walker.facts.firewall.tables.get("filter") if walker.facts.firewall else None
+    if table is None or "INPUT" not in table.chains:
+        return
+    for c in ctx.topology.containers:
+        for p in c.published if c.running else []:
+            if p.host_port is None or p.protocol not in ("tcp", "udp") or \
+                    (p.host_ip is not None and p.host_ip.compressed != "0.0.0.0"):
+                continue
+            path = client_path(walker, OUTSIDE, c.name, p)
+            if path.verdict.value != "reachable":
+                continue
+            through = [f"{h.evidence}: {h.text}" for h in path.hops if h.direction == "forward"
+                       and ("DNAT" in h.text or h.text.endswith("→ ACCEPT"))]
+            to_host = Packet(src=OUTSIDE, dst=path.address, proto=p.protocol, dport=p.host_port,
+                             sport=40000, iif=ctx.topology.uplink)
+            outcomes = run(table, "INPUT", to_host, walker.env)
+            if all(o.verdict in ("DROP", "REJECT") for o in outcomes):
+                step = outcomes[0].steps[-1]
+                rule = f"filter INPUT {'policy' if step.number is None else f'rule {step.number}'}"
+                yield Problem(subjects=[c.name, f"{p.host_port}->{p.container_port}/{p.protocol}"],
+                              message=f"{c.name}'s port {p.host_port}/{p.protocol} is open to the "
+                                      f"outside although {rule} drops it: DNAT sends it through "
+                                      f"FORWARD, which INPUT does not see",
+                              evidence=[f"{step.where or ctx.firewall.source.path}: {step.text}"]
+                              + through,
+                              hint=f"filter it in DOCKER-USER (iptables -I DOCKER-USER -i "
+                                   f"{ctx.topology.uplink} -p {p.protocol} -m conntrack "
+                                   f"--ctorigdstport {p.host_port} -j DROP), or publish it on "
+                                   f"127.0.0.1 only (-p 127.0.0.1:{p.host_port}:"
+                                   f"{p.container_port})")
