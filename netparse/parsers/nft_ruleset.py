@@ -137,6 +137,8 @@ class _Reader:
         split = statements(body)
         if split is None or not split[0] and split[1] is None:
             return False
+        if all(s.type == "unknown" for s in split[0]) and split[1] is None:
+            return False  # nothing in it understood (the tail of a wrapped line): not a rule
         chain.rules.append(NftRule(line=number, number=len(chain.rules) + 1, text=body,
                                    handle=handle_, statements=split[0], comment=split[1]))
         return True
