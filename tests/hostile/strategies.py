@@ -571,7 +571,8 @@ def docker_inspect():
 
 @st.composite
 def network(draw):
-    v4 = draw(ipv4_network().filter(lambda n: 8 <= n.prefixlen <= 29))  # room for the gateway and 4 members
+    # /29 at most: room for the gateway and four members
+    v4 = draw(ipv4_network().filter(lambda n: 8 <= n.prefixlen <= 29))
     config = [IpamConfig(subnet=v4, gateway=v4.network_address + 1,
                          ip_range=draw(st.none() | st.just(v4)))]
     if draw(st.booleans()):
