@@ -51,14 +51,13 @@ from netparse.sources.layout import tree
 from netparse.sources.names import CANONICAL_NAMES, kind_of_name
 
 __all__ = ["CANONICAL_NAMES", "Ignored", "Item", "SourceSet", "from_files", "kind_of_command",
-           "kind_of_name", "load", "too_large"]
+           "kind_of_name", "load", "stdin_stream", "too_large"]
 
 
 def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None) -> SourceSet:
     """The captures in `path`: a folder, an archive, a sosreport, one file, or "-" for stdin."""
     if os.fspath(path) == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        return _single("<stdin>", "<stdin>", _read_stdin(stream))
+        return _single("<stdin>", "<stdin>", _read_stdin(stdin or stdin_stream()))
     where = os.fspath(path)
     try:
         info = os.stat(where)
@@ -83,6 +82,13 @@ def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None) -> SourceSet
     with open(where, "rb") as handle:
         data = read_bounded(handle, limits.MAX_FILE_BYTES, where)
     return _single(where, where, data)
+
+
+def stdin_stream() -> BinaryIO:
+    """Standard input, or a SourceError when the command was given none (`<&-`)."""
+    if sys.stdin is None:
+        raise SourceError("<stdin>", "standard input is closed")
+    return sys.stdin.buffer
 
 
 def too_large(what: str) -> str:

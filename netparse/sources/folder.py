@@ -65,8 +65,12 @@ def _read_files(root: str, wanted: list[Entry]) -> dict[object, bytes | str]:
     for entry in wanted:
         path = os.path.join(root, *entry.name.split("/"))
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # Not blocking: a file swapped for a named pipe since the walk would wait for ever.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
             with open(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    found[entry.key] = "not a file any more: not read"
+                    continue
                 found[entry.key] = read_bounded(handle, limits.MAX_FILE_BYTES, path)
         except OSError as exc:
             found[entry.key] = f"cannot be read: {exc.strerror or exc}"
