@@ -20,14 +20,17 @@ def _fail(error: Exception, source: str | None = None) -> None:
 
 
 def _out(text: str = "", nl: bool = True) -> None:
-    """Print to standard output; one that cannot be written (a full disk) is an error, not a
-    traceback. A broken pipe (`| head`) is left to click, which exits quietly."""
+    """Print to standard output, names that are not UTF-8 escaped (a dump's path on the command
+    line); one that cannot be written (a full disk) is an error, not a traceback. A broken pipe
+    (`| head`) is left to click, which exits quietly."""
     import errno
     import os
 
+    from netparse.sources.names import shown
+
     _check_stdout()
     try:
-        click.echo(text, nl=nl)
+        click.echo(shown(text), nl=nl)
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise

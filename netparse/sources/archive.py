@@ -23,6 +23,8 @@ from typing import BinaryIO
 
 from netparse.errors import LimitError, SourceError
 from netparse.sources import limits
+from netparse.sources.names import shown
+from netparse.sources.zipnames import name as zip_name, open_zip
 
 __all__ = ["Entry", "archive_format", "list_members", "read_members"]
 
@@ -183,7 +185,8 @@ def _tar_list(where: str, fmt: str, opener: Opener) -> list[Entry]:
     with opener() as raw, _tar_stream(where, fmt, raw) as tar:
         for index, info in enumerate(tar):
             _check_count(where, index + 1)
-            entries.append(Entry(info.name, _tar_type(info), info.size, index, info.linkname))
+            entries.append(Entry(shown(info.name), _tar_type(info), info.size, index,
+                                 shown(info.linkname)))
     if not entries:
         raise SourceError(where, "damaged or unreadable archive: no member found")
     return entries
@@ -194,9 +197,10 @@ def _tar_read(where: str, fmt: str, opener: Opener, keys: dict) -> dict[object, 
     with opener() as raw, _tar_stream(where, fmt, raw) as tar:
         for index, info in enumerate(tar):
             if index in keys and info.isreg():
-                _check_member_size(where, info.name, info.size)
+                name = keys[index].name
+                _check_member_size(where, name, info.size)
                 handle = tar.extractfile(info)
-                found[index] = read_bounded(handle, limits.MAX_FILE_BYTES, f"{where}!{info.name}",
+                found[index] = read_bounded(handle, limits.MAX_FILE_BYTES, f"{where}!{name}",
                                             "archive member")
                 if len(found) == len(keys):
                     break
@@ -231,25 +235,30 @@ def _zip_type(info: zipfile.ZipInfo) -> str:
 
 def _zip_list(where: str, opener: Opener) -> list[Entry]:
     entries = []
-    with opener() as raw, zipfile.ZipFile(raw) as archive:
-        infos = archive.infolist()
-        _check_count(where, len(infos))
-        for index, info in enumerate(infos):
-            entry = Entry(info.filename.replace("\\", "/"), _zip_type(info), info.file_size, index)
-            if info.flag_bits & 0x1:
-                entry.note = "encrypted archive member"
-            entries.append(entry)
+    with opener() as raw:
+        archive, misflagged = open_zip(raw)
+        with archive:
+            infos = archive.infolist()
+            _check_count(where, len(infos))
+            for index, info in enumerate(infos):
+                name = shown(zip_name(info, index in misflagged).replace("\\", "/"))
+                entry = Entry(name, _zip_type(info), info.file_size, index)
+                if info.flag_bits & 0x1:
+                    entry.note = "encrypted archive member"
+                entries.append(entry)
     return entries
 
 
 def _zip_read(where: str, opener: Opener, keys: dict) -> dict[object, bytes]:
     found: dict[object, bytes] = {}
-    with opener() as raw, zipfile.ZipFile(raw) as archive:
-        infos = archive.infolist()
-        for index in keys:
-            info = infos[index]
-            _check_member_size(where, info.filename, info.file_size)
-            with archive.open(info) as handle:
-                found[index] = read_bounded(handle, limits.MAX_FILE_BYTES,
-                                            f"{where}!{info.filename}", "archive member")
+    with opener() as raw:
+        archive, _ = open_zip(raw)
+        with archive:
+            infos = archive.infolist()
+            for index, entry in keys.items():
+                info = infos[index]
+                _check_member_size(where, entry.name, info.file_size)
+                with archive.open(info) as handle:
+                    found[index] = read_bounded(handle, limits.MAX_FILE_BYTES,
+                                                f"{where}!{entry.name}", "archive member")
     return found

@@ -35,6 +35,70 @@ def _timed(args, tmp_path, **kwargs) -> tuple[int, str, float, float]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Names that are not UTF-8
+
+
+def _capture() -> bytes:
+    return (DUMP / "ip_addr.txt").read_bytes()
+
+
+def _report(args, tmp_path) -> dict:
+    status, stderr, _ = run(["analyze", "--format", "json", *args], tmp_path=tmp_path)
+    assert status in (0, 1) and "Traceback" not in stderr, stderr
+    return json.loads((tmp_path / "stdout").read_text())
+
+
+def test_tar_member_name_not_utf8_is_shown_escaped(tmp_path):
+    path = tmp_path / "dump.tar"
+    with tarfile.open(path, "w", format=tarfile.GNU_FORMAT, encoding="utf-8",
+                      errors="surrogateescape") as tar:
+        for name in ("dump/ip_addr.txt", "dump/r\udcffoute.txt"):
+            info = tarfile.TarInfo(name)
+            info.size = len(_capture())
+            tar.addfile(info, io.BytesIO(_capture()))
+    paths = [s["path"] for s in _report([str(path)], tmp_path)["sources"]]
+    assert f"{path}!dump/r\\xffoute.txt" in paths
+
+
+def test_zip_member_flagged_utf8_that_is_not_is_read(tmp_path):
+    """One such name made the whole zip "damaged"."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("dump/ip_addr.txt", _capture())
+        archive.writestr("dump/r\u00e9sum\u00e9.txt", _capture())  # flagged UTF-8
+    data = buffer.getvalue().replace("é".encode(), b"\xff\xfe")  # same length, not UTF-8
+    path = tmp_path / "dump.zip"
+    path.write_bytes(data)
+    with pytest.raises(UnicodeDecodeError):
+        zipfile.ZipFile(path)
+    report = _report([str(path)], tmp_path)
+    assert {s["path"]: s["status"] for s in report["sources"]} == {
+        f"{path}!dump/ip_addr.txt": "parsed",
+        f"{path}!dump/r\\xff\\xfesum\\xff\\xfe.txt": "parsed"}
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file names must be UTF-8")
+def test_folder_names_not_utf8_are_shown_escaped(tmp_path):
+    root = os.path.join(os.fsencode(tmp_path), b"dump\xff")
+    os.makedirs(os.path.join(root, b"containers", b"w\xfeb"))
+    for name in (b"ip_addr.txt", b"route\xff.txt", os.path.join(b"containers", b"w\xfeb",
+                                                                  b"ip_addr.txt")):
+        with open(os.path.join(root, name), "wb") as out:
+            out.write(_capture())
+    report = _report([os.fsdecode(root)], tmp_path)
+    top = f"{tmp_path}/dump\\xff"
+    assert report["origin"] == top
+    assert {s["path"]: s.get("container") for s in report["sources"]} == {
+        f"{top}/ip_addr.txt": None, f"{top}/route\\xff.txt": None,
+        f"{top}/containers/w\\xfeb/ip_addr.txt": "w\\xfeb"}
+    # The text report and a folder of such dumps print too.
+    for args in ([os.fsdecode(root)], [str(tmp_path)]):
+        status, stderr, _ = run(["analyze", *args], tmp_path=tmp_path)
+        assert status in (0, 1) and "Traceback" not in stderr, stderr
+        assert "dump\\xff" in (tmp_path / "stdout").read_text()
+
+
+# ---------------------------------------------------------------------------------------------
 # The command's own input and output
 
 
