@@ -154,14 +154,67 @@ def read_bounded(stream: BinaryIO, limit: int, where: str, what: str = "file") -
 
 
 def _tar_stream(where: str, fmt: str, raw: BinaryIO) -> tarfile.TarFile:
+    most = None  # bytes the tar can hold: a plain one no more than its own
     if fmt == "gz":
         raw = gzip.GzipFile(fileobj=raw, mode="rb")
     elif fmt == "bz2":
         raw = bz2.BZ2File(raw, mode="rb")
     elif fmt == "xz":
         raw = lzma.LZMAFile(raw, mode="rb")
+    else:
+        most = _length(raw)
     bounded = io.BufferedReader(_Bounded(raw, limits.MAX_ARCHIVE_BYTES, where))
-    return tarfile.open(fileobj=bounded, mode="r|")
+    return tarfile.open(fileobj=bounded, mode="r|", tarinfo=_checked_headers(where, most))
+
+
+def _length(raw: BinaryIO) -> int | None:
+    try:
+        here = raw.tell()
+        end = raw.seek(0, io.SEEK_END)
+        raw.seek(here)
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+    return end - here
+
+
+# Longest data of a header that names or describes the next member (GNU long name, pax):
+# real ones are a few hundred bytes, and tarfile reads it into memory whole.
+_MAX_HEADER_DATA = limits.MiB
+_META_TYPES = (tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE,
+               tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE)
+
+
+def _checked_headers(where: str, most: int | None) -> type[tarfile.TarInfo]:
+    """TarInfo refusing a member whose declared size reaches past what the archive can hold.
+    Reading a stream, tarfile skips a member a block at a time for as long as its header says,
+    even past the end of the data, where no byte comes for the bound on decompression to count
+    (a 30 KB tar declaring 2^80 bytes never ended)."""
+    class Checked(tarfile.TarInfo):
+        def _proc_member(self, tar):  # tarfile's hook for subclasses
+            if self.type in _META_TYPES and self.size > _MAX_HEADER_DATA:
+                raise SourceError(f"{where}!{shown(self.name)}", f"damaged or unreadable "
+                                  f"archive: a tar header declares {_bytes(self.size)} of names or "
+                                  f"attributes")
+            member = super()._proc_member(tar)
+            _check_declared(where, member, tar.offset, most)
+            return member
+    return Checked
+
+
+def _check_declared(where: str, member: tarfile.TarInfo, end: int, most: int | None) -> None:
+    """`end`: where the next header would be, past the member's declared data."""
+    at = f"{where}!{shown(member.name)}"
+    if most is not None and end > most:
+        raise SourceError(at, f"damaged or unreadable archive: member declares "
+                              f"{_bytes(member.size)}, more than the archive holds")
+    if end > limits.MAX_ARCHIVE_BYTES:
+        raise LimitError(at, f"archive member declares {_bytes(member.size)}: the archive would "
+                             f"expand to more than {limits.MAX_ARCHIVE_BYTES // limits.MiB} MiB "
+                             f"(compression bomb?); not read")
+
+
+def _bytes(size: int) -> str:
+    return f"{size:,} bytes"
 
 
 def _tar_type(info: tarfile.TarInfo) -> str:

@@ -35,6 +35,64 @@ def _timed(args, tmp_path, **kwargs) -> tuple[int, str, float, float]:
 
 
 # ---------------------------------------------------------------------------------------------
+# A tar member declaring more than the archive holds
+
+
+def _lying_tar(size: int, *, pad: int = 30_000) -> bytes:
+    """A tar whose one member declares `size` bytes and holds none: 30 KB of zeros follow."""
+    info = tarfile.TarInfo("dump/ip_addr.txt")
+    info.size = size
+    return info.tobuf(format=tarfile.GNU_FORMAT) + bytes(pad)
+
+
+@pytest.mark.parametrize("power", [36, 40, 80])
+@pytest.mark.parametrize("compress", [False, True])
+def test_tar_member_declaring_more_than_the_archive_is_refused_at_once(power, compress,
+                                                                       tmp_path):
+    data = _lying_tar(2 ** power)
+    path = tmp_path / ("dump.tar.gz" if compress else "dump.tar")
+    path.write_bytes(gzip.compress(data) if compress else data)
+    status, stderr, peak, seconds = _timed(["analyze", str(path)], tmp_path)
+    assert status == 2 and "Traceback" not in stderr
+    # Skipped a block at a time, 2^36 bytes took minutes and 2^80 never ended.
+    assert seconds < 10, seconds
+    assert peak < BASELINE_MIB, peak
+    member = f"{path}!dump/ip_addr.txt"
+    if compress:
+        assert stderr.startswith(f"netparse: {member}: archive member declares {2 ** power:,} "
+                                 f"bytes: the archive would expand to more than 1024 MiB")
+    else:
+        assert stderr.startswith(f"netparse: {member}: damaged or unreadable archive: member "
+                                 f"declares {2 ** power:,} bytes, more than the archive holds")
+
+
+def test_tar_size_given_by_a_pax_header_is_checked_too():
+    info = tarfile.TarInfo("dump/ip_addr.txt")
+    info.pax_headers = {"size": str(2 ** 80)}
+    data = info.tobuf(format=tarfile.PAX_FORMAT) + bytes(1024)
+    with pytest.raises(SourceError, match="member declares 1,208,925,819,614,629,174,706,176 "
+                                          "bytes, more than the archive holds"):
+        sources.load("-", stdin=io.BytesIO(data))
+
+
+def test_tar_long_name_header_is_not_read_whole(tmp_path):
+    """A GNU long-name header is read into memory: one declaring 512 MiB of zeros (half a MiB
+    compressed) is refused before it is read."""
+    info = tarfile.TarInfo("././@LongLink")
+    info.type = tarfile.GNUTYPE_LONGNAME
+    info.size = 512 * 1024 * 1024
+    path = tmp_path / "dump.tar.gz"
+    with gzip.open(path, "wb") as out:
+        out.write(info.tobuf(format=tarfile.GNU_FORMAT))
+        for _ in range(512):
+            out.write(bytes(1024 * 1024))
+    status, stderr, peak, _ = _timed(["analyze", str(path)], tmp_path)
+    assert status == 2 and "Traceback" not in stderr
+    assert "a tar header declares 536,870,912 bytes of names or attributes" in stderr
+    assert peak < BASELINE_MIB, peak
+
+
+# ---------------------------------------------------------------------------------------------
 # Names that are not UTF-8
 
 
