@@ -93,6 +93,55 @@ def test_tar_long_name_header_is_not_read_whole(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# Lines that made the transcript's regexes backtrack
+
+
+# Each took time square (or cube) in its length: 48 KB of the first took 8 s.
+BACKTRACKING_LINES = {
+    "comment": "# #: " * 100_000 + "x",
+    "comment, command first": "# ip addr" + " #:" * 100_000 + "x",
+    "banner": "=== ip addr" + " " * 300_000 + "x",
+    "banner with colons": "=== ip addr" + " :" * 150_000 + "x",
+    "command alone": "ip addr" + " " * 300_000 + "x",
+    "command alone, colons": "route -n" + " :" * 150_000 + "x",
+}
+
+SPLIT_IN_A_CHILD = """
+import sys, time
+from netparse.sources import transcript
+text = "\\n" + sys.stdin.read() + "\\nfoo\\n"
+started = time.perf_counter()
+transcript.split(text)
+print(time.perf_counter() - started)
+"""
+
+
+@pytest.mark.parametrize("name", sorted(BACKTRACKING_LINES))
+def test_prompt_like_line_splits_in_linear_time(name):
+    line = BACKTRACKING_LINES[name]
+    assert len(line) > 300_000
+    # In a child: a regression would run for hours.
+    done = subprocess.run([sys.executable, "-c", SPLIT_IN_A_CHILD], input=line, text=True,
+                          capture_output=True, timeout=60, check=True)
+    assert float(done.stdout) < 1.0, (name, done.stdout)
+
+
+def test_redraws_of_a_long_line_take_linear_time():
+    """A long line redrawn after `\\r` piece by piece, with an erase in line (which sends it to
+    the emulation that erases): each piece copied the whole line."""
+    from netparse.rawtext import render_line
+
+    def seconds(count: int) -> float:
+        line = "x" * count + "\x1b[K" + "\ry" * count
+        started = time.perf_counter()
+        assert render_line(line) == "y" + "x" * (count - 1)
+        return time.perf_counter() - started
+
+    # Four times the line: about four times the time (it was sixteen).
+    assert seconds(100_000) < 8 * seconds(25_000)
+
+
+# ---------------------------------------------------------------------------------------------
 # Names that are not UTF-8
 
 
