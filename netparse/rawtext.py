@@ -134,3 +134,13 @@ def prepare(text: str | bytes) -> str:
         if "\n" not in text:
             text = text.replace("\r", "\n")  # old Mac line ends
     return render(text)
+
+
+def json_int(digits: str) -> int | str:
+    """A JSON integer, as `json.JSONDecoder(parse_int=json_int)` reads it. One longer than
+    Python converts (4,300 digits) stays text that no integer field accepts, so the model
+    refuses it where it stands instead of a ValueError escaping the decoder."""
+    try:
+        return int(digits)
+    except ValueError:
+        return f"{digits[:20]}... ({len(digits)} digits)"

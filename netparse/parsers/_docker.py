@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
+from netparse.rawtext import json_int
 
 # Titles are separated by two spaces or more; one space joins the words of a title.
 _TITLE = re.compile(r"\S+(?: \S+)*")
@@ -68,7 +69,7 @@ def json_lines(text: str) -> Iterator[tuple[int, str, dict | None]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_int=json_int)
         except (ValueError, RecursionError):  # RecursionError: nested too deeply to decode
             value = None
         yield number, line, value if isinstance(value, dict) else None
@@ -84,7 +85,7 @@ def json_items(text: str) -> Iterator[tuple[int, Any]]:
     (a shell prompt, a message) is given as (line number, None). JSON that does not decode raises
     ParseError at the line where decoding stopped.
     """
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=json_int)
     counted = [0, 1]  # a position and its line: values are read in order, so count onwards
 
     def line_of(pos: int) -> int:

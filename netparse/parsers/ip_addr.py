@@ -23,6 +23,7 @@ from netparse.models.link import Address, AddressFamily, Interface, IpAddr, Link
 from netparse.parsers._addr import interface
 from netparse.parsers._common import as_list, unparsed_lines
 from netparse.parsers._ttp import Template
+from netparse.rawtext import json_int
 
 KIND = "ip_addr"
 MODEL = IpAddr
@@ -369,7 +370,7 @@ def _lifetime(text: str | None) -> int | None:
 
 def _from_json(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
     items: list = []
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=json_int)
     position = 0
     length = len(text)
     # `ip -j` prints one array; captures of several commands may hold several arrays.

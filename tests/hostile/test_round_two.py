@@ -142,6 +142,59 @@ def test_redraws_of_a_long_line_take_linear_time():
 
 
 # ---------------------------------------------------------------------------------------------
+# JSON integers longer than Python converts (4,300 digits)
+
+HUGE = "9" * 5000
+
+
+def test_huge_integer_in_docker_inspect_is_a_parse_error_naming_the_field():
+    text = json.dumps([{"Id": "ab" * 32, "Name": "/web", "State": {"Pid": 0},
+                        "NetworkSettings": {}, "HostConfig": {}}]).replace('"Pid": 0',
+                                                                          f'"Pid": {HUGE}')
+    with pytest.raises(ParseError, match="container /web: State.Pid: Input should be a valid "
+                                         "integer"):
+        netparse.parse(text, "docker_inspect")
+    # Detection reads the same JSON.
+    with pytest.raises(ParseError, match="State.Pid"):
+        netparse.parse(text)
+
+
+def test_huge_integer_in_docker_network_inspect_is_a_parse_error():
+    text = (f'[{{"Name": "web", "Id": "{"cd" * 32}", "Driver": "bridge", "Scope": "local", '
+            f'"EnableIPv6": {HUGE}}}]')
+    with pytest.raises(ParseError, match="network web: EnableIPv6"):
+        netparse.parse(text, "docker_network_inspect")
+
+
+@pytest.mark.parametrize("kind", ["ip_addr", "ip_link"])
+def test_huge_integer_in_ip_json_leaves_the_interface_unparsed(kind):
+    text = (f'[{{"ifindex": 1, "ifname": "lo", "flags": ["UP"], "mtu": 65536}},'
+            f'{{"ifindex": 2, "ifname": "eth0", "flags": ["UP"], "mtu": {HUGE}}}]')
+    model = netparse.parse(text, kind)
+    assert [i.name for i in model.interfaces] == ["lo"]
+    assert len(model.unparsed) == 1 and "(5000 digits)" in model.unparsed[0].text
+
+
+def test_huge_integer_in_a_json_line_of_docker_ps_is_unparsed():
+    line = json.dumps({"ID": "ab12", "Names": "web", "Image": "nginx", "Command": '"nginx"',
+                       "CreatedAt": "2024-01-01 00:00:00 +0000 UTC", "Status": "Up 1 second",
+                       "Ports": "", "Size": 0, "Networks": "bridge", "State": "running"})
+    model = netparse.parse(line.replace('"Size": 0', f'"Size": {HUGE}') + "\n", "docker_ps")
+    assert model.model_dump_json()
+
+
+@pytest.mark.parametrize("name, text", [
+    ("docker_inspect.json", f'[{{"Id": "x", "State": {{"Pid": {HUGE}}}, "HostConfig": {{}}}}]'),
+    ("ip_addr.json", f'[{{"ifindex": {HUGE}, "ifname": "lo", "flags": []}}]'),
+])
+def test_huge_integer_gives_no_traceback_from_the_command(name, text, tmp_path):
+    path = tmp_path / name
+    path.write_text(text)
+    status, stderr, _ = run(["parse", str(path)], tmp_path=tmp_path)
+    assert "Traceback" not in stderr and status in (0, 2), stderr
+
+
+# ---------------------------------------------------------------------------------------------
 # Names that are not UTF-8
 
 
