@@ -7,6 +7,7 @@ line count is kept, so line numbers stay those of the file.
 
 from __future__ import annotations
 
+import heapq
 import re
 
 from netparse.errors import ParseError
@@ -81,26 +82,36 @@ def render_line(line: str) -> str:
 
 
 def _render_erasing(line: str) -> str:
-    """render_line for a line that erases: each piece drawn in turn, then cleared as told."""
-    shown = ""
+    """render_line for a line that erases: each piece drawn in turn, then cleared as told.
+    Cells cleared left of the cursor are cleared once, not again at each erase (which took time
+    square in the line's length)."""
+    cells: list[str] = []
     col = 0
+    blank = 0                 # cells[:blank] are spaces, but for those in `written`
+    written: list[int] = []   # heap of the cells below `blank` written since
     for piece in re.split(r"(\r|\x1b\[[012]?K)", line):
         erase = _ERASE.fullmatch(piece)
         if piece == "\r":
             col = 0
         elif erase:
             mode = erase.group(1)
-            if mode in ("", "0"):
-                shown = shown[:col]
-            elif mode == "1":
-                shown = " " * col + shown[col:]
-            else:
-                shown = " " * col
+            if mode in ("1", "2"):  # clear left of the cursor
+                cells.extend(" " * (col - len(cells)))
+                while written and written[0] < col:
+                    cells[heapq.heappop(written)] = " "
+                cells[blank:col] = " " * max(col - blank, 0)
+                blank = max(blank, col)
+            if mode != "1":  # clear from the cursor to the end
+                del cells[col:]
+                blank = min(blank, col)
         elif piece:
             text = render_line(piece)
-            shown = shown[:col].ljust(col) + text + shown[col + len(text):]
+            cells.extend(" " * (col - len(cells)))
+            cells[col:col + len(text)] = text
+            for cell in range(col, min(col + len(text), blank)):
+                heapq.heappush(written, cell)
             col += len(text)
-    return shown
+    return "".join(cells)
 
 
 def render(text: str) -> str:
@@ -123,3 +134,13 @@ def prepare(text: str | bytes) -> str:
         if "\n" not in text:
             text = text.replace("\r", "\n")  # old Mac line ends
     return render(text)
+
+
+def json_int(digits: str) -> int | str:
+    """A JSON integer, as `json.JSONDecoder(parse_int=json_int)` reads it. One longer than
+    Python converts (4,300 digits) stays text that no integer field accepts, so the model
+    refuses it where it stands instead of a ValueError escaping the decoder."""
+    try:
+        return int(digits)
+    except ValueError:
+        return f"{digits[:20]}... ({len(digits)} digits)"

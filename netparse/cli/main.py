@@ -22,22 +22,51 @@ def _fail(error: Exception, source: str | None = None) -> None:
     sys.exit(2)
 
 
-def _read(path: str) -> bytes:
-    """One capture's bytes; one larger than a capture can be is refused before it is read (a
-    file by its size, standard input once that much came)."""
+def _out(text: str = "", nl: bool = True) -> None:
+    """Print to standard output, names that are not UTF-8 escaped (a dump's path on the command
+    line); one that cannot be written (a full disk) is an error, not a traceback. A broken pipe
+    (`| head`) is left to click, which exits quietly."""
+    import errno
     import os
 
-    from netparse.errors import LimitError
-    from netparse.sources import limits, too_large
+    from netparse.sources.names import shown
+
+    _check_stdout()
+    try:
+        click.echo(shown(text), nl=nl)
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise
+        # What is left in the buffer would fail again when Python flushes it at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _fail(NetparseError(f"cannot write the output: {exc.strerror or exc}"))
+
+
+def _check_stdout() -> None:
+    if sys.stdout is None:  # `>&-`: printing nothing and exiting 0 would look like success
+        _fail(NetparseError("standard output is closed"))
+
+
+def _read(path: str) -> bytes:
+    """One capture's bytes; one larger than a capture can be is refused before it is read (a
+    file by its size, standard input once that much came), and anything but a file before it
+    is opened (a named pipe would wait for a writer)."""
+    import os
+    import stat
+
+    from netparse.errors import LimitError, SourceError
+    from netparse.sources import limits, stdin_stream, too_large
     from netparse.sources.archive import read_bounded
 
     limit = limits.MAX_FILE_BYTES
     if path == "-":
-        data = sys.stdin.buffer.read(limit + 1)
+        data = stdin_stream().read(limit + 1)
         if len(data) > limit:
             raise LimitError("<stdin>", too_large(f"standard input of more than "
                                                    f"{limit / limits.MiB:g} MiB"))
         return data
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise SourceError(path, "not a file")
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > limit:
@@ -67,8 +96,8 @@ def parse_command(file: str, kind: str | None, strict: bool) -> None:
     except NetparseError as exc:
         _fail(exc, source)
     except OSError as exc:
-        _fail(NetparseError(f"{source}: {exc.strerror}"))
-    click.echo(model.model_dump_json(indent=2))
+        _fail(NetparseError(f"{source}: {exc.strerror or exc}"))
+    _out(model.model_dump_json(indent=2))
 
 
 @main.command("analyze")
@@ -96,6 +125,7 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
     """
     from netparse.batch import dumps_in
 
+    _check_stdout()  # before the report, which asks it whether it is a terminal
     dumps = dumps_in(path)
     if dumps is not None:
         _analyze_batch(path, dumps, fmt, fail_on, color, jobs)
@@ -106,7 +136,7 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
     from netparse.render import render
 
     try:
-        report = analyze(path, stdin=sys.stdin.buffer if path == "-" else None)
+        report = analyze(path)
     except NetparseError as exc:
         _fail(exc)
     except OSError as exc:
@@ -114,7 +144,7 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
     opts = {"color": color} if fmt == "text" else {}
     with no_cyclic_gc():  # a large report: as while parsing, no GC pass over all of it
         output = render(report, fmt, **opts)
-    click.echo(output, nl=False)
+    _out(output, nl=False)
     if fail_on != "never":
         limit = Severity(fail_on).rank
         if any(f.severity.rank <= limit for f in report.findings):
@@ -144,16 +174,16 @@ def _analyze_batch(path: str, dumps: list[str], fmt: str, fail_on: str, color: b
         docs = [{"path": r.path, "exit_status": r.exit_status,
                  **({"error": r.error} if r.error else {"report": json.loads(r.output)})}
                 for r in results]
-        click.echo(json.dumps({"dumps": docs}, indent=2))
+        _out(json.dumps({"dumps": docs}, indent=2))
     else:
         comment = {"text": "===", "dot": "//", "mermaid": "%%"}[fmt]
         for r in results:
-            click.echo(f"{comment} {visible(r.path)}")
-            click.echo(f"netparse: {visible(r.error)}\n" if r.error else r.output, nl=False)
-            click.echo()
+            _out(f"{comment} {visible(r.path)}")
+            _out(f"netparse: {visible(r.error)}\n" if r.error else r.output, nl=False)
+            _out()
         if fmt == "text":
-            click.echo(f"=== summary: {len(results)} dumps in {path}")
-            click.echo(summary(results, prefix), nl=False)
+            _out(f"=== summary: {len(results)} dumps in {path}")
+            _out(summary(results, prefix), nl=False)
     sys.exit(max((r.exit_status for r in results), default=0))
 
 
@@ -189,7 +219,7 @@ def reach_command(path: str, targets: tuple[str, ...], client: str | None, fmt: 
                        to=targets, client=client)
     except NetparseError as exc:
         _fail(exc)
-    click.echo(_reach_format(fmt, report), nl=False)
+    _out(_reach_format(fmt, report), nl=False)
 
 
 @main.command("trace")
@@ -215,7 +245,7 @@ def trace_command(path: str, source: str, target: str, fmt: str) -> None:
                       name, port)
     except NetparseError as exc:
         _fail(exc)
-    click.echo(_reach_format(fmt, path_), nl=False)
+    _out(_reach_format(fmt, path_), nl=False)
     sys.exit(0 if path_.verdict.value == "reachable" else 1)
 
 
@@ -244,7 +274,7 @@ def collect_command(outdir: str | None, archive: bool, redact: bool, timeout: in
     from netparse.collect import collect, script as make_script
 
     if script:
-        click.echo(make_script(), nl=False)
+        _out(make_script(), nl=False)
         return
     if not outdir:
         raise click.UsageError("OUTDIR is required (or --script)")
@@ -283,10 +313,31 @@ def serve_command(host: str, port: int, max_upload: int, timeout: float) -> None
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
+    _check_listen(host, port)
     if not loopback:
         click.echo(f"netparse: listening on {host}: anyone who can reach it can send data and "
                    f"read the results", err=True)
-    serve(host, port, Settings(max_body=max_upload * 1024 * 1024, work_timeout=timeout))
+    try:
+        serve(host, port, Settings(max_body=max_upload * 1024 * 1024, work_timeout=timeout))
+    except SystemExit as exc:  # uvicorn's when it could not start, after its own message
+        if exc.code not in (None, 0):
+            _fail(NetparseError(f"the server did not start on {host}:{port}"))
+        raise
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail in one line when `host`:`port` cannot be listened on (taken, or no such address),
+    before the server starts and reports it among its log lines."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            probe.bind(address)
+    except OSError as exc:
+        _fail(NetparseError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
 
 
 @main.command("checks")
@@ -303,7 +354,7 @@ def checks_command(markdown: bool) -> None:
         return
     width = max(len(c.code) for c in CHECKS)
     for c in CHECKS:
-        click.echo(f"{c.code:<{width}}  {c.severity.value:<7}  {c.summary}")
+        _out(f"{c.code:<{width}}  {c.severity.value:<7}  {c.summary}")
 
 
 @main.command("kinds")
@@ -313,12 +364,12 @@ def kinds_command(markdown: bool) -> None:
     from netparse.kinds import KINDS, markdown as table
 
     if markdown:
-        click.echo(table(), nl=False)
+        _out(table(), nl=False)
         return
     width = max(len(name) for name in KINDS)
     for kind in KINDS.values():
-        click.echo(f"{kind.name:<{width}}  {kind.summary}")
-        click.echo(f"{'':<{width}}  from: {'; '.join(kind.commands)}")
+        _out(f"{kind.name:<{width}}  {kind.summary}")
+        _out(f"{'':<{width}}  from: {'; '.join(kind.commands)}")
 
 
 @main.command("schema")
@@ -339,7 +390,7 @@ def schema_command(kind: str) -> None:
             model = get_kind(kind).module().MODEL
         except NetparseError as exc:
             _fail(exc)
-    click.echo(json.dumps(model.model_json_schema(mode="serialization"), indent=2))
+    _out(json.dumps(model.model_json_schema(mode="serialization"), indent=2))
 
 
 if __name__ == "__main__":

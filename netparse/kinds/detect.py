@@ -12,6 +12,7 @@ import re
 
 from netparse.errors import DetectError
 from netparse.kinds import KINDS
+from netparse.rawtext import json_int
 
 _SAMPLE_LINES = 200
 
@@ -71,14 +72,14 @@ def _json_scores(text: str) -> dict[str, int]:
 
 def _first_json_items(text: str) -> list:
     """The first objects of a JSON array, of concatenated arrays, or of JSON lines."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=json_int)
     try:
         value, _ = decoder.raw_decode(text)
     except (ValueError, RecursionError):  # RecursionError: nested too deeply to decode
         # Truncated or damaged: still tell the kind from the first complete line, if any.
         first = text.splitlines()[0]
         try:
-            value = json.loads(first)
+            value = json.loads(first, parse_int=json_int)
         except (ValueError, RecursionError):
             return _keys_from_text(text[:4000])
     if isinstance(value, dict):

@@ -48,17 +48,16 @@ from netparse.sources.content import examine
 from netparse.sources.folder import read_folder
 from netparse.sources.items import Ignored, Item, SourceSet
 from netparse.sources.layout import tree
-from netparse.sources.names import CANONICAL_NAMES, kind_of_name
+from netparse.sources.names import CANONICAL_NAMES, kind_of_name, shown
 
 __all__ = ["CANONICAL_NAMES", "Ignored", "Item", "SourceSet", "from_files", "kind_of_command",
-           "kind_of_name", "load", "too_large"]
+           "kind_of_name", "load", "stdin_stream", "too_large"]
 
 
 def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None) -> SourceSet:
     """The captures in `path`: a folder, an archive, a sosreport, one file, or "-" for stdin."""
     if os.fspath(path) == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        return _single("<stdin>", "<stdin>", _read_stdin(stream))
+        return _single("<stdin>", "<stdin>", _read_stdin(stdin or stdin_stream()))
     where = os.fspath(path)
     try:
         info = os.stat(where)
@@ -77,12 +76,19 @@ def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None) -> SourceSet
         raise SourceError(where, exc.strerror or str(exc)) from None
     fmt = archive_format(where, head)
     if fmt is not None:
-        return _archive(where, fmt, lambda: open(where, "rb"))
+        return _archive(shown(where), fmt, lambda: open(where, "rb"))
     if info.st_size > limits.MAX_FILE_BYTES:
         raise LimitError(where, too_large(f"file of {info.st_size / limits.MiB:.0f} MiB"))
     with open(where, "rb") as handle:
         data = read_bounded(handle, limits.MAX_FILE_BYTES, where)
-    return _single(where, where, data)
+    return _single(shown(where), shown(where), data)
+
+
+def stdin_stream() -> BinaryIO:
+    """Standard input, or a SourceError when the command was given none (`<&-`)."""
+    if sys.stdin is None:
+        raise SourceError("<stdin>", "standard input is closed")
+    return sys.stdin.buffer
 
 
 def too_large(what: str) -> str:

@@ -10,7 +10,7 @@ from netparse.sources import limits
 from netparse.sources.archive import Entry, read_bounded
 from netparse.sources.items import SourceSet
 from netparse.sources.layout import tree
-from netparse.sources.names import hidden
+from netparse.sources.names import hidden, shown
 
 
 def read_folder(root: str) -> SourceSet:
@@ -22,34 +22,35 @@ def read_folder(root: str) -> SourceSet:
             with os.scandir(os.path.join(root, rel) if rel else root) as listing:
                 found = sorted(listing, key=lambda d: d.name)
         except OSError as exc:
-            entries.append(Entry(rel, "unreadable", note=exc.strerror or str(exc)))
+            entries.append(Entry(shown(rel), "unreadable", note=exc.strerror or str(exc)))
             continue
         for dirent in found:
             name = f"{rel}/{dirent.name}" if rel else dirent.name
+            show = shown(name)  # the name as printed; `name` opens the file
             try:
                 mode = dirent.stat(follow_symlinks=False)
             except OSError as exc:
-                entries.append(Entry(name, "unreadable", note=exc.strerror or str(exc)))
+                entries.append(Entry(show, "unreadable", note=exc.strerror or str(exc)))
                 continue
             if stat.S_ISLNK(mode.st_mode):
-                entries.append(Entry(name, "symlink", target=_readlink(dirent.path)))
+                entries.append(Entry(show, "symlink", target=shown(_readlink(dirent.path))))
             elif stat.S_ISDIR(mode.st_mode):
-                entries.append(Entry(name, "dir"))
+                entries.append(Entry(show, "dir"))
                 if not hidden(dirent.name):
                     pending.append(name)
             elif stat.S_ISREG(mode.st_mode):
-                entries.append(Entry(name, "file", mode.st_size, name))
+                entries.append(Entry(show, "file", mode.st_size, name))
             elif stat.S_ISCHR(mode.st_mode) or stat.S_ISBLK(mode.st_mode):
-                entries.append(Entry(name, "device"))
+                entries.append(Entry(show, "device"))
             elif stat.S_ISFIFO(mode.st_mode):
-                entries.append(Entry(name, "fifo"))
+                entries.append(Entry(show, "fifo"))
             else:
-                entries.append(Entry(name, "socket" if stat.S_ISSOCK(mode.st_mode) else "other"))
+                entries.append(Entry(show, "socket" if stat.S_ISSOCK(mode.st_mode) else "other"))
             if len(entries) > limits.MAX_ENTRIES:
                 raise LimitError(root, f"folder holds more than {limits.MAX_ENTRIES} entries; "
                                  f"not read")
-    prefix = "" if os.path.normpath(root) == "." else root.rstrip("/" + os.sep) + "/"
-    return tree(root, entries, lambda name: prefix + name,
+    prefix = "" if os.path.normpath(root) == "." else shown(root.rstrip("/" + os.sep)) + "/"
+    return tree(shown(root), entries, lambda name: prefix + name,
                  lambda wanted: _read_files(root, wanted), strict_sizes=False)
 
 
@@ -63,11 +64,15 @@ def _readlink(path: str) -> str:
 def _read_files(root: str, wanted: list[Entry]) -> dict[object, bytes | str]:
     found: dict[object, bytes | str] = {}
     for entry in wanted:
-        path = os.path.join(root, *entry.name.split("/"))
+        path = os.path.join(root, *entry.key.split("/"))
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # Not blocking: a file swapped for a named pipe since the walk would wait for ever.
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
             with open(fd, "rb") as handle:
-                found[entry.key] = read_bounded(handle, limits.MAX_FILE_BYTES, path)
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    found[entry.key] = "not a file any more: not read"
+                    continue
+                found[entry.key] = read_bounded(handle, limits.MAX_FILE_BYTES, shown(path))
         except OSError as exc:
             found[entry.key] = f"cannot be read: {exc.strerror or exc}"
     return found

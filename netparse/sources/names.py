@@ -48,3 +48,13 @@ ARCHIVE_NAMES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".tx
 
 def hidden(part: str) -> bool:
     return part.startswith(".") or part == "__MACOSX"
+
+
+def shown(name: str) -> str:
+    """A name that can be printed and written as JSON: the bytes of a name that is not UTF-8
+    (which Python keeps as lone surrogates) as `\\xNN`."""
+    try:
+        data = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no undecodable byte gave
+        data = name.encode("utf-8", "backslashreplace")
+    return data.decode("utf-8", "backslashreplace")

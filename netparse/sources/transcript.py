@@ -49,10 +49,17 @@ _PROMPTS = tuple(re.compile(rx) for rx in (
 ))
 _DOLLAR = re.compile(r"\$(?:\s+(?P<cmd>.*))?$")
 _WORD = re.compile(r"(?:[A-Za-z_][\w.+-]*=\S*\s+)*[A-Za-z_./][\w./+-]*(?:\s|$)")
-_HASH = re.compile(r"#+\s*(?P<cmd>.*?)[\s#:]*$")
-_BANNER = re.compile(r"(?:[=*>-]{3,}|#{3,})\s*(?P<cmd>.+?)[\s:]*(?:[=*<-]{3,}|#{3,})?\s*$")
+# A command line without a prompt: a comment (`# ip addr:`), a banner (`=== ip addr ===`) or the
+# command alone. `cmd` runs to the end of the line; what may close it (`_*_END`, written for the
+# line read backwards) is cut off by `_cut`. One regex with a lazy `cmd` before the closing
+# part tried every end for `cmd`, in time square in the line's length (cube for the banner).
+_HASH = re.compile(r"#+\s*(?P<cmd>.*)")
+_HASH_END = re.compile(r"[\s#:]*")
+_BANNER = re.compile(r"(?:[=*>-]{3,}|#{3,})\s*(?P<cmd>.+)")
+_BANNER_END = re.compile(r"\s*(?:[=*<-]{3,}|#{3,})?[\s:]*")
 _PLAIN = re.compile(r"(?P<cmd>(?:sudo\s+|busybox\s+)?(?:ip|bridge|brctl|route|netstat|sysctl|"
-                    r"docker|podman|nsenter)\s.*?|route|netstat|docker ps|ip a|ip r|ip l)[\s:]*$")
+                    r"docker|podman|nsenter)\s.*|route|netstat|docker ps|ip a|ip r|ip l)[\s:]*$")
+_PLAIN_END = re.compile(r"[\s:]*")
 _FENCE = re.compile(r"\s*(```|~~~)")
 # Any line that `_command_line` could take for a command line, in one pass over the whole text:
 # most files are a single output with none, and are then left without looking at each line.
@@ -112,18 +119,26 @@ def _command_line(lines: list[str], i: int) -> tuple[str, str | None, str | None
     if m and (not m.group("cmd") or _WORD.match(m.group("cmd"))):
         return "prompt", "$", (m.group("cmd") or "").strip()
     if line.startswith("#"):
-        m = _HASH.match(line)
-        if m and m.group("cmd") and _reads(m.group("cmd")):
-            return "header", None, m.group("cmd")
-        return None
+        cmd = _cut(_HASH, _HASH_END, line)
+        return ("header", None, cmd) if cmd and _reads(cmd) else None
     after_blank = i == 0 or not lines[i - 1].strip() or bool(_FENCE.match(lines[i - 1]))
-    m = _BANNER.match(line)
-    if m and _reads(m.group("cmd")):
-        return "header", None, m.group("cmd")
-    m = _PLAIN.match(line)
-    if m and after_blank and _reads(m.group("cmd")):
-        return "header", None, m.group("cmd")
+    cmd = _cut(_BANNER, _BANNER_END, line)
+    if cmd and _reads(cmd):
+        return "header", None, cmd
+    cmd = _cut(_PLAIN, _PLAIN_END, line)
+    if cmd and after_blank and _reads(cmd):
+        return "header", None, cmd
     return None
+
+
+def _cut(rx: re.Pattern, end: re.Pattern, line: str) -> str | None:
+    """The `cmd` of `rx` in `line` without what `end` matches at its end (matched on `cmd`
+    reversed: anchored, it runs once)."""
+    m = rx.match(line)
+    if not m:
+        return None
+    cmd = m.group("cmd")
+    return cmd[:len(cmd) - end.match(cmd[::-1]).end()]
 
 
 def _reads(text: str) -> bool:

@@ -4,6 +4,7 @@ capture has come for standard input. Peak memory of the real command is measured
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -53,9 +54,17 @@ def run(args: list[str], *, stdin_from=None, env=None, tmp_path) -> tuple[int, s
         stdin = feeder.stdout
     try:
         with open(out, "wb") as stdout, open(err, "wb") as stderr:
-            subprocess.run([sys.executable, "-c", MEASURE, str(usage), *CLI, *args],
-                           stdin=stdin, stdout=stdout, stderr=stderr, timeout=60,
-                           env={**os.environ, **(env or {})})
+            # In a session of its own, so that a timeout stops netparse too, not only the
+            # process measuring it (a regression could otherwise run on for ever).
+            child = subprocess.Popen([sys.executable, "-c", MEASURE, str(usage), *CLI, *args],
+                                     stdin=stdin, stdout=stdout, stderr=stderr,
+                                     env={**os.environ, **(env or {})}, start_new_session=True)
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+                raise
     finally:
         if feeder is not None:
             feeder.stdout.close()  # cat stops once no one can read what it writes

@@ -208,7 +208,8 @@ def test_tar_gz_bomb(tmp_path):
 
 
 def test_decompression_stops_at_the_bound(tmp_path, monkeypatch):
-    """Even members that are skipped count: decompression stops once the bound is passed."""
+    """Even members that are skipped count: a member that would take decompression past the
+    bound is refused by its header, before it is skipped."""
     path = tmp_path / "sosreport.tar.gz"
     with tarfile.open(path, "w:gz") as tar:
         info = tarfile.TarInfo("sosreport-host/var/log/messages")
@@ -217,8 +218,9 @@ def test_decompression_stops_at_the_bound(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_ARCHIVE_BYTES", 2 * 1024 * 1024)
     with pytest.raises(LimitError) as error:
         sources.load(path)
-    assert str(error.value) == (f"{path}: archive expands to more than 2 MiB (compression "
-                                f"bomb?); not read")
+    assert str(error.value) == (f"{path}!sosreport-host/var/log/messages: archive member "
+                                f"declares 8,388,608 bytes: the archive would expand to more "
+                                f"than 2 MiB (compression bomb?); not read")
 
 
 @pytest.mark.parametrize("limit, value, message", [
