@@ -117,13 +117,14 @@ async def _multipart(request: Request, boundary: bytes, max_body: int, max_files
         if part.filename is None and len(part.data) > max_field:
             raise too_large(max_field, f"the field {part.name!r}")
 
-    parser = MultipartParser(boundary, {
-        "on_part_begin": on_part_begin, "on_part_data": on_part_data,
-        "on_header_field": on_header_field, "on_header_value": on_header_value,
-        "on_header_end": on_header_end, "on_headers_finished": on_headers_finished,
-    })
     total = 0
     try:
+        # In the try: the parser refuses a boundary it cannot use (longer than it reads).
+        parser = MultipartParser(boundary, {
+            "on_part_begin": on_part_begin, "on_part_data": on_part_data,
+            "on_header_field": on_header_field, "on_header_value": on_header_value,
+            "on_header_end": on_header_end, "on_headers_finished": on_headers_finished,
+        })
         async for chunk in request.stream():
             total += len(chunk)
             if total > max_body:

@@ -247,3 +247,12 @@ def test_a_bug_is_a_500_without_traceback_and_without_the_data_in_the_log(caplog
     assert page.status_code == 500 and 'id="error"' in page.text and "Traceback" not in page.text
     assert any("ValueError" in rec.getMessage() for rec in caplog.records)
     assert not any(marker in rec.getMessage() for rec in caplog.records)
+
+
+def test_a_multipart_boundary_the_parser_cannot_use_is_a_400(client):
+    boundary = "x" * 10_000
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello\r\n"
+            f"--{boundary}--\r\n").encode()
+    r = client.post("/api/parse", content=body,
+                    headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 400 and r.json()["error"] == "the multipart body is damaged"
