@@ -78,12 +78,15 @@ class Snapshot:
 
 
 def take(source_set) -> Snapshot:
-    """Parse every item of a `netparse.sources.SourceSet`."""
+    """Parse every item of a `netparse.sources.SourceSet`. The items are taken out of the set
+    as they are parsed, so each capture's bytes are freed once its model is made, not held
+    beside all the models until the end."""
     from netparse.parsers import parse
 
     snap = Snapshot(origin=source_set.origin)
-    for item in source_set.items:
-        snap.entries.append(_parse_item(item, parse))
+    items, source_set.items = source_set.items[::-1], []
+    while items:
+        snap.entries.append(_parse_item(items.pop(), parse))
     for ignored in source_set.ignored:
         snap.entries.append(Entry(Source(path=ignored.path, status=SourceStatus.IGNORED,
                                          messages=[ignored.reason])))

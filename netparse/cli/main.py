@@ -22,10 +22,11 @@ def _fail(error: Exception, source: str | None = None) -> None:
     sys.exit(2)
 
 
-def _out(text: str = "", nl: bool = True) -> None:
+def _out(text: str | bytes = "", nl: bool = True) -> None:
     """Print to standard output, names that are not UTF-8 escaped (a dump's path on the command
     line); one that cannot be written (a full disk) is an error, not a traceback. A broken pipe
-    (`| head`) is left to click, which exits quietly."""
+    (`| head`) is left to click, which exits quietly. Bytes are written as they are (a large
+    model's JSON, not copied again to text)."""
     import errno
     import os
 
@@ -33,7 +34,9 @@ def _out(text: str = "", nl: bool = True) -> None:
 
     _check_stdout()
     try:
-        click.echo(shown(text), nl=nl)
+        click.echo(text if isinstance(text, bytes) else shown(text), nl=False)
+        if nl:
+            click.echo()
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise
@@ -87,17 +90,23 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail on the first line the parser does not understand.")
 def parse_command(file: str, kind: str | None, strict: bool) -> None:
     """Parse one command's output (FILE, or - for standard input) and print the model as JSON."""
+    import os
+
+    from pydantic import TypeAdapter
+
     from netparse.parsers import parse
+    from netparse.sources import check_memory, kind_of_name
 
     source = "<stdin>" if file == "-" else file
     try:
         data = _read(file)
+        check_memory(source, data, kind or kind_of_name(os.path.basename(file))[0])
         model = parse(data, kind, strict=strict)
     except NetparseError as exc:
         _fail(exc, source)
     except OSError as exc:
         _fail(NetparseError(f"{source}: {exc.strerror or exc}"))
-    _out(model.model_dump_json(indent=2))
+    _out(TypeAdapter(type(model)).dump_json(model, indent=2))
 
 
 @main.command("analyze")

@@ -44,14 +44,14 @@ from netparse.errors import LimitError, SourceError
 from netparse.sources import limits
 from netparse.sources.archive import Entry, archive_format, list_members, read_bounded, read_members
 from netparse.sources.commands import kind_of_command
-from netparse.sources.content import examine
+from netparse.sources.content import check_memory, examine
 from netparse.sources.folder import read_folder
 from netparse.sources.items import Ignored, Item, SourceSet
 from netparse.sources.layout import tree
 from netparse.sources.names import CANONICAL_NAMES, kind_of_name, shown
 
-__all__ = ["CANONICAL_NAMES", "Ignored", "Item", "SourceSet", "from_files", "kind_of_command",
-           "kind_of_name", "load", "stdin_stream", "too_large"]
+__all__ = ["CANONICAL_NAMES", "Ignored", "Item", "SourceSet", "check_memory", "from_files",
+           "kind_of_command", "kind_of_name", "load", "stdin_stream", "too_large"]
 
 
 def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None) -> SourceSet:
@@ -142,6 +142,7 @@ def _single(origin: str, where: str, data: bytes) -> SourceSet:
         return _archive(where, fmt, lambda: io.BytesIO(data))
     result = SourceSet(origin)
     kind, command = kind_of_name(posixpath.basename(where.replace(os.sep, "/")))
+    check_memory(where, data, kind)
     examine(result, where, data, kind, command, None, sos=False)
     return result
 

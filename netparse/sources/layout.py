@@ -96,6 +96,7 @@ def tree(origin: str, entries: list[Entry], where: Callable[[str], str],
     if total > limits.MAX_TOTAL_BYTES:
         raise LimitError(origin, f"{total / limits.MiB:.0f} MiB of captures, over the "
                          f"{limits.MAX_TOTAL_BYTES // limits.MiB} MiB limit")
+    limits.check_parse_memory(origin, [(entry.size, kind) for entry, kind, *_ in kept])
     data = read([entry for entry, *_ in kept])
     for entry, kind, command, container in kept:
         content = data.get(entry.key, "cannot be read")

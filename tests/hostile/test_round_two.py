@@ -92,6 +92,86 @@ def test_tar_long_name_header_is_not_read_whole(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# What an input may cost to parse
+
+
+def _zip(path, members: dict[str, bytes]):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _repeated(name: str, mib: float) -> bytes:
+    capture = (DUMP / name).read_bytes()
+    return capture * int(mib * MiB // len(capture))
+
+
+CONTAINERS = ("containers/a/", "containers/b/", "containers/c/")
+
+
+def test_captures_that_would_take_gigabytes_to_parse_are_refused_unread(tmp_path):
+    """Four 60 MiB `ip addr` captures, 1.5 MB zipped, each under the file limit: parsed, they
+    took 6.3 GiB."""
+    capture = _repeated("ip_addr.txt", 60)
+    path = _zip(tmp_path / "dump.zip", {f"dump/{where}ip_addr.txt": capture
+                                        for where in ("", *CONTAINERS)})
+    assert path.stat().st_size < 2 * MiB
+    status, stderr, peak, seconds = _timed(["analyze", str(path)], tmp_path)
+    assert (status, stderr) == (2, f"netparse: {path}: 240 MiB of captures may take 7.5 GiB "
+                                   f"to parse, over the 4096 MiB limit (set by "
+                                   f"NETPARSE_MAX_MEMORY_MIB); not read\n")
+    assert peak < BASELINE_MIB and seconds < 10, (peak, seconds)
+
+
+def test_the_memory_limit_is_set_by_the_environment(tmp_path):
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "ip_addr.txt").write_bytes(_repeated("ip_addr.txt", 0.1))  # 32 times: 3.2 MiB
+    status, stderr, _ = run(["analyze", str(dump)], tmp_path=tmp_path,
+                            env={limits.MEMORY_VARIABLE: "3"})
+    assert status == 2 and stderr.endswith("over the 3 MiB limit (set by NETPARSE_MAX_MEMORY_MIB)"
+                                           "; not read\n"), stderr
+    status, stderr, _ = run(["analyze", str(dump)], tmp_path=tmp_path,
+                            env={limits.MEMORY_VARIABLE: "4"})
+    assert status in (0, 1), stderr
+
+
+@pytest.mark.parametrize("name, kind", [("ip_addr.txt", "ip_addr"), ("route_n.txt", "route_n"),
+                                        ("docker_inspect.json", "docker_inspect")])
+def test_parsing_stays_within_its_measured_factor(name, kind, tmp_path):
+    """Four captures of 2 MiB: the command's peak is within what the limits count for them
+    (the models of all four are kept until the report is made)."""
+    capture = _repeated(name, 2)
+    if kind == "docker_inspect":  # one JSON array, not several pasted one after the other
+        records = json.loads((DUMP / name).read_text())
+        capture = json.dumps(records * (len(capture) // len((DUMP / name).read_bytes())),
+                             indent=4).encode()
+    path = _zip(tmp_path / "dump.zip", {f"dump/{where}{name}": capture
+                                        for where in ("", *CONTAINERS)})
+    status, stderr, peak = run(["analyze", str(path)], tmp_path=tmp_path)
+    assert status in (0, 1) and "Traceback" not in stderr, stderr
+    counted = 4 * limits.parse_memory(len(capture), kind) / MiB
+    assert peak < BASELINE_MIB + counted, (peak, counted)
+
+
+def test_a_single_capture_is_counted_by_its_kind(tmp_path, monkeypatch):
+    """A capture read whole (one file, standard input) is counted by its name's kind, else by
+    the kind its first lines look like, else at the most."""
+    size = (DUMP / "route_n.txt").stat().st_size
+    monkeypatch.setattr(limits, "MAX_PARSE_MEMORY", 40 * size)  # route -n: 39 times its size
+    assert sources.load(DUMP / "route_n.txt").items
+    monkeypatch.setattr(limits, "MAX_PARSE_MEMORY", 38 * size)
+    with pytest.raises(LimitError, match=f"set by {limits.MEMORY_VARIABLE}"):
+        sources.load(DUMP / "route_n.txt")
+    inspect = (DUMP / "docker_inspect.json").read_bytes()
+    monkeypatch.setattr(limits, "MAX_PARSE_MEMORY", 10 * len(inspect))
+    assert sources.load("-", stdin=io.BytesIO(inspect)).items  # told by its content: 6 times
+    with pytest.raises(LimitError):
+        sources.load("-", stdin=io.BytesIO(b"?\n" * (len(inspect) // 2)))
+
+
+# ---------------------------------------------------------------------------------------------
 # Lines that made the transcript's regexes backtrack
 
 
