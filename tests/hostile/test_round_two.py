@@ -18,7 +18,8 @@ import pytest
 
 import netparse
 from netparse import sources
-from netparse.errors import ParseError, SourceError
+from netparse.errors import LimitError, ParseError, SourceError
+from netparse.sources import limits
 from tests.expected import FIXTURES
 from tests.hostile.test_big_input import BASELINE_MIB, CLI, run
 
