@@ -39,13 +39,17 @@ def _check_kind(kind: str | None) -> str | None:
     return kind or None
 
 
-def parse_text(text: str, kind: str | None) -> Capture:
+def parse_text(text: str | bytes, kind: str | None) -> Capture:
     """One capture into its model, as `netparse parse` does."""
     from netparse.parsers import parse
 
     kind = _check_kind(kind)
     try:
+        sources.check_memory(PASTE_NAME, text if isinstance(text, bytes) else
+                             text.encode("utf-8"), kind)
         return parse(text, kind)
+    except LimitError as exc:
+        raise WebError(413, str(exc)) from None
     except DetectError as exc:
         raise WebError(422, exc.message, exc.line, exc.candidates) from None
     except ParseError as exc:
@@ -82,6 +86,7 @@ def snapshot_of(files: dict[str, bytes], kind: str | None = None) -> Snapshot:
             (name, data), = files.items()
             if archive_format(name, data[:512]) is not None:
                 raise WebError(400, "a command can be chosen for one capture, not for an archive")
+            sources.check_memory(name, data, kind)  # what parsing it may cost, as the CLI checks
             found = sources.SourceSet(name, [sources.Item(name, data, kind, None, None)])
         else:
             found = sources.from_files(files, origin_of(list(files)))

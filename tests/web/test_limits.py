@@ -256,3 +256,21 @@ def test_a_multipart_boundary_the_parser_cannot_use_is_a_400(client):
     r = client.post("/api/parse", content=body,
                     headers={"content-type": f"multipart/form-data; boundary={boundary}"})
     assert r.status_code == 400 and r.json()["error"] == "the multipart body is damaged"
+
+
+def test_a_capture_whose_kind_is_chosen_is_held_to_the_parse_memory_limit(monkeypatch):
+    """What the workers run: a paste or an upload with its command chosen by hand is counted
+    like any other input, before it is parsed."""
+    from netparse.sources import limits
+    from netparse.web import work
+    from netparse.web.errors import WebError
+
+    text = (DUMPS / "default-bridge/ip_route.txt").read_text()
+    monkeypatch.setattr(limits, "MAX_PARSE_MEMORY", limits.parse_memory(len(text), "ip_route") - 1)
+    for call in (lambda: work.parse_text(text, "ip_route"),
+                 lambda: work.analyze_files({"r.txt": text.encode()}, "ip_route")):
+        with pytest.raises(WebError) as error:
+            call()
+        assert error.value.status == 413 and limits.MEMORY_VARIABLE in str(error.value)
+    monkeypatch.setattr(limits, "MAX_PARSE_MEMORY", limits.parse_memory(len(text), "ip_route"))
+    assert work.parse_text(text, "ip_route").routes
