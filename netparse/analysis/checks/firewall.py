@@ -17,9 +17,23 @@ _NEEDS = (FIREWALL, CONTAINERS, NETWORKS, ROUTES, INTERFACES)
 
 
 def _walker(ctx: Context):
+    """One walker for every firewall check of a Context: its facts are built once."""
     from netparse.reach import Walker, facts_of
 
-    return Walker(facts_of(ctx))
+    if "walker" not in ctx._indexes:
+        ctx._indexes["walker"] = Walker(facts_of(ctx))
+    return ctx._indexes["walker"]
+
+
+def _from_outside(ctx: Context, walker, wanted):
+    """(container, published port, path from the outside) for each running container's TCP or
+    UDP port whose host address `wanted(host_ip)` accepts."""
+    from netparse.reach import client_path
+
+    for c in ctx.topology.containers:
+        for p in c.published if c.running else []:
+            if p.host_port is not None and p.protocol in ("tcp", "udp") and wanted(p.host_ip):
+                yield c, p, client_path(walker, OUTSIDE, c.name, p)
 
 
 def _outward(ctx: Context):
@@ -92,21 +106,12 @@ def masquerade_missing(ctx: Context):
        "rule, a policy or a route on the way breaks it.",
        needs=_NEEDS)
 def published_port_blocked(ctx: Context):
-    from netparse.reach import client_path
-
     if ctx.topology.uplink is None:
         return
-    walker = _walker(ctx)
-    for c in ctx.topology.containers:
-        if not c.running:
-            continue
-        for p in c.published:
-            if p.host_port is None or p.protocol not in ("tcp", "udp") or \
-                    (p.host_ip is not None and (p.host_ip.version != 4 or p.host_ip.is_loopback)):
-                continue
-            path = client_path(walker, OUTSIDE, c.name, p)
-            if path.verdict.value != "unreachable":
-                continue
+    outside = _from_outside(ctx, _walker(ctx), lambda ip: ip is None or
+                            (ip.version == 4 and not ip.is_loopback))
+    for c, p, path in outside:
+        if path.verdict.value == "unreachable":
             yield Problem(subjects=[c.name, f"{p.host_port}->{p.container_port}/{p.protocol}"],
                           message=f"{c.name}'s port {p.host_port}->{p.container_port}/"
                                   f"{p.protocol} cannot be reached from outside: "
@@ -121,7 +126,6 @@ def published_port_blocked(ctx: Context):
        "it (ufw and the like filter INPUT): Docker's DNAT sends the traffic through FORWARD.",
        needs=_NEEDS)
 def port_open_past_input(ctx: Context):
-    from netparse.reach import client_path
     from netparse.reach.netfilter import Packet, run
 
     if ctx.topology.uplink is None:
@@ -130,30 +134,26 @@ def port_open_past_input(ctx: Context):
     table = walker.facts.firewall.tables.get("filter") if walker.facts.firewall else None
     if table is None or "INPUT" not in table.chains:
         return
-    for c in ctx.topology.containers:
-        for p in c.published if c.running else []:
-            if p.host_port is None or p.protocol not in ("tcp", "udp") or \
-                    (p.host_ip is not None and p.host_ip.compressed != "0.0.0.0"):
-                continue
-            path = client_path(walker, OUTSIDE, c.name, p)
-            if path.verdict.value != "reachable":
-                continue
-            through = [f"{h.evidence}: {h.text}" for h in path.hops if h.direction == "forward"
-                       and ("DNAT" in h.text or h.text.endswith("→ ACCEPT"))]
-            to_host = Packet(src=OUTSIDE, dst=path.address, proto=p.protocol, dport=p.host_port,
-                             sport=40000, iif=ctx.topology.uplink)
-            outcomes = run(table, "INPUT", to_host, walker.env)
-            if all(o.verdict in ("DROP", "REJECT") for o in outcomes):
-                step = outcomes[0].steps[-1]
-                rule = f"filter INPUT {'policy' if step.number is None else f'rule {step.number}'}"
-                yield Problem(subjects=[c.name, f"{p.host_port}->{p.container_port}/{p.protocol}"],
-                              message=f"{c.name}'s port {p.host_port}/{p.protocol} is open to the "
-                                      f"outside although {rule} drops it: DNAT sends it through "
-                                      f"FORWARD, which INPUT does not see",
-                              evidence=[f"{step.where or ctx.firewall.source.path}: {step.text}"]
-                              + through,
-                              hint=f"filter it in DOCKER-USER (iptables -I DOCKER-USER -i "
-                                   f"{ctx.topology.uplink} -p {p.protocol} -m conntrack "
-                                   f"--ctorigdstport {p.host_port} -j DROP), or publish it on "
-                                   f"127.0.0.1 only (-p 127.0.0.1:{p.host_port}:"
-                                   f"{p.container_port})")
+    for c, p, path in _from_outside(ctx, walker, lambda ip: ip is None or
+                                    ip.compressed == "0.0.0.0"):
+        if path.verdict.value != "reachable":
+            continue
+        through = [f"{h.evidence}: {h.text}" for h in path.hops if h.direction == "forward"
+                   and ("DNAT" in h.text or h.text.endswith("→ ACCEPT"))]
+        to_host = Packet(src=OUTSIDE, dst=path.address, proto=p.protocol, dport=p.host_port,
+                         sport=40000, iif=ctx.topology.uplink)
+        outcomes = run(table, "INPUT", to_host, walker.env)
+        if all(o.verdict in ("DROP", "REJECT") for o in outcomes):
+            step = outcomes[0].steps[-1]
+            rule = f"filter INPUT {'policy' if step.number is None else f'rule {step.number}'}"
+            yield Problem(subjects=[c.name, f"{p.host_port}->{p.container_port}/{p.protocol}"],
+                          message=f"{c.name}'s port {p.host_port}/{p.protocol} is open to the "
+                                  f"outside although {rule} drops it: DNAT sends it through "
+                                  f"FORWARD, which INPUT does not see",
+                          evidence=[f"{step.where or ctx.firewall.source.path}: {step.text}"]
+                          + through,
+                          hint=f"filter it in DOCKER-USER (iptables -I DOCKER-USER -i "
+                               f"{ctx.topology.uplink} -p {p.protocol} -m conntrack "
+                               f"--ctorigdstport {p.host_port} -j DROP), or publish it on "
+                               f"127.0.0.1 only (-p 127.0.0.1:{p.host_port}:"
+                               f"{p.container_port})")
