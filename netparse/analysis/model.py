@@ -14,7 +14,7 @@ from pydantic import Field
 from netparse.models.base import IPAddress, IPInterface, IPNetwork, MacAddress, Model
 from netparse.snapshot import Source
 
-REPORT_VERSION = "1.1"
+REPORT_VERSION = "1.2"
 
 class Pairing(StrEnum):
     """How a host veth was joined to a container endpoint, strongest first."""
@@ -22,6 +22,16 @@ class Pairing(StrEnum):
     INSIDE = "inside"      # the container's own capture: eth0@ifN there is host ifindex N
     FDB = "fdb"            # `bridge fdb` puts the container's MAC behind the veth
     NETNSID = "netnsid"    # link-netnsid grouping, when exactly one assignment fits
+
+
+class Inferred(Model):
+    """Marks an object known only from other objects' references to it (added in 1.2)."""
+
+    inferred: bool = Field(False, description="Not shown by a capture of its own: inferred from "
+                           "references to it (a master, a route's device, a bridge name, a "
+                           "network's containers), listed in `inferred_from`")
+    inferred_from: list[str] = Field(default_factory=list, description="The facts it was inferred "
+                                     "from, each `capture:line: what it says` (added in 1.2)")
 
 
 class Port(Model):
@@ -38,7 +48,7 @@ class Port(Model):
                                description="Captures that put this port on the bridge")
 
 
-class Bridge(Model):
+class Bridge(Inferred):
     name: str
     network: str | None = Field(None, description="Docker network, for Docker-managed bridges")
     managed: bool = Field(description="Created by Docker (docker0 or br-<network id>)")
@@ -51,7 +61,7 @@ class Bridge(Model):
     ports: list[Port] = Field(default_factory=list)
 
 
-class Network(Model):
+class Network(Inferred):
     name: str
     id: str | None = None
     driver: str | None = None
@@ -60,11 +70,9 @@ class Network(Model):
     gateways: list[IPAddress] = Field(default_factory=list)
     internal: bool | None = None
     mtu: int | None = None
-    inferred: bool = Field(False, description="Inferred from containers or bridge names, "
-                                             "not from `docker network inspect`")
 
 
-class Endpoint(Model):
+class Endpoint(Inferred):
     network: str
     network_id: str | None = None
     bridge: str | None = None
@@ -112,7 +120,7 @@ class InsideView(Model):
     routes: list[Route] | None = None
 
 
-class Container(Model):
+class Container(Inferred):
     name: str
     id: str | None = None
     state: str | None = None
@@ -127,7 +135,7 @@ class Container(Model):
     in_inspect: bool = False
 
 
-class HostInterface(Model):
+class HostInterface(Inferred):
     name: str
     ifindex: int | None = None
     kind: str | None = Field(None, description="veth, bridge, loopback, ... when it can be told")
@@ -187,7 +195,7 @@ class NotRun(Model):
 
 
 class Report(Model):
-    schema_version: Literal["1.1"] = REPORT_VERSION
+    schema_version: Literal["1.2"] = REPORT_VERSION
     origin: str = Field(description="What was analysed: a folder, an archive, a transcript, stdin")
     partial: bool = Field(False, description="Some capture failed to parse")
     sources: list[Source] = Field(default_factory=list)

@@ -29,7 +29,7 @@ def test_json_report_validates_against_its_model_and_names_what_it_needs():
     out = analyze(str(DUMPS / "stray-veth"), "--format", "json")
     doc = json.loads(out.stdout)
     Report.model_validate(doc)
-    assert doc["schema_version"] == "1.1"
+    assert doc["schema_version"] == "1.2"
     bridge = next(b for b in doc["topology"]["bridges"] if b["name"] == "docker0")
     assert {"name", "network", "managed", "state", "mtu", "addresses", "ports"} <= set(bridge)
     port = next(p for p in bridge["ports"] if p["name"] == "np-stray0")
@@ -48,7 +48,7 @@ def test_json_report_and_its_schema_list_the_checks_not_run():
         {"fact": "ip-forward", "captures": ["sysctl net.ipv4.ip_forward"]}]
     schema = json.loads(subprocess.run([sys.executable, "-m", "netparse.cli.main", "schema",
                                         "report"], capture_output=True, text=True).stdout)
-    assert schema["properties"]["schema_version"]["const"] == "1.1"
+    assert schema["properties"]["schema_version"]["const"] == "1.2"
     assert schema["properties"]["not_run"]["items"] == {"$ref": "#/$defs/NotRun"}
     assert set(schema["$defs"]["NotRun"]["properties"]) == {"code", "missing"}
     assert set(schema["$defs"]["Missing"]["properties"]) == {"fact", "captures"}

@@ -28,7 +28,7 @@ def test_dispatch(report):
 def test_json_is_the_report(report):
     text = render_json(report)
     assert Report.model_validate_json(text) == report
-    assert json.loads(text)["schema_version"] == "1.1"
+    assert json.loads(text)["schema_version"] == "1.2"
     assert text.startswith('{\n  "schema_version"')
 
 

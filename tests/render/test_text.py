@@ -78,7 +78,7 @@ def test_containers_off_the_bridges_and_unpaired_endpoints():
 
 def test_header_lists_sources_with_status_and_counts():
     text = render_text(healthy(), color=False, width=200)
-    assert text.startswith("netparse report (schema 1.1)\n"
+    assert text.startswith("netparse report (schema 1.2)\n"
                            "Origin: tests/fixtures/dumps/default-bridge\n")
     rows = section(text, "Sources").splitlines()
     assert [r.split()[:3] for r in rows if not r.startswith("     ")] == [
