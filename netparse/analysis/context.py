@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from ipaddress import ip_network
 
-from netparse.analysis.model import (Bridge, HostInterface, Network, PublishedPort, Route,
-                                     Topology)
+from netparse.analysis.model import (Bridge, Container, HostInterface, Network, PublishedPort,
+                                     Route, Severity, Topology)
 from netparse.snapshot import Entry, Snapshot
 
 
@@ -22,6 +22,9 @@ class Conflict:
     subjects: list[str]
     message: str
     evidence: list[str]
+    # Facts that disagree while the topology could choose between them by rule (the engine's
+    # record over a route, say) are worth knowing, not a warning: those say so here.
+    severity: Severity | None = None
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Context:
     # on the Container, because the report's models are a contract.
     port_bindings: dict[str, list[PublishedPort]] = field(default_factory=dict)
     # Which capture each part came from, for evidence lines.
+    used: dict[str, Entry] = field(default_factory=dict)  # "interfaces", "routes", ... -> capture
     iface_source: str | None = None
     bridge_source: str | None = None
     route_source: str | None = None
@@ -61,6 +65,9 @@ class Context:
 
     def network(self, name: str | None) -> Network | None:
         return self._index(self.topology.networks, "name").get(name)
+
+    def container(self, name: str | None) -> Container | None:
+        return self._index(self.topology.containers, "name").get(name)
 
     def interface(self, name: str | None) -> HostInterface | None:
         return self._index(self.topology.interfaces, "name").get(name)

@@ -5,6 +5,12 @@ Each fact may come from several captures (bridge membership from `brctl show`, `
 `docker network inspect` or container inspect). Whatever exists is used, and where captures
 disagree a Conflict is noted for the checks to report.
 
+Objects are built from facts, not from files: a bridge named only as a veth's master, a route's
+device or a network's bridge exists; a Docker network is inferred from its bridge's name and its
+subnet from the kernel's route on that bridge; a container from `docker ps`, a network's
+`Containers` or a `docker exec` that ran in it. Such an object is marked `inferred`, with the
+facts it rests on, each as `capture: what it says`.
+
 Host veths are joined to container endpoints from the strongest evidence available (see
 `netparse.analysis.pairing`); an endpoint is left unpaired, with the reason, rather than guessed.
 """
@@ -15,22 +21,27 @@ import re
 
 from netparse.analysis.context import Conflict, Context
 from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface, InsideView,
-                                     Network, Port, PublishedPort, Route, Topology)
+                                     Network, Port, PublishedPort, Route, Severity, Topology)
 from netparse.analysis.pairing import pair
 from netparse.snapshot import Entry, Snapshot
 
 DOCKER_BRIDGE = re.compile(r"br-[0-9a-f]{12}")
 _NO_ENDPOINT_NETWORKS = {"host", "none"}
+# Docker's bridges by name: their own networks (`br-<id>` is found by the id's prefix).
+_DOCKER_BRIDGE_NETWORKS = {"docker0": "bridge", "docker_gwbridge": "docker_gwbridge"}
+_DOCKER_EXEC = re.compile(r"\bdocker\s+(?:container\s+)?exec\b")
 
 
 def build(snapshot: Snapshot) -> Context:
     ctx = Context(snapshot=snapshot, topology=Topology())
     _interfaces(ctx)
+    _routes(ctx)
     _networks(ctx)
     _bridges(ctx)
+    _bridge_networks(ctx)
     _containers(ctx)
+    _network_endpoints(ctx)
     _inside(ctx)
-    _routes(ctx)
     _sysctl(ctx)
     _firewall(ctx)
     pair(ctx)
@@ -58,6 +69,15 @@ def _last(entries: list[Entry], ctx: Context, what: str) -> Entry | None:
     return last
 
 
+def at(entry: Entry) -> str:
+    """Where a fact comes from: the capture, and the line it starts on inside a transcript."""
+    return entry.source.path if entry.first_line <= 1 else f"{entry.source.path}:{entry.first_line}"
+
+
+def docker_bridge_name(name: str | None) -> bool:
+    return bool(name) and (name in _DOCKER_BRIDGE_NETWORKS or bool(DOCKER_BRIDGE.fullmatch(name)))
+
+
 # --- host interfaces ---------------------------------------------------------------------------
 
 def _interfaces(ctx: Context) -> None:
@@ -68,6 +88,7 @@ def _interfaces(ctx: Context) -> None:
     if primary is None:
         return
     ctx.iface_source = primary.source.path
+    ctx.used["interfaces"] = primary
     details = {i.name: i for i in link.model.interfaces} if link and addr else {}
     for iface in primary.model.interfaces:
         extra = details.get(iface.name)
@@ -130,6 +151,7 @@ def _networks(ctx: Context) -> None:
     inspect = _last(snap.host("docker_network_inspect"), ctx, "docker network inspect")
     if inspect:
         ctx.network_source = inspect.source.path
+        ctx.used["networks"] = inspect
         for net in inspect.model.networks:
             config = net.ipam.config if net.ipam else []
             ctx.topology.networks.append(Network(
@@ -145,17 +167,24 @@ def _networks(ctx: Context) -> None:
     for row in rows.model.networks if rows else []:
         if row.name is None:
             continue  # a damaged row (reported as not understood): nothing to join it on
-        ctx.topology.networks.append(Network(name=row.name, id=row.id, driver=row.driver,
-                                             inferred=True))
+        ctx.topology.networks.append(Network(
+            name=row.name, id=row.id, driver=row.driver, inferred=True,
+            inferred_from=[f"{at(rows)}: {row.id or '-'} {row.name} {row.driver or '-'}"]))
     containers = _last(snap.host("docker_inspect"), ctx, "docker inspect")
     for c in containers.model.containers if containers else []:
-        for ep in c.networks:
+        for ep in _endpoints_of(c):
             if ep.name in _NO_ENDPOINT_NETWORKS:
                 continue
             net = ctx.network(ep.name)
             if net is None:
                 net = Network(name=ep.name, inferred=True)
                 ctx.topology.networks.append(net)
+            if net.inferred:
+                net.inferred_from.append(
+                    f"{at(containers)}: {c.name or c.id[:12]} on network {ep.name}"
+                    + "".join(f" {k} {v}" for k, v in (("NetworkID", ep.network_id),
+                                                      ("IPAddress", ep.ip_interface),
+                                                      ("Gateway", ep.gateway)) if v))
             if net.id is None and ep.network_id:
                 net.id = ep.network_id
             elif net.id and ep.network_id and ep.network_id.startswith(net.id):
@@ -173,6 +202,13 @@ def _networks(ctx: Context) -> None:
             net.bridge = f"br-{net.id[:12]}"
 
 
+def _endpoints_of(c) -> list:
+    """A container's endpoints; before API 1.21 the one NetworkSettings held itself."""
+    if c.networks:
+        return c.networks
+    return [c.default_endpoint] if c.default_endpoint is not None else []
+
+
 # --- bridges -----------------------------------------------------------------------------------
 
 def _bridges(ctx: Context) -> None:
@@ -188,15 +224,39 @@ def _bridges(ctx: Context) -> None:
         if name not in names:
             names.append(name)
 
+    # A bridge is shown by a line of its own (`brctl show`, its interface) or only named:
+    # {name: facts that name it}. Those only named are inferred from those facts.
+    own: set[str] = set()
+    named: dict[str, list[str]] = {}
+    ifaces = ctx.used.get("interfaces")
+    routes = ctx.used.get("routes")
+
+    def name_it(name: str, fact: str) -> None:
+        add(name)
+        if fact not in named.setdefault(name, []):
+            named[name].append(fact)
+
     for b in brctl.model.bridges if brctl else []:
         add(b.name)
+        own.add(b.name)
     for i in ctx.topology.interfaces:
-        if i.kind == "bridge" or i.name == "docker0" or DOCKER_BRIDGE.fullmatch(i.name) \
-                or i.name in known:
+        if i.kind == "bridge" or docker_bridge_name(i.name) or i.name in known:
             add(i.name)
+            own.add(i.name)
     for p in blink.model.ports if blink else []:
         if p.master:
-            add(p.master)
+            name_it(p.master, f"{at(blink)}: {p.name} master {p.master}")
+    # A veth's master is a bridge, and so is any master named as Docker names its bridges.
+    for i in ctx.topology.interfaces:
+        if i.master and (i.kind == "veth" or docker_bridge_name(i.master)):
+            name_it(i.master, f"{at(ifaces)}: {i.name} master {i.master}")
+    # The kernel takes a route only through a device that exists.
+    for r in ctx.topology.routes:
+        if docker_bridge_name(r.dev):
+            name_it(r.dev, f"{at(routes)}: {_route_text(r)}")
+    for n in ctx.topology.networks:
+        if n.bridge and not n.inferred:
+            name_it(n.bridge, f"{ctx.network_source}: network {n.name} has bridge {n.bridge}")
     for i in ctx.topology.interfaces:
         if i.name in names:
             i.kind = "bridge"
@@ -217,7 +277,7 @@ def _bridges(ctx: Context) -> None:
     for name in names:
         dev = ctx.interface(name)
         net = known.get(name)
-        managed = net is not None or name == "docker0" or bool(DOCKER_BRIDGE.fullmatch(name))
+        managed = net is not None or docker_bridge_name(name)
         if net is None and DOCKER_BRIDGE.fullmatch(name):
             net = next((n for n in ctx.topology.networks
                         if n.id and n.id.startswith(name[3:])), None)
@@ -225,6 +285,7 @@ def _bridges(ctx: Context) -> None:
             net = ctx.network("bridge")
         bridge = Bridge(
             name=name, network=net.name if net else None, managed=managed,
+            inferred=name not in own, inferred_from=[] if name in own else named.get(name, []),
             state=dev.state if dev else None, up=dev.up if dev else None,
             carrier=dev.carrier if dev else None, mtu=dev.mtu if dev else None,
             mac=dev.mac if dev else _brctl_mac(brctl, name),
@@ -243,6 +304,89 @@ def _bridges(ctx: Context) -> None:
                 sources=sources))
         _membership_conflicts(ctx, bridge, brctl, blink)
         ctx.topology.bridges.append(bridge)
+
+
+def _bridge_networks(ctx: Context) -> None:
+    """The Docker network of each Docker bridge that no capture tied to one, inferred from the
+    bridge's name; and each network's subnet from the kernel's route on its bridge."""
+    for b in docker_bridges_of(ctx):
+        if b.network is not None:
+            continue
+        name = _DOCKER_BRIDGE_NETWORKS.get(b.name) or b.name[3:]
+        net = ctx.network(name)
+        if net is None:
+            net = Network(name=name, id=None if b.name in _DOCKER_BRIDGE_NETWORKS else name,
+                          driver="bridge" if b.name != "docker_gwbridge" else None,
+                          bridge=b.name, inferred=True)
+            ctx.topology.networks.append(net)
+        net.bridge = net.bridge or b.name
+        how = ("the default network's bridge" if b.name == "docker0" else
+               "the swarm's gateway bridge" if b.name == "docker_gwbridge" else
+               f"the bridge of the network whose id starts with {name}")
+        if net.inferred:
+            net.inferred_from += [f"{fact} ({b.name} is {how})" for fact in _bridge_facts(ctx, b)]
+        b.network = net.name
+    for net in ctx.topology.networks:
+        if net.bridge:
+            _subnet_from_routes(ctx, net)
+
+
+def docker_bridges_of(ctx: Context) -> list[Bridge]:
+    return [b for b in ctx.topology.bridges if b.managed]
+
+
+def _bridge_facts(ctx: Context, b: Bridge) -> list[str]:
+    """What shows that bridge `b` exists: its own line, or the facts that name it."""
+    if b.inferred:
+        return list(b.inferred_from)
+    dev = ctx.interface(b.name)
+    if dev is not None:
+        return [f"{at(ctx.used['interfaces'])}: {b.name}"
+                + "".join(f" {a}" for a in dev.addresses)]
+    return [f"{ctx.bridge_source}: bridge {b.name}"]
+
+
+def _subnet_from_routes(ctx: Context, net: Network) -> None:
+    """The kernel adds a route to a bridge's subnet, from the bridge's own address, when the
+    address is set: `172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1`. For a
+    network known only by inference it gives the subnet and the gateway; where the engine's
+    record says another subnet, the record is used and the difference noted."""
+    routes = ctx.used.get("routes")
+    for r in ctx.topology.routes:
+        d = r.destination
+        if r.dev != net.bridge or d is None or d.prefixlen == 0 or d.is_link_local \
+                or r.gateway is not None or r.type != "unicast" or r.table not in (None, "main") \
+                or r.proto not in (None, "kernel"):
+            continue
+        fact = f"{at(routes)}: {_route_text(r)}"
+        recorded = [s for s in net.subnets if s.version == d.version]
+        if d in recorded:
+            continue
+        if net.inferred and not recorded:
+            net.subnets.append(d)
+            if r.src is not None and r.src in d and r.src not in net.gateways:
+                net.gateways.append(r.src)
+            net.inferred_from.append(fact)
+        elif recorded:
+            source = ctx.network_source or ctx.inspect_source
+            ctx.conflicts.append(Conflict(
+                subjects=[net.name, net.bridge, str(d)],
+                message=f"network {net.name} has subnet {', '.join(map(str, recorded))} in the "
+                        f"engine's record but the kernel routes {d} to its bridge {net.bridge}; "
+                        f"the topology uses the engine's record",
+                evidence=[f"{source}: network {net.name} subnet "
+                          f"{', '.join(map(str, recorded))}", fact],
+                severity=Severity.INFO))
+
+
+def _route_text(r: Route) -> str:
+    """A route as `ip route` prints it, in short."""
+    words = [str(r.destination) if r.destination is not None else "default"]
+    for key, value in (("via", r.gateway), ("dev", r.dev), ("proto", r.proto),
+                       ("scope", r.scope), ("src", r.src), ("metric", r.metric)):
+        if value is not None:
+            words += [key, str(value)]
+    return " ".join(words) + (" linkdown" if r.linkdown else "")
 
 
 def _brctl_mac(brctl: Entry | None, name: str):
@@ -282,6 +426,7 @@ def _containers(ctx: Context) -> None:
     inspect = _last(snap.host("docker_inspect"), ctx, "docker inspect")
     if inspect:
         ctx.inspect_source = inspect.source.path
+        ctx.used["containers"] = inspect
     for c in inspect.model.containers if inspect else []:
         state = c.state
         container = Container(
@@ -292,7 +437,7 @@ def _containers(ctx: Context) -> None:
             pid=state.pid if state else None,
             network_mode=c.network_mode, image=c.image, in_inspect=True)
         own_netns = not (c.network_mode or "").startswith(("host", "none", "container:"))
-        for ep in c.networks if own_netns else []:
+        for ep in _endpoints_of(c) if own_netns else []:
             if ep.name in _NO_ENDPOINT_NETWORKS:
                 continue
             net = ctx.network(ep.name)
@@ -324,9 +469,75 @@ def _containers(ctx: Context) -> None:
                     if row.state else None,
                     published=[_published(p) for p in row.ports if p.host_port is not None])
                 known.add(container)
+                # The NETWORKS column names its networks; nothing more about the endpoints.
+                for name in row.networks:
+                    if name not in _NO_ENDPOINT_NETWORKS:
+                        net = ctx.network(name)
+                        container.endpoints.append(Endpoint(
+                            network=name, network_id=net.id if net else None,
+                            bridge=net.bridge if net else None, inferred=True,
+                            inferred_from=[f"{at(entry)}: {container.name} networks "
+                                           f"{','.join(row.networks)}"]))
             elif container.in_inspect and row.state is not None:
                 _compare_states(ctx, container, row, entry)
             container.in_ps = True
+
+
+def _network_endpoints(ctx: Context) -> None:
+    """The endpoints a `docker network inspect` lists under each network's `Containers`: the
+    container's name, endpoint, MAC and address. Where `docker inspect` recorded the same
+    endpoint, it is used, and a difference is noted."""
+    entry = ctx.used.get("networks")
+    if entry is None:
+        return
+    known = _Known(ctx.topology.containers)
+    for net in entry.model.networks:
+        if net.name in _NO_ENDPOINT_NETWORKS:
+            continue  # the host's own namespace, or none: no endpoint of a bridge
+        bridge = ctx.network(net.name).bridge if ctx.network(net.name) else None
+        for ne in net.containers:
+            if ne.id.startswith("ep-"):
+                continue  # an endpoint of another host of the swarm
+            name = ne.name or ne.id[:12]
+            fact = (f"{at(entry)}: network {net.name} Containers {name} "
+                    + " ".join(f"{k} {v}" for k, v in (("EndpointID", (ne.endpoint_id or "")[:12]),
+                                                      ("MacAddress", ne.mac),
+                                                      ("IPv4Address", ne.ipv4_address)) if v))
+            container = known.find(ne.id, ne.name)
+            if container is None:
+                # Only a running (or paused) container has endpoints: its sandbox is up.
+                container = Container(name=name, id=ne.id, running=True, inferred=True,
+                                      inferred_from=[fact])
+                known.add(container)
+            elif container.inferred:
+                container.inferred_from.append(fact)
+            ep = next((e for e in container.endpoints if e.network == net.name), None)
+            ip = ne.ipv4_address
+            if ep is None and container.in_inspect:
+                continue  # its own record is the one to go by: captured at another moment
+            if ep is None or (ep.inferred and ep.ip is None):
+                if ep is None:
+                    ep = Endpoint(network=net.name, inferred=True)
+                    container.endpoints.append(ep)
+                ep.network_id, ep.bridge = net.id, bridge
+                ep.ip, ep.prefix_len = (ip.ip, ip.network.prefixlen) if ip else (None, None)
+                ep.mac, ep.ipv6 = ne.mac, ne.ipv6_address
+                ep.inferred_from.append(fact)
+                continue
+            recorded = f"{ep.ip}/{ep.prefix_len}" if ep.ip else None
+            differ = [(what, mine, theirs) for what, mine, theirs in (
+                ("address", recorded, str(ip) if ip else None), ("MAC", ep.mac, ne.mac))
+                if mine and theirs and mine != theirs]
+            if differ:
+                ctx.conflicts.append(Conflict(
+                    subjects=[container.name, net.name],
+                    message=f"{container.name} on {net.name}: "
+                            + "; ".join(f"{what} {mine} in docker inspect, {theirs} in docker "
+                                        f"network inspect" for what, mine, theirs in differ)
+                            + "; the topology uses docker inspect's, the container's own record",
+                    evidence=[f"{ctx.inspect_source}: {container.name} {net.name} "
+                              f"IPAddress {recorded or '-'} MacAddress {ep.mac or '-'}", fact],
+                    severity=Severity.INFO))
 
 
 def _compare_states(ctx: Context, container: Container, row, entry: Entry) -> None:
@@ -385,6 +596,12 @@ def _inside(ctx: Context) -> None:
     match = _InsideKeys(ctx)
     for key, entries in ctx.snapshot.inside().items():
         container = match(key)
+        execs = [e for e in entries if _DOCKER_EXEC.search(e.source.command or "")]
+        if container is None and execs and not (ctx.ps_source or ctx.inspect_source):
+            # `docker exec` ran in it: a running container, though no listing shows it.
+            container = Container(name=key, running=True, inferred=True,
+                                  inferred_from=[f"{at(e)}: {e.source.command}" for e in execs])
+            ctx.topology.containers.append(container)
         if container is None:
             ctx.notes.append(Conflict(
                 subjects=[key],
@@ -405,6 +622,38 @@ def _inside(ctx: Context) -> None:
             elif e.kind in ("ip_route", "route_n"):
                 view.routes = (view.routes or []) + _convert_routes(e)
         container.inside = view
+        _inside_endpoints(ctx, container, entries)
+
+
+def _inside_endpoints(ctx: Context, container: Container, entries: list[Entry]) -> None:
+    """A container that no engine record gives endpoints to still shows its links inside:
+    `eth0@if6` with its MAC and address is an endpoint whose veth is host ifindex 6."""
+    if any(not ep.inferred for ep in container.endpoints):
+        return  # the engine's record; pairing matches the links inside against it
+    for e in entries:
+        if e.kind != "ip_addr":
+            continue
+        for iface in e.model.interfaces:
+            v4 = [a.address for a in iface.addresses if a.address.version == 4]
+            if iface.peer_ifindex is None or not v4:
+                continue
+            fact = (f"{at(e)}: {iface.name}@if{iface.peer_ifindex} inside {container.name} "
+                    f"{' '.join(map(str, v4))}" + (f" link/ether {iface.mac}" if iface.mac else ""))
+            ep = next((x for x in container.endpoints if x.mac and x.mac == iface.mac), None)
+            if ep is None:
+                blank = [x for x in container.endpoints if x.ip is None and x.mac is None]
+                ep = blank[0] if len(blank) == 1 == len(container.endpoints) else None
+            if ep is None:
+                nets = [n for n in ctx.topology.networks if any(v4[0].ip in s for s in n.subnets)]
+                net = nets[0] if len(nets) == 1 else None
+                # With no network to name, the subnet stands for it (no network name has a /).
+                ep = Endpoint(network=net.name if net else str(v4[0].network),
+                              network_id=net.id if net else None,
+                              bridge=net.bridge if net else None, inferred=True)
+                container.endpoints.append(ep)
+            ep.ip, ep.prefix_len = ep.ip or v4[0].ip, ep.prefix_len or v4[0].network.prefixlen
+            ep.mac = ep.mac or iface.mac
+            ep.inferred_from.append(fact)
 
 
 class _InsideKeys:
@@ -460,6 +709,7 @@ def _routes(ctx: Context) -> None:
     if chosen is None:
         return
     ctx.route_source = chosen.source.path
+    ctx.used["routes"] = chosen
     ctx.topology.routes = _convert_routes(chosen)
     # Only `ip route show table all` prints the local table.
     ctx.all_tables = chosen is iproute and any(r.table == "local" for r in ctx.topology.routes)

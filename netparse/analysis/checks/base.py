@@ -41,9 +41,11 @@ class Check:
         for p in self.find(ctx):
             if not isinstance(p, Problem):
                 raise TypeError(f"check {self.code} yielded {type(p).__name__}, not a Problem")
+            subjects = list(dict.fromkeys(p.subjects))
+            evidence = list(p.evidence)
+            evidence += [fact for fact in inferred_facts(ctx, subjects) if fact not in evidence]
             yield Finding(code=self.code, severity=p.severity or self.severity,
-                          subjects=list(dict.fromkeys(p.subjects)), message=p.message,
-                          evidence=list(p.evidence), hint=p.hint)
+                          subjects=subjects, message=p.message, evidence=evidence, hint=p.hint)
 
 
 CHECKS: list[Check] = []
@@ -71,6 +73,25 @@ def not_run(ctx: Context) -> list[NotRun]:
     return [NotRun(code=c.code, missing=[Missing(fact=f.name, captures=f.captures())
                                          for f in missing])
             for c in CHECKS if (missing := c.missing(ctx))]
+
+
+def inferred_facts(ctx: Context, subjects: Sequence[str]) -> list[str]:
+    """For each subject that is an inferred object, the facts it was inferred from: a finding
+    that rests on one says so."""
+    facts = []
+    for name in subjects:
+        for what, found in (("bridge", ctx.bridge(name)), ("network", ctx.network(name)),
+                            ("container", ctx.container(name)), ("interface", ctx.interface(name))):
+            if found is not None and found.inferred:
+                facts += [f"{what} {name} is inferred from {fact}"
+                          for fact in found.inferred_from[:_FACTS_SHOWN]]
+                if len(found.inferred_from) > _FACTS_SHOWN:
+                    facts.append(f"{what} {name}: {len(found.inferred_from) - _FACTS_SHOWN} "
+                                 f"more such facts in the topology")
+    return facts
+
+
+_FACTS_SHOWN = 3
 
 
 def docker_bridges(ctx: Context) -> Iterator[Bridge]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from netparse.analysis.checks.base import Problem, check
-from netparse.analysis.checks.facts import CONTAINERS
+from netparse.analysis.checks.facts import CONTAINERS, LISTED_CONTAINERS
 from netparse.analysis.context import Context
 from netparse.analysis.model import Severity
 
 
-# Any two captures can disagree, and any capture inside a container can name an unknown one:
-# these two need no fact.
+# Any two captures can disagree: this one needs no fact. A capture inside a container names an
+# unknown one only against the engine's own list of containers.
 @check("captures-disagree", Severity.WARNING,
        "Two captures disagree about the same thing (a port on a bridge, an interface, a "
        "route, the same command captured twice): they were taken at different times, or the "
@@ -17,12 +17,13 @@ from netparse.analysis.model import Severity
 def captures_disagree(ctx: Context):
     for conflict in ctx.conflicts:
         yield Problem(subjects=conflict.subjects, message=conflict.message,
-                      evidence=conflict.evidence,
+                      evidence=conflict.evidence, severity=conflict.severity,
                       hint="take all captures in one go (netparse collect) and analyse again")
 
 
 @check("unknown-container", Severity.WARNING,
-       "Captures were taken inside a container the engine does not list.")
+       "Captures were taken inside a container the engine does not list.",
+       needs=(LISTED_CONTAINERS,))
 def unknown_container(ctx: Context):
     for note in ctx.notes:
         yield Problem(subjects=note.subjects, message=note.message, evidence=note.evidence,

@@ -1,6 +1,11 @@
 """The facts a check can need, each with how the Context tells it is there and which captures
 would provide it. A check declares the facts it needs; without one it is not run, and the
-report says which capture would let it run."""
+report says which capture would let it run.
+
+A fact is present when any capture gives it, directly or through an inferred object (a bridge
+named only as a master or a route's device, a network known from its bridge's name): a check
+whose facts are present runs, and a finding about an inferred object names the facts it was
+inferred from (`base.Check.run`)."""
 
 from __future__ import annotations
 
@@ -40,7 +45,7 @@ INTERFACES = Fact("interfaces", "the host's interfaces: state, MTU, addresses, v
                   ("ip_addr", "ip_link"), lambda ctx: ctx.iface_source is not None)
 BRIDGES = Fact("bridges", "the host's bridges and their ports",
                ("brctl_show", "bridge_link", "ip_addr", "ip_link"),
-               lambda ctx: ctx.bridge_source is not None)
+               lambda ctx: ctx.bridge_source is not None or bool(ctx.topology.bridges))
 ROUTES = Fact("routes", "the host's routing table", ("ip_route", "route_n"),
               lambda ctx: ctx.route_source is not None)
 CONTAINERS = Fact("containers", "containers' state, endpoints and addresses as the engine "
@@ -54,6 +59,11 @@ IP_FORWARD = Fact("ip-forward", "the kernel's net.ipv4.ip_forward", ("sysctl",),
                   command="sysctl net.ipv4.ip_forward")
 CONTAINER_LIST = Fact("container-list", "the containers the engine lists", ("docker_ps",),
                       lambda ctx: ctx.ps_source is not None)
+# What a capture taken inside a container is matched against: only the engine's own lists can
+# show that a container is not there.
+LISTED_CONTAINERS = Fact("listed-containers", "the containers the engine lists or records",
+                         ("docker_ps", "docker_inspect"),
+                         lambda ctx: ctx.ps_source is not None or ctx.inspect_source is not None)
 FIREWALL = Fact("firewall", "the host's IPv4 iptables rules", ("iptables_save",),
                 lambda ctx: ctx.firewall is not None)
 INSIDE_ADDRESSES = Fact("inside-addresses", "the addresses configured inside the containers",
@@ -65,5 +75,5 @@ INSIDE_ROUTES = Fact("inside-routes", "the routes inside the containers",
                      present=lambda ctx: any(c.inside and c.inside.routes is not None
                                              for c in ctx.topology.containers))
 
-FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, NETWORKS, IP_FORWARD, CONTAINER_LIST, FIREWALL,
-         INSIDE_ADDRESSES, INSIDE_ROUTES)
+FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
+         LISTED_CONTAINERS, FIREWALL, INSIDE_ADDRESSES, INSIDE_ROUTES)

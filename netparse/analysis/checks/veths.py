@@ -17,34 +17,91 @@ def _host_side_peer(ctx: Context, name: str) -> bool:
                 and ctx.interface(iface.peer_name) is not None)
 
 
+SETTLE_UNPAIRED = ("`docker inspect $(docker ps -q)` (every running container's endpoints) "
+                   "or `ip addr` inside each container")
+
+
+def all_endpoints_known(ctx: Context) -> bool:
+    """Every running container's endpoints are on record: `docker ps` lists the running
+    containers and `docker inspect` holds each of them. Only then can a veth be said to have no
+    container behind it; a container known only from a reference may own any veth."""
+    if ctx.inspect_source is None or ctx.ps_source is None:
+        return False
+    return all(c.in_inspect for c in ctx.topology.containers
+               if c.running is not False and (c.in_ps or c.inferred))
+
+
 @check("orphan-veth", Severity.WARNING,
        "A veth on a Docker bridge has no container behind it (a leftover, or something "
-       "attached by hand).",
+       "attached by hand): its peer is in the host's namespace, or every running container's "
+       "endpoints are known and none is left to own it.",
        needs=(BRIDGES,))
 def orphan_veth(ctx: Context):
-    paired = {ep.host_veth for c in ctx.topology.containers for ep in c.endpoints if ep.host_veth}
-    for b in docker_bridges(ctx):
-        unpaired_eps = [ep for c in ctx.topology.containers if c.running
-                        for ep in c.endpoints if ep.bridge == b.name and not ep.host_veth]
-        free = [p for p in b.ports if p.name not in paired]
-        certain = [p for p in free if _host_side_peer(ctx, p.name)]
-        unsure = [p for p in free if p not in certain]
-        for p in certain:
+    complete = all_endpoints_known(ctx)
+    for b, unsure, unpaired_eps in _free_ports(ctx):
+        for p in _host_side_peers(ctx, b):
             iface = ctx.interface(p.name)
             yield Problem(subjects=[p.name, b.name],
                           message=f"{p.name} on {b.name} is one end of a veth pair whose other end "
                                   f"({iface.peer_name}) is in the host's namespace: no container is behind it",
                           evidence=[f"{ctx.iface_source}: {p.name}@{iface.peer_name} master {b.name}"],
                           hint=f"ip link del {p.name}, once you know who created it")
-        if len(unsure) > len(unpaired_eps):
+        if complete and len(unsure) > len(unpaired_eps):
             extra = len(unsure) - len(unpaired_eps)
             yield Problem(subjects=[b.name, *(p.name for p in unsure)],
                           message=f"{b.name} has {len(unsure)} veth(s) with no known container and only "
                                   f"{len(unpaired_eps)} running endpoint(s) left to own them: "
                                   f"{extra} veth(s) have no container behind them",
-                          evidence=[f"{', '.join(p.sources)}: {p.name} on {b.name}" for p in unsure],
+                          evidence=[f"{', '.join(p.sources)}: {p.name} on {b.name}" for p in unsure]
+                          + [f"{ctx.ps_source} and {ctx.inspect_source}: every running "
+                             f"container's endpoints"],
                           hint="a leftover of a container that did not shut down cleanly; "
                                "compare with `docker inspect` and delete the veth")
+
+
+@check("unpaired-veth", Severity.INFO,
+       "A veth on a Docker bridge could not be joined to a container, and the captures do not "
+       "show every running container's endpoints: it may have one behind it, or none.",
+       needs=(BRIDGES,))
+def unpaired_veth(ctx: Context):
+    if all_endpoints_known(ctx):
+        return  # then orphan-veth decides
+    for b, unsure, unpaired_eps in _free_ports(ctx):
+        if len(unsure) > len(unpaired_eps):
+            known = (f"; {len(unpaired_eps)} known running endpoint(s) on it are not paired"
+                     if unpaired_eps else "")
+            yield Problem(subjects=[b.name, *(p.name for p in unsure)],
+                          message=f"{b.name} has {len(unsure)} veth(s) with no known container"
+                                  f"{known}: the captures do not show every running container's "
+                                  f"endpoints, so whether a container is behind "
+                                  f"{'them' if len(unsure) > 1 else 'it'} is not known",
+                          evidence=[f"{', '.join(p.sources)}: {p.name} on {b.name}" for p in unsure],
+                          hint=f"capture {SETTLE_UNPAIRED} to decide")
+
+
+def _host_side_peers(ctx: Context, b):
+    paired = _paired(ctx)
+    return [p for p in b.ports if p.name not in paired and _host_side_peer(ctx, p.name)]
+
+
+def _paired(ctx: Context) -> set[str]:
+    return {ep.host_veth for c in ctx.topology.containers for ep in c.endpoints if ep.host_veth}
+
+
+def _free_ports(ctx: Context):
+    """For each Docker bridge: its ports that no container is known to own and that could be
+    a container's (the peer is not in the host's namespace), and the running endpoints on it
+    not yet paired with a veth."""
+    paired = _paired(ctx)
+    # A link seen inside a container names its host ifindex, paired or not.
+    claimed = {ep.host_ifindex for c in ctx.topology.containers for ep in c.endpoints
+               if ep.host_ifindex is not None}
+    for b in docker_bridges(ctx):
+        unpaired_eps = [ep for c in ctx.topology.containers if c.running
+                        for ep in c.endpoints if ep.bridge == b.name and not ep.host_veth]
+        unsure = [p for p in b.ports if p.name not in paired and not _host_side_peer(ctx, p.name)
+                  and (p.ifindex is None or p.ifindex not in claimed)]
+        yield b, unsure, unpaired_eps
 
 
 @check("detached-endpoint", Severity.ERROR,
