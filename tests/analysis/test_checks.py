@@ -154,6 +154,65 @@ def test_orphan_veth():
     assert "other end (vethC) is in the host's namespace" in f.message
 
 
+def stray_port(ctx: Context) -> None:
+    """A veth on docker0 that no container is known to own, its peer not on the host."""
+    ctx.topology.interfaces.append(HostInterface(name="vethB", ifindex=7, kind="veth",
+                                                 master="docker0", peer_ifindex=6))
+    docker0(ctx).ports.append(Port(name="vethB", ifindex=7, sources=["brctl_show.txt"]))
+
+
+def test_orphan_veth_by_count_needs_every_running_containers_endpoints():
+    ctx = host()  # docker ps and docker inspect, web in both: every endpoint is known
+    stray_port(ctx)
+    f = one("orphan-veth", ctx)
+    assert (f.severity, f.subjects) == (Severity.WARNING, ["docker0", "vethB"])
+    assert "1 veth(s) have no container behind them" in f.message
+    assert found("unpaired-veth", ctx) == []
+    # Without docker ps, a container not in the inspect may own it.
+    ctx.ps_source = None
+    assert found("orphan-veth", ctx) == []
+    # A running container known only from a reference, not in docker inspect: the same.
+    ctx = host()
+    stray_port(ctx)
+    ctx.topology.containers.append(Container(name="api", running=True, inferred=True,
+                                             inferred_from=["n.json: network bridge Containers api"]))
+    assert found("orphan-veth", ctx) == []
+
+
+@covers("unpaired-veth")
+def test_unpaired_veth():
+    ctx = host()
+    stray_port(ctx)
+    ctx.inspect_source = None
+    assert found("orphan-veth", ctx) == []
+    f = one("unpaired-veth", ctx)
+    assert (f.severity, f.subjects) == (Severity.INFO, ["docker0", "vethB"])
+    assert "whether a container is behind it is not known" in f.message
+    assert "docker inspect $(docker ps -q)" in f.hint and "ip addr` inside each container" in f.hint
+    # A link seen inside a container names the veth's ifindex: it is accounted for.
+    ctx.topology.containers.append(Container(name="api", running=True, endpoints=[
+        Endpoint(network="bridge", bridge="docker0", host_ifindex=7)]))
+    assert found("unpaired-veth", ctx) == []
+
+
+def test_a_finding_on_an_inferred_object_names_the_facts_it_rests_on():
+    ctx = host()
+    b = docker0(ctx)
+    b.inferred, b.inferred_from = True, [f"ip_addr.txt: veth{i} master docker0" for i in range(5)]
+    b.up, b.state = False, "DOWN"
+    f = one("bridge-down", ctx)
+    assert f.evidence[-4:] == [f"bridge docker0 is inferred from ip_addr.txt: veth{i} master docker0"
+                               for i in range(3)] + ["bridge docker0: 2 more such facts in the topology"]
+
+
+def test_an_info_conflict_is_reported_at_info():
+    ctx = host()
+    ctx.conflicts.append(Conflict(subjects=["bridge"], message="subnets differ", evidence=["a", "b"],
+                                  severity=Severity.INFO))
+    f = one("captures-disagree", ctx)
+    assert f.severity is Severity.INFO
+
+
 @covers("detached-endpoint")
 def test_detached_endpoint():
     ctx = host()
@@ -287,6 +346,12 @@ def test_unknown_container():
     f = one("unknown-container", ctx)
     assert (f.severity, f.subjects) == (Severity.WARNING, ["ghost"])
     assert "inside 'ghost'" in f.message and "container's name" in f.hint
+    # With no list of containers there is nothing to mismatch: the check is not run.
+    ctx.ps_source = ctx.inspect_source = None
+    assert "unknown-container" not in {f.code for f in run_checks(ctx)}
+    listed = {n.code: n.missing for n in not_run(ctx)}
+    assert listed["unknown-container"] == [Missing(fact="listed-containers",
+                                                   captures=["docker ps", "docker inspect"])]
 
 
 @covers("unpaired-endpoint")
