@@ -60,8 +60,8 @@ def _by_inside(ctx: Context, c: Container, taken: set[str]) -> None:
             continue
         ep = matches[0]
         ep.container_iface = inner.name
-        if not ctx.topology.interfaces:
-            continue
+        if ctx.iface_source is None:
+            continue  # no host listing to find ifindex N in
         veth = ctx.interface_at(inner.peer_ifindex)
         where = f"{inner.name}@if{inner.peer_ifindex} inside {c.name}"
         if veth is None:
@@ -154,7 +154,7 @@ def _join_by_bridge(c: Container, veth: HostInterface, taken: set[str]) -> None:
 
 
 def _why_not(ctx: Context, ep: Endpoint) -> str:
-    if not ctx.topology.interfaces:
+    if ctx.iface_source is None:
         return "no host `ip addr` or `ip link` capture, so no veth can be seen; " + SETTLE
     if ep.bridge is None:
         return f"the bridge of network {ep.network} is not known; capture `docker network inspect`"

@@ -304,6 +304,22 @@ def _bridges(ctx: Context) -> None:
                 sources=sources))
         _membership_conflicts(ctx, bridge, brctl, blink)
         ctx.topology.bridges.append(bridge)
+    if ctx.iface_source is None:
+        _port_interfaces(ctx)
+
+
+def _port_interfaces(ctx: Context) -> None:
+    """With no interface listing, a bridge's ports are still the host's interfaces: known only
+    from the bridge listing that names them."""
+    for b in ctx.topology.bridges:
+        for port in b.ports:
+            if ctx.interface(port.name) is not None:
+                continue
+            ctx.topology.interfaces.append(HostInterface(
+                name=port.name, ifindex=port.ifindex, peer_ifindex=port.peer_ifindex,
+                kind="veth" if port.name.startswith("veth") else None, master=b.name,
+                mtu=port.mtu, inferred=True,
+                inferred_from=[f"{source}: {port.name} on {b.name}" for source in port.sources]))
 
 
 def _bridge_networks(ctx: Context) -> None:

@@ -68,6 +68,10 @@ def test_a_veth_in_brctl_show_alone_is_unpaired_not_an_orphan():
     assert [(f.code, f.severity) for f in report.findings] == [("unpaired-veth", Severity.INFO)]
     (docker0,) = report.topology.bridges
     assert not docker0.inferred and [p.name for p in docker0.ports] == ["veth4d43"]
+    # With no interface listing, the port is a host interface known from brctl show alone.
+    (veth,) = report.topology.interfaces
+    assert (veth.name, veth.kind, veth.master, veth.inferred) == ("veth4d43", "veth", "docker0", True)
+    assert veth.inferred_from[0].endswith(": veth4d43 on docker0")
 
 
 def test_networks_and_their_subnets_are_inferred_from_a_routing_table():
