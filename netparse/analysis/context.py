@@ -42,6 +42,7 @@ class Context:
     # Which capture each part came from, for evidence lines.
     used: dict[str, Entry] = field(default_factory=dict)  # "interfaces", "routes", ... -> capture
     iface_source: str | None = None
+    address_source: str | None = None  # `ip addr`: an interface without an address has none
     bridge_source: str | None = None
     route_source: str | None = None
     inspect_source: str | None = None
@@ -52,6 +53,8 @@ class Context:
     # For the walk of a packet (netparse.reach) and the firewall checks.
     firewall: Entry | None = None   # the host's IPv4 `iptables-save`
     bridge_nf: bool | None = None   # net.bridge.bridge-nf-call-iptables
+    # net.ipv4.conf.<all, default or interface>.forwarding, as far as captured.
+    forwarding: dict[str, bool] = field(default_factory=dict)
     all_tables: bool = False        # every routing table was captured (`ip route show table all`)
     masquerade_off: set[str] = field(default_factory=set)  # networks created without masquerade
     # What besides the iptables rules may decide a packet's fate, each said as what it is:

@@ -89,6 +89,7 @@ def _interfaces(ctx: Context) -> None:
         return
     ctx.iface_source = primary.source.path
     ctx.used["interfaces"] = primary
+    ctx.address_source = addr.source.path if addr else None
     details = {i.name: i for i in link.model.interfaces} if link and addr else {}
     for iface in primary.model.interfaces:
         extra = details.get(iface.name)
@@ -771,11 +772,21 @@ def _compare_route_tables(ctx: Context, iproute: Entry, route_n: Entry) -> None:
 
 
 def _sysctl(ctx: Context) -> None:
-    entry = _last(ctx.snapshot.host("sysctl"), ctx, "sysctl")
-    if entry:
-        ctx.sysctl_source = entry.source.path
-        ctx.topology.ip_forward = entry.model.ip_forward
-        ctx.bridge_nf = entry.model.bridge_nf_call_iptables
+    entries = ctx.snapshot.host("sysctl")
+    entry = _last(entries, ctx, "sysctl")
+    if entry is None:
+        return
+    ctx.sysctl_source = entry.source.path
+    # A paste may hold one `sysctl KEY` per key: every capture counts, the later one wins.
+    for e in entries:
+        ctx.forwarding.update((k, v) for k, v in e.model.ipv4_forwarding.items() if v is not None)
+        if e.model.ip_forward is not None:
+            ctx.topology.ip_forward = e.model.ip_forward
+        if e.model.bridge_nf_call_iptables is not None:
+            ctx.bridge_nf = e.model.bridge_nf_call_iptables
+    # net.ipv4.ip_forward and net.ipv4.conf.all.forwarding are one switch in the kernel.
+    if ctx.topology.ip_forward is None:
+        ctx.topology.ip_forward = ctx.forwarding.get("all")
 
 
 def _firewall(ctx: Context) -> None:

@@ -62,7 +62,8 @@ def host() -> Context:
         ip_forward=True, uplink="eth0")
     return Context(snapshot=Snapshot("hand-built"), topology=topology,
                    port_bindings={"web": [WEB_PORT]},
-                   iface_source="ip_addr.txt", bridge_source="brctl_show.txt",
+                   iface_source="ip_addr.txt", address_source="ip_addr.txt",
+                   bridge_source="brctl_show.txt", forwarding={"all": True, "default": True},
                    route_source="ip_route.txt", inspect_source="docker_inspect.json",
                    network_source="docker_network_inspect.json", sysctl_source="sysctl.txt",
                    ps_source="docker_ps.txt", firewall=healthy_firewall())
@@ -269,11 +270,29 @@ def test_route_overlap():
     assert (f.severity, f.subjects) == (Severity.ERROR,
                                         ["172.17.0.0/16", "docker0", "eth9", "172.17.0.0/24"])
     assert f.message.startswith("a more specific route 172.17.0.0/24 goes via eth9, not docker0")
-    # The same subnet on another device, losing on metric: a warning, not yet an error.
+    # The same subnet on another device, losing on metric: what lies behind it is shadowed.
     ctx = host()
     ctx.topology.routes.append(Route(destination="172.17.0.0/16", dev="eth9", metric=100))
     f = one("route-overlap", ctx)
-    assert f.severity is Severity.WARNING and "losing on metric" in f.message
+    assert f.severity is Severity.ERROR and "docker0's route wins on metric" in f.message
+    # From routes alone, as forlinux-1422 pastes them: a static route and docker_gwbridge's at
+    # the same metric. No network is known; the bridge's name says it is Docker's.
+    ctx = host()
+    ctx.topology.networks = []
+    ctx.topology.routes = [
+        Route(destination="172.17.0.0/16", gateway="10.3.33.1", dev="ens192"),
+        Route(destination="172.17.0.0/16", dev="docker_gwbridge", proto="kernel", scope="link",
+              src="172.17.0.1")]
+    (f,) = found("route-overlap", ctx)
+    assert (f.severity, f.subjects) == (Severity.ERROR, ["172.17.0.0/16", "docker_gwbridge",
+                                                         "ens192"])
+    assert "routed twice at the same metric, to docker_gwbridge and via ens192 (via " \
+           "10.3.33.1)" in f.message and "containers on docker_gwbridge" in f.message
+    # The same subnet on two devices neither of which is Docker's: a laptop's LAN on wired
+    # and wireless at once, not a Docker fault.
+    ctx.topology.routes = [Route(destination="192.168.1.0/24", dev="eth0", metric=100),
+                           Route(destination="192.168.1.0/24", dev="wlan0", metric=600)]
+    assert found("route-overlap", ctx) == []
 
 
 @covers("subnet-not-routed")
@@ -437,6 +456,208 @@ def test_firewall_checks_do_not_run_without_the_firewall():
     assert missing["forward-blocked"][0].captures == ["iptables-save"]
 
 
+@covers("bridge-no-address")
+def test_bridge_no_address():
+    ctx = host()
+    ctx.topology.networks = []  # no network: bridge-gateway cannot say it
+    docker0(ctx).network = None
+    ctx.interface("docker0").addresses = [ip_interface("fe80::42:c7ff:fec7:fa12/64")]
+    f = one("bridge-no-address", ctx)
+    assert (f.severity, f.subjects) == (Severity.ERROR, ["docker0"])
+    assert "docker0 has no IPv4 address (only fe80::42:c7ff:fec7:fa12/64)" in f.message
+    ctx.interface("docker0").addresses = []
+    (f,) = found("bridge-no-address", ctx)
+    assert "(no address at all)" in f.message
+    # A global IPv6 address alone is an IPv6-only network, not a missing gateway.
+    ctx.interface("docker0").addresses = [ip_interface("fd00:1::1/64")]
+    assert found("bridge-no-address", ctx) == []
+    # With the network's gateway known, bridge-gateway says it, and this one does not.
+    ctx = host()
+    ctx.interface("docker0").addresses = docker0(ctx).addresses = []
+    assert found("bridge-no-address", ctx) == []
+    assert [f.code for f in run_checks(ctx)] == ["bridge-gateway"]
+
+
+@covers("default-route-covered")
+def test_default_route_covered():
+    ctx = host()
+    ctx.topology.routes += [Route(destination="0.0.0.0/1", gateway="10.8.0.1", dev="tun0"),
+                            Route(destination="128.0.0.0/1", gateway="10.8.0.1", dev="tun0")]
+    f = one("default-route-covered", ctx)
+    assert (f.severity, f.subjects) == (Severity.INFO, ["0.0.0.0/1", "128.0.0.0/1", "tun0"])
+    assert "they win over the default route via eth0" in f.message
+    ctx.topology.routes.pop()  # one half alone covers half of the space only
+    assert found("default-route-covered", ctx) == []
+
+
+@covers("default-via-port")
+def test_default_via_port():
+    ctx = host()
+    ctx.topology.routes[0] = Route(destination="0.0.0.0/0", dev="vethA")
+    f = one("default-via-port", ctx)
+    assert (f.severity, f.subjects) == (Severity.ERROR, ["0.0.0.0/0", "vethA", "docker0"])
+    assert "vethA is a port of bridge docker0; the host's outbound traffic" in f.message
+    # Beside the host's own default route, at a higher metric: a fault in waiting.
+    ctx.topology.routes.insert(0, Route(destination="0.0.0.0/0", gateway="192.0.2.1", dev="eth0"))
+    ctx.topology.routes[1].metric = 4242
+    (f,) = found("default-via-port", ctx)
+    assert f.severity is Severity.WARNING and "loses on metric to the default route via eth0" \
+        in f.message
+    # A veth with its peer in another namespace and no master: a Docker-named one leads into a
+    # container; an LXC guest's own eth0@if8 is its uplink, not a fault.
+    ctx = host()
+    ctx.topology.interfaces.append(HostInterface(name="veth0f1ec05", kind="veth", up=True,
+                                                 peer_ifindex=9, link_netnsid=1))
+    ctx.topology.routes[0] = Route(destination="0.0.0.0/0", dev="veth0f1ec05")
+    (f,) = found("default-via-port", ctx)
+    assert "the host end of a veth whose other end (ifindex 9) is in another namespace" in f.message
+    ctx.interface("eth0").kind, ctx.interface("eth0").peer_ifindex = "veth", 8
+    ctx.interface("eth0").link_netnsid = 0
+    ctx.topology.routes[0] = Route(destination="0.0.0.0/0", gateway="192.0.2.1", dev="eth0")
+    assert found("default-via-port", ctx) == []
+
+
+@covers("veth-without-master")
+def test_veth_without_master():
+    # As coreos-1785 pastes it: two veths, docker0 only named as the first one's master.
+    ctx = host()
+    ctx.topology.interfaces.append(HostInterface(
+        name="veth9a1b35b", ifindex=169, kind="veth", state="UP", up=True, peer_ifindex=168))
+    f = one("veth-without-master", ctx)
+    assert (f.severity, f.subjects) == (Severity.ERROR, ["veth9a1b35b", "docker0"])
+    assert "veth9a1b35b is up and its peer (ifindex 168) is in another namespace, but it is on " \
+           "no bridge, while vethA is on docker0" in f.message
+    ctx.interface("veth9a1b35b").up = False  # down: a container stopping, not cut off
+    assert found("veth-without-master", ctx) == []
+    # Without a sibling on a Docker bridge nothing says where it belongs.
+    ctx.interface("veth9a1b35b").up = True
+    ctx.interface("vethA").master = None
+    assert [f.code for f in found("veth-without-master", ctx)] == []
+
+
+@covers("masquerade-off")
+def test_masquerade_off():
+    ctx = host()
+    ctx.masquerade_off.add("bridge")
+    f = one("masquerade-off", ctx)
+    assert (f.severity, f.subjects) == (Severity.INFO, ["bridge", "172.17.0.0/16", "web"])
+    assert "network bridge does not masquerade: its containers (web) leave the host with " \
+           "their own addresses in 172.17.0.0/16" in f.message
+    ctx.network("bridge").internal = True  # no way out anyway
+    assert found("masquerade-off", ctx) == []
+
+
+@covers("forwarding-default-off")
+def test_forwarding_default_off():
+    ctx = host()
+    ctx.forwarding["default"] = False
+    f = one("forwarding-default-off", ctx)
+    assert (f.severity, f.subjects) == (Severity.INFO, ["net.ipv4.conf.default.forwarding"])
+    assert "a bridge created from now on" in f.message
+    # The value alone, as nixpkgs-118656 pastes it: the running interfaces are not known.
+    ctx.forwarding, ctx.topology.ip_forward = {"default": False}, None
+    (f,) = found("forwarding-default-off", ctx)
+    assert "whether the running ones forward is not in the capture" in f.message
+    assert "ip-forward-off" in {n.code for n in not_run(ctx)}
+
+
+@covers("ipv6-default-no-gateway")
+def test_ipv6_default_no_gateway():
+    ctx = host()
+    web(ctx).inside.routes += [Route(destination="fd00:1::/64", dev="eth0"),
+                               Route(destination="::/0", dev="eth0", metric=1024)]
+    f = one("ipv6-default-no-gateway", ctx)
+    assert (f.severity, f.subjects) == (Severity.ERROR, ["web", "eth0"])
+    assert "web's IPv6 default route has no gateway on eth0" in f.message
+    web(ctx).inside.routes[-1].gateway = ip_address("fd00:2::1")  # on no on-link prefix
+    (f,) = found("ipv6-default-no-gateway", ctx)
+    assert "goes via fd00:2::1, which is on no on-link prefix" in f.message
+    web(ctx).inside.routes[-1].gateway = ip_address("fe80::1")
+    assert found("ipv6-default-no-gateway", ctx) == []
+    # A tunnel needs no gateway.
+    web(ctx).inside.routes[-1] = Route(destination="::/0", dev="tun0")
+    assert found("ipv6-default-no-gateway", ctx) == []
+
+
+@covers("loopback-down")
+def test_loopback_down():
+    ctx = host()
+    ctx.topology.interfaces.append(HostInterface(name="lo", kind="loopback", state="DOWN",
+                                                 up=False, addresses=[]))
+    f = one("loopback-down", ctx)
+    assert (f.severity, f.subjects) == (Severity.ERROR, ["lo"])
+    assert f.message.startswith("lo is down and has no 127.0.0.1 on the host")
+    ctx.topology.interfaces.pop()
+    web(ctx).inside.addresses["lo"] = []
+    (f,) = found("loopback-down", ctx)
+    assert f.subjects == ["web", "lo"] and "lo has no 127.0.0.1 in web's namespace" in f.message
+    # `ip -6 addr` shows lo with ::1 and no IPv4 anywhere: nothing is missing.
+    web(ctx).inside.addresses = {"lo": [ip_interface("::1/128")],
+                                 "eth0": [ip_interface("fe80::1/64")]}
+    assert found("loopback-down", ctx) == []
+
+
+@covers("container-no-interface")
+def test_container_no_interface():
+    ctx = host()
+    web(ctx).inside.interfaces = ["lo", "sit0"]
+    f = one("container-no-interface", ctx)
+    assert (f.severity, f.subjects) == (Severity.ERROR, ["web", "bridge"])
+    assert "web is on network bridge but has no interface for it inside: only lo, sit0" \
+        in f.message
+    web(ctx).endpoints = []  # --network none: lo alone is right
+    assert found("container-no-interface", ctx) == []
+
+
+def test_duplicate_address_inside_and_between_fragments():
+    # An address added inside one container that is another's primary.
+    ctx = host()
+    api = web(ctx).model_copy(deep=True)
+    api.name, api.inside = "api", None
+    api.endpoints[0].ip, api.endpoints[0].mac = ip_address("172.17.0.3"), "02:42:ac:11:00:03"
+    ctx.topology.containers.append(api)
+    web(ctx).inside.addresses["eth0"].append(ip_interface("172.17.0.3/16"))
+    (f,) = found("duplicate-address", ctx)
+    assert f.subjects == ["172.17.0.3", "bridge", "web", "api"]
+    assert "containers/web/ip_addr.txt: web eth0 inet 172.17.0.3/16" in f.evidence
+    # Two fragments of inspect whose containers are known by no name of their own: two
+    # holders still, and running is unknown rather than false.
+    ctx = host()
+    twin = web(ctx).model_copy(deep=True)
+    twin.inside, twin.running = None, None
+    web(ctx).running = None
+    ctx.topology.containers.append(twin)
+    ip_finding, mac_finding = found("duplicate-address", ctx)
+    assert "172.17.0.2 is used 2 times on network bridge: web, web" in ip_finding.message
+    assert mac_finding.subjects == ["02:42:ac:11:00:02", "web"]
+
+
+def test_ip_forward_off_from_all_forwarding_and_per_bridge():
+    # `net.ipv4.conf.all.forwarding = 0` alone, as codingecho pastes it: no container is
+    # known, and a fault still.
+    ctx = host()
+    ctx.topology.ip_forward, ctx.forwarding = False, {"all": False}
+    ctx.inspect_source, ctx.topology.containers = None, []
+    (f,) = found("ip-forward-off", ctx)
+    assert (f.severity, f.subjects) == (Severity.ERROR, ["net.ipv4.conf.all.forwarding"])
+    assert f.message == ("net.ipv4.conf.all.forwarding is 0: containers on bridge networks "
+                         "cannot reach beyond the host")
+    # Forwarding on, but not on the bridge the containers' traffic comes in on.
+    ctx = host()
+    ctx.forwarding["docker0"] = False
+    (f,) = found("ip-forward-off", ctx)
+    assert f.subjects == ["net.ipv4.conf.docker0.forwarding", "docker0", "web"]
+
+
+def test_container_default_route_uses_the_networks_gateway():
+    ctx = host()
+    web(ctx).endpoints[0].gateway = None  # known from a network's Containers: no gateway
+    assert found("container-default-route", ctx) == []
+    web(ctx).inside.routes[0].gateway = ip_address("172.17.0.254")
+    (f,) = found("container-default-route", ctx)
+    assert "goes via 172.17.0.254, which is not the gateway of any of its networks" in f.message
+
+
 # --- what every check keeps to -----------------------------------------------------------------
 
 def test_a_check_whose_fact_is_missing_is_not_run_and_says_what_would_run_it():
@@ -453,6 +674,9 @@ def test_a_check_whose_fact_is_missing_is_not_run_and_says_what_would_run_it():
     ctx.topology.ip_forward = None
     assert not_run(ctx) == [NotRun(code="ip-forward-off", missing=[
         Missing(fact="ip-forward", captures=["sysctl net.ipv4.ip_forward"])])]
+    ctx.address_source = None
+    assert {n.code: n.missing for n in not_run(ctx)}["bridge-no-address"] == [
+        Missing(fact="host-addresses", captures=["ip addr"])]
 
 
 def test_inside_facts_ask_for_captures_inside_the_containers():
@@ -462,7 +686,11 @@ def test_inside_facts_ask_for_captures_inside_the_containers():
     assert missing == {
         "address-drift": [["ip addr inside each container"]],
         "container-default-route": [["ip route inside each container",
-                                     "route -n inside each container"]]}
+                                     "route -n inside each container"]],
+        "ipv6-default-no-gateway": [["ip route inside each container",
+                                     "route -n inside each container"]],
+        "container-no-interface": [["ip addr inside each container",
+                                    "ip link inside each container"]]}
 
 
 def test_a_misspelt_field_of_the_result_fails_at_once():

@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from netparse.analysis.checks.base import Problem, check, docker_bridges
-from netparse.analysis.checks.facts import CONTAINERS, INSIDE_ADDRESSES, NETWORKS
+from netparse.analysis.checks.facts import CONTAINERS, INSIDE_ADDRESSES, NETWORKS, Fact
 from netparse.analysis.context import Context, subnet_of
-from netparse.analysis.model import Severity
+from netparse.analysis.model import Container, Severity
+
+LOOPBACK = Fact("loopback", "the loopback interface's addresses, on the host or inside a "
+                "container", ("ip_addr",),
+                lambda ctx: ctx.address_source is not None
+                or any(c.inside and "lo" in c.inside.addresses for c in ctx.topology.containers))
+INSIDE_INTERFACES = Fact("inside-interfaces", "the interfaces inside the containers",
+                         ("ip_addr", "ip_link"), inside=True,
+                         present=lambda ctx: any(c.inside and c.inside.interfaces
+                                                 for c in ctx.topology.containers))
 
 
 @check("address-outside-subnet", Severity.ERROR,
@@ -61,33 +70,147 @@ def address_drift(ctx: Context):
 
 # Needs no more than networks: a bridge's own addresses count too.
 @check("duplicate-address", Severity.ERROR,
-       "Two endpoints, or an endpoint and its bridge, share an IP address on a network, or "
-       "two endpoints share a MAC.",
+       "One IP address is held twice on a network (two endpoints, an endpoint and its bridge, "
+       "an address added inside a container that is another's, a host interface), or two "
+       "endpoints share a MAC.",
        needs=(NETWORKS,))
 def duplicate_address(ctx: Context):
-    ips: dict[tuple, list[str]] = defaultdict(list)
-    macs: dict[str, list[str]] = defaultdict(list)
-    for c in ctx.topology.containers:
-        if not c.running:
-            continue
+    # {(network, ip): {holder: [evidence]}}; a holder is a container (by position: two
+    # fragments may give two containers one name), a bridge or a host interface.
+    ips: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
+    macs: dict[str, dict] = defaultdict(lambda: defaultdict(list))
+    names: dict = {}
+    containers = [c for c in ctx.topology.containers if c.running is not False]
+    for n, c in enumerate(containers):
+        names[n] = c.name
         for ep in c.endpoints:
+            src = _source(ctx, ep)
             if ep.ip is not None:
-                ips[(ep.network, ep.ip)].append(c.name)
+                ips[(ep.network, ep.ip)][n].append(f"{src}: {c.name} {ep.network} IPAddress {ep.ip}")
             if ep.mac:
-                macs[ep.mac].append(f"{c.name} ({ep.network})")
+                macs[ep.mac][n].append(f"{src}: {c.name} {ep.network} MacAddress {ep.mac}")
+        for iface, addrs in (c.inside.addresses if c.inside else {}).items():
+            for a in addrs:
+                network = _network_of(ctx, c, a.ip)
+                if network and not a.ip.is_loopback and not a.ip.is_link_local:
+                    src = next((s for s in c.inside.sources if "addr" in s), c.inside.sources[0])
+                    ips[(network, a.ip)][n].append(f"{src}: {c.name} {iface} inet {a}")
     for b in docker_bridges(ctx):
         for a in b.addresses:
             if b.network:
-                ips[(b.network, a.ip)].append(f"bridge {b.name}")
-    for (network, ip), owners in sorted(ips.items(), key=str):
-        if len(owners) > 1:
+                key = f"bridge {b.name}"
+                names[key] = key
+                ips[(b.network, a.ip)][key].append(f"{ctx.address_source or ctx.iface_source}: "
+                                                   f"{b.name} {a}")
+    bridges = {b.name for b in ctx.topology.bridges}
+    for i in ctx.topology.interfaces:
+        if i.name in bridges:
+            continue
+        for a in i.addresses:
+            network = _network_of(ctx, None, a.ip)
+            if network and (network, a.ip) in ips:
+                key = f"host interface {i.name}"
+                names[key] = key
+                ips[(network, a.ip)][key].append(f"{ctx.address_source or ctx.iface_source}: "
+                                                 f"{i.name} {a}")
+    for (network, ip), holders in sorted(ips.items(), key=str):
+        if len(holders) > 1:
+            owners = [names[h] for h in holders]
             yield Problem(subjects=[str(ip), network, *owners],
-                          message=f"{ip} is used {len(owners)} times on network {network}: {', '.join(owners)}",
-                          evidence=[f"{ctx.inspect_source}: {o} {ip}" for o in owners],
-                          hint="two holders of one address break both; recreate one of them")
-    for mac, owners in sorted(macs.items()):
-        if len(owners) > 1:
+                          message=f"{ip} is used {len(holders)} times on network {network}: "
+                                  f"{', '.join(owners)}",
+                          evidence=[e for h in holders for e in holders[h]],
+                          hint="two holders of one address break both; remove the added one, "
+                               "or recreate one of the containers")
+    for mac, holders in sorted(macs.items()):
+        if len(holders) > 1:
+            owners = [names[h] for h in holders]
             yield Problem(subjects=[mac, *owners],
                           message=f"MAC {mac} is used by {', '.join(owners)}",
-                          evidence=[f"{ctx.inspect_source}: {o} MacAddress {mac}" for o in owners],
+                          evidence=[e for h in holders for e in holders[h]],
                           hint="a fixed --mac-address reused, or a copied container; give each its own")
+
+
+def _source(ctx: Context, ep) -> str:
+    """Where an endpoint comes from: the facts it was inferred from, or the inspect."""
+    return ", ".join(ep.inferred_from) if ep.inferred and ep.inferred_from \
+        else (ctx.inspect_source or ctx.network_source or "?")
+
+
+def _network_of(ctx: Context, c: Container | None, ip) -> str | None:
+    """The network an address belongs to: the container's endpoint whose subnet holds it, else
+    the one network whose subnets do."""
+    for ep in c.endpoints if c else []:
+        subnet = subnet_of(ep.ip, ep.prefix_len)
+        if subnet is not None and ip in subnet:
+            return ep.network
+    for net in ctx.topology.networks:
+        if any(ip in s for s in net.subnets):
+            return net.name
+    return None
+
+
+@check("loopback-down", Severity.ERROR,
+       "The loopback interface, on the host or inside a container, is down or has no "
+       "127.0.0.1: nothing there can reach itself over 127.0.0.1 (local DNS stubs, health "
+       "checks, sidecars).",
+       needs=(LOOPBACK,))
+def loopback_down(ctx: Context):
+    views = []
+    if ctx.address_source:
+        lo = ctx.interface("lo")
+        if lo is not None and not lo.inferred:
+            others = [a for i in ctx.topology.interfaces if i.name != "lo" for a in i.addresses]
+            views.append((["lo"], "on the host", ctx.address_source, lo.addresses, others, lo.up))
+    for c in ctx.topology.containers:
+        if c.running is False or not c.inside or "lo" not in c.inside.addresses:
+            continue
+        src = next((s for s in c.inside.sources if "addr" in s), c.inside.sources[0])
+        others = [a for name, addrs in c.inside.addresses.items() if name != "lo" for a in addrs]
+        views.append(([c.name, "lo"], f"in {c.name}'s namespace", src, c.inside.addresses["lo"],
+                      others, None))
+    for subjects, where, src, addrs, others, up in views:
+        v4 = [a for a in addrs if a.version == 4]
+        # An `ip -6 addr` shows lo with ::1 and no IPv4 anywhere: that is no missing 127.0.0.1.
+        shows_v4 = not addrs or any(a.version == 4 for a in others)
+        missing = not v4 and shows_v4
+        if not missing and up is not False:
+            continue
+        what = " and ".join(filter(None, ["is down" if up is False else "",
+                                          "has no 127.0.0.1" if missing else ""]))
+        yield Problem(subjects=subjects,
+                      message=f"lo {what} {where}: nothing there can use the loopback",
+                      evidence=[f"{src}: lo {'DOWN' if up is False else ''} addresses "
+                                f"{', '.join(map(str, addrs)) or 'none'}".replace("  ", " ")],
+                      hint="ip link set lo up && ip addr add 127.0.0.1/8 dev lo in that namespace; "
+                           "the runtime that made it should have (a CNI config without the "
+                           "loopback plugin, a runtime bug)")
+
+
+# Kernel tunnel devices that appear in every namespace once their module is loaded.
+_PLACEHOLDERS = {"lo", "sit0", "tunl0", "ip6tnl0", "gre0", "gretap0", "erspan0", "ip_vti0",
+                 "ip6_vti0", "ip6gre0"}
+
+
+@check("container-no-interface", Severity.ERROR,
+       "A running container with endpoints on bridge networks has, as captured inside it, no "
+       "interface but lo (and the kernel's idle tunnel devices): it has no network.",
+       needs=(CONTAINERS, INSIDE_INTERFACES))
+def container_no_interface(ctx: Context):
+    for c in ctx.topology.containers:
+        if c.running is False or not c.inside or not c.inside.interfaces or not c.endpoints:
+            continue
+        if any(i.split("@")[0] not in _PLACEHOLDERS for i in c.inside.interfaces):
+            continue
+        networks = sorted({ep.network for ep in c.endpoints})
+        src = next((s for s in c.inside.sources if "addr" in s or "link" in s),
+                   c.inside.sources[0])
+        yield Problem(subjects=[c.name, *networks],
+                      message=f"{c.name} is on network {', '.join(networks)} but has no interface "
+                              f"for it inside: only {', '.join(c.inside.interfaces)}",
+                      evidence=[f"{src}: interfaces {', '.join(c.inside.interfaces)}"]
+                      + [f"{_source(ctx, ep)}: {c.name} on {ep.network}"
+                         + (f" IPAddress {ep.ip}" if ep.ip else "") for ep in c.endpoints],
+                      hint=f"the runtime did not move its end of the veth into the container; "
+                           f"docker network disconnect/connect {networks[0]} {c.name}, or "
+                           f"restart it")

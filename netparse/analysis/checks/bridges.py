@@ -1,11 +1,21 @@
-"""Docker's bridges: up, carrying traffic, holding their network's gateway."""
+"""Docker's bridges: up, carrying traffic, holding their network's gateway, and holding each
+container's veth."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from netparse.analysis.checks.base import Problem, check, docker_bridges, users
-from netparse.analysis.checks.facts import BRIDGES, CONTAINERS, INTERFACES, NETWORKS
+from netparse.analysis.checks.facts import BRIDGES, CONTAINERS, INTERFACES, NETWORKS, Fact
 from netparse.analysis.context import Context
 from netparse.analysis.model import Severity
+
+HOST_ADDRESSES = Fact("host-addresses", "the addresses of the host's interfaces", ("ip_addr",),
+                      lambda ctx: ctx.address_source is not None)
+
+DOCKER_BRIDGE_NAME = re.compile(r"docker0|docker_gwbridge|br-[0-9a-f]{12}")
+DOCKER_VETH = re.compile(r"veth[0-9a-f]{7}")
 
 
 @check("bridge-down", Severity.ERROR,
@@ -66,3 +76,78 @@ def bridge_gateway(ctx: Context):
                                     f"{', '.join(map(str, b.addresses)) or 'none'}"],
                           hint="containers on this network cannot reach their gateway; restarting "
                                "the engine re-creates the address")
+
+
+@check("bridge-no-address", Severity.ERROR,
+       "A Docker bridge shown by `ip addr` has no IPv4 address (none at all, or only a "
+       "link-local IPv6 one), and its network's gateway is not known: its containers have no "
+       "gateway.",
+       needs=(HOST_ADDRESSES,))
+def bridge_no_address(ctx: Context):
+    for b in docker_bridges(ctx):
+        iface = ctx.interface(b.name)
+        if iface is None or iface.inferred:
+            continue  # known only from references: its addresses were not captured
+        net = ctx.network(b.network)
+        if net is not None and net.gateways and NETWORKS.present(ctx):
+            continue  # bridge-gateway compares it with the network's gateway
+        # Global IPv6 alone is an IPv6-only network (`--ipv4=false`), not a missing gateway.
+        if any(a.version == 4 or not a.ip.is_link_local for a in iface.addresses):
+            continue
+        has = (f"only {', '.join(map(str, iface.addresses))}" if iface.addresses
+               else "no address at all")
+        yield Problem(subjects=[b.name, *filter(None, [b.network])],
+                      message=f"Docker bridge {b.name} has no IPv4 address ({has}): containers "
+                              f"on it have no gateway and cannot leave their subnet",
+                      evidence=[f"{ctx.address_source}: {b.name} {iface.state or ''} "
+                                f"addresses {', '.join(map(str, iface.addresses)) or 'none'}"
+                                .replace("  ", " ")],
+                      hint="the engine sets the gateway address when it creates the bridge "
+                           "(unless com.docker.network.bridge.inhibit_ipv4 is set): something "
+                           "removed it; restart the engine, or recreate the network")
+
+
+def _docker_master(ctx: Context, name: str | None) -> bool:
+    if not name:
+        return False
+    bridge = ctx.bridge(name)
+    return bool(DOCKER_BRIDGE_NAME.fullmatch(name) or (bridge is not None and bridge.managed))
+
+
+@check("veth-without-master", Severity.ERROR,
+       "A container's veth (up, its peer in another namespace) is on no bridge while its "
+       "siblings are on a Docker bridge: the container behind it is cut off. Its bridge need "
+       "not be in the capture; the siblings' `master` names it.",
+       needs=(INTERFACES,))
+def veth_without_master(ctx: Context):
+    siblings = [i for i in ctx.topology.interfaces
+                if i.kind == "veth" and _docker_master(ctx, i.master)]
+    if not siblings:
+        return
+    masters = Counter(i.master for i in siblings)
+    bridge = masters.most_common(1)[0][0]
+    # A veth paired with its endpoint is detached-endpoint's: it names the container.
+    paired = {ep.host_veth for c in ctx.topology.containers for ep in c.endpoints if ep.host_veth}
+    for i in ctx.topology.interfaces:
+        if i.kind != "veth" or i.master or i.up is not True or i.inferred or i.name in paired:
+            continue
+        # `vethX@ifN` with no peer name: the peer is in another namespace, a container's.
+        if i.peer_ifindex is None or i.peer_name is not None:
+            continue
+        docker_named = DOCKER_VETH.fullmatch(i.name)
+        shown = [s for s in siblings if s.master == bridge][:3]
+        yield Problem(subjects=[i.name, bridge],
+                      severity=None if docker_named else Severity.WARNING,
+                      message=f"{i.name} is up and its peer (ifindex {i.peer_ifindex}) is in "
+                              f"another namespace, but it is on no bridge, while "
+                              f"{', '.join(s.name for s in shown)} "
+                              f"{'is' if len(shown) == 1 else 'are'} on {bridge}: the container "
+                              f"behind it is cut off",
+                      evidence=[f"{ctx.iface_source}: {i.name}@if{i.peer_ifindex} "
+                                f"{i.state or 'UP'}, no master"
+                                f"{f' link-netnsid {i.link_netnsid}' if i.link_netnsid is not None else ''}"]
+                      + [f"{ctx.iface_source}: {s.name}@if{s.peer_ifindex} master {s.master}"
+                         for s in shown],
+                      hint=f"ip link set {i.name} master {bridge}, or restart the container; if "
+                           f"something else manages veths (systemd-networkd matching veth*), "
+                           f"tell it to leave Docker's alone")

@@ -13,7 +13,8 @@ def table() -> str:
         needs = ", ".join(f.name for f in c.needs) or "-"
         lines.append(f"| `{c.code}` | {c.severity.value} | {c.summary} | {needs} |")
     lines += ["", "| fact | what it is | from any of |", "| --- | --- | --- |"]
-    for f in FACTS:
+    # The facts of facts.py, then any a check's own module declares.
+    for f in dict.fromkeys([*FACTS, *(f for c in CHECKS for f in c.needs)]):
         commands = ", ".join(f"`{command}`" for command in f.commands)
         lines.append(f"| {f.name} | {f.about} | {commands}{f.where} |")
     return "\n".join(lines) + "\n"
