@@ -208,8 +208,9 @@ def test_a_hostile_container_name_is_inert(page, tmp_path):
     assert shown.count() >= 4
     assert page.locator("svg.topology text", has_text=XSS).count() >= 1
     scripts = page.eval_on_selector_all(
-        "script", "els => els.map(e => e.getAttribute('src') || e.getAttribute('type'))")
-    assert scripts == ["/static/app.js", "application/json"]
+        "script", "els => els.map(e => e.getAttribute('src') || e.id)")
+    assert scripts == ["/static/app.js", "report-json", "reach-json"]
+    assert page.locator("#reach-matrix th", has_text=XSS).count() >= 2  # its row and column
     assert page.evaluate("document.querySelectorAll('[onerror],[onload],[onclick]').length") == 0
     page.locator("#findings").scroll_into_view_if_needed()
     shot(page, "07-xss-name-as-text")
