@@ -1,4 +1,5 @@
-"""The topology as Graphviz DOT: host → bridges → ports → containers, faults in red/orange."""
+"""The topology as Graphviz DOT: host → bridges → ports → containers, faults in red/orange,
+stopped or cut-off nodes dashed, inferred ones dotted."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def _node_attrs(n: Node) -> list[str]:
     style = ["rounded"] if n.role in ("bridge", "container") else []
     if n.muted:
         style.append("dashed")
+    elif n.inferred:
+        style.append("dotted")  # known only from references to it
     if n.severity is not None:
         line, fill = COLORS[n.severity]
         style.append("filled")

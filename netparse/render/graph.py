@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netparse.analysis.model import Container, Report, Severity
-from netparse.render.view import Attachment, View, build, off_bridge_reason
+from netparse.render.view import INFERRED, Attachment, View, build, off_bridge_reason
 from netparse.render.visible import visible_model
 
 
@@ -17,6 +17,7 @@ class Node:
     severity: Severity | None = None
     codes: list[str] = field(default_factory=list)
     muted: bool = False  # stopped or missing: drawn dashed
+    inferred: bool = False  # known only from references: its second line says "(inferred)"
 
 
 @dataclass
@@ -44,10 +45,13 @@ def _addr(att: Attachment) -> list[str]:
         ip = None
         if ep.ip is not None:
             ip = f"{ep.ip}/{ep.prefix_len}" if ep.prefix_len is not None else str(ep.ip)
+        mark = f" {INFERRED}" if ep.inferred else ""
         if len(endpoints) > 1:
-            lines.append(f"{ep.network}: {ip or 'no address'}")
+            lines.append(f"{ep.network}: {ip or 'no address'}{mark}")
         else:
             lines += [x for x in (ip, ep.mac) if x]
+            if mark:
+                lines.append(f"endpoint{mark}")
     return lines
 
 
@@ -58,12 +62,15 @@ def build_graph(report: Report) -> Graph:
     g = Graph(report.origin)
     seen: set[str] = set()
 
-    def node(key: str, role: str, lines: list[str], names: list[str | None], muted: bool = False):
+    def node(key: str, role: str, lines: list[str], names: list[str | None], muted: bool = False,
+             inferred: bool = False):
         if key in seen:
             return
         seen.add(key)
+        if inferred:
+            lines = [lines[0], INFERRED, *lines[1:]]
         g.nodes.append(Node(key, role, lines, view.severity_of(*names), view.codes_of(*names),
-                            muted))
+                            muted, inferred))
 
     def container(c: Container | None, name: str, extra: list[str]) -> str:
         key = f"container:{name}"
@@ -72,7 +79,8 @@ def build_graph(report: Report) -> Graph:
         state = [] if c is None or c.running is not False else [c.state or "stopped"]
         if any(x in line for x in state for line in extra):
             state = []
-        node(key, "container", [name, *extra, *state], [name, *ids], muted)
+        node(key, "container", [name, *extra, *state], [name, *ids], muted,
+             c is not None and c.inferred)
         return key
 
     host_lines = ["host"]
@@ -82,7 +90,8 @@ def build_graph(report: Report) -> Graph:
     if topo.uplink:
         up = view.uplink
         lines = [topo.uplink, "uplink"] + ([str(a) for a in up.addresses] if up else [])
-        node(f"uplink:{topo.uplink}", "uplink", lines, [topo.uplink])
+        node(f"uplink:{topo.uplink}", "uplink", lines, [topo.uplink],
+             inferred=up is not None and up.inferred)
         g.edges.append(Edge("host", f"uplink:{topo.uplink}", "default route"))
 
     for bv in view.bridges:
@@ -90,7 +99,8 @@ def build_graph(report: Report) -> Graph:
         bkey = f"bridge:{b.name}"
         lines = [b.name]
         if b.network:
-            lines.append(f"network {b.network}")
+            net = view.network.get(b.network)
+            lines.append(f"network {b.network}" + (f" {INFERRED}" if net and net.inferred else ""))
         lines += [str(a) for a in b.addresses]
         state = b.state or ("up" if b.up else "down" if b.up is False else None)
         lines.append(" ".join(x for x in (state, f"MTU {b.mtu}" if b.mtu else None) if x)
@@ -98,7 +108,7 @@ def build_graph(report: Report) -> Graph:
         if not b.managed:
             lines.append("not managed by Docker")
         node(bkey, "bridge", lines, [b.name, b.network, *(str(a.network) for a in b.addresses)],
-             muted=b.up is False)
+             muted=b.up is False, inferred=b.inferred)
         g.edges.append(Edge("host", bkey))
         for pv in bv.ports:
             p = pv.port
@@ -109,7 +119,9 @@ def build_graph(report: Report) -> Graph:
                              f" ↔ if{p.peer_ifindex if p.peer_ifindex is not None else '?'}")
             if p.up is not None:
                 lines.append("up" if p.up else "down")
-            node(pkey, "port", lines, [p.name, p.name.split("@")[0]], muted=p.up is False)
+            iface = view.interface.get(p.name) or view.interface.get(p.name.split("@")[0])
+            node(pkey, "port", lines, [p.name, p.name.split("@")[0]], muted=p.up is False,
+                 inferred=iface is not None and iface.inferred)
             g.edges.append(Edge(bkey, pkey))
             if pv.attached:
                 att = pv.attached
@@ -133,7 +145,7 @@ def build_graph(report: Report) -> Graph:
             lines.append(f"if{iface.ifindex if iface.ifindex is not None else '?'}"
                          f" ↔ if{iface.peer_ifindex if iface.peer_ifindex is not None else '?'}")
         lines.append("on no bridge")
-        node(pkey, "port", lines, [veth], muted=True)
+        node(pkey, "port", lines, [veth], muted=True, inferred=iface is not None and iface.inferred)
         att = Attachment(le.container.name, le.container, le.endpoint)
         ckey = container(le.container, le.container.name, _addr(att))
         ev = le.endpoint.evidence

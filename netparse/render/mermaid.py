@@ -14,6 +14,7 @@ CLASSES = [
     "classDef error fill:#ffe0e0,stroke:#cc0000,stroke-width:2px,color:#000",
     "classDef warning fill:#fff0d9,stroke:#e07000,stroke-width:2px,color:#000",
     "classDef muted stroke-dasharray:5 5,color:#666",
+    "classDef inferred stroke-dasharray:2 3",
 ]
 
 # Mermaid decodes `#name;` and `#123;` entities in labels; `#` itself is escaped first so a
@@ -54,10 +55,11 @@ def render_mermaid(report: Report) -> str:
         label = f'|"{escape(e.label)}"|' if e.label else ""
         out.append(f"  {ids[e.src]} {arrow}{label} {ids[e.dst]}")
     out += [f"  {c}" for c in CLASSES]
-    for cls in ("error", "warning", "muted"):
+    for cls in ("error", "warning", "muted", "inferred"):
         members = [ids[n.key] for n in g.nodes
                    if (n.severity is not None and n.severity.value == cls)
-                   or (cls == "muted" and n.muted and n.severity is None)]
+                   or (cls == "muted" and n.muted and n.severity is None)
+                   or (cls == "inferred" and n.inferred and not n.muted and n.severity is None)]
         if members:
             out.append(f"  class {','.join(members)} {cls}")
     return "\n".join(out) + "\n"

@@ -1,5 +1,6 @@
-"""The report as text for a support engineer: header, host tree, loose ends, findings, and
-the checks the captures did not allow."""
+"""The report as text for a support engineer: header, host tree, loose ends, the objects
+inferred from references (with the facts they rest on), findings, and the checks the captures
+did not allow."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from rich.tree import Tree
 
 from netparse.analysis.model import Container, Endpoint, Report, Severity
 from netparse.snapshot import SourceStatus
-from netparse.render.view import Attachment, BridgeView, PortView, View, build, off_bridge_reason
+from netparse.render.view import (Attachment, BridgeView, PortView, View, build, inferred,
+                                  off_bridge_reason)
 from netparse.render.visible import visible_model
 
 DEFAULT_WIDTH = 100
@@ -50,7 +52,7 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
                       soft_wrap=False)
     view = build(visible_model(report))  # every string below comes from here, escaped
     for block in (_header(view, console), _flat(_tree(view), console), _off_bridge(view),
-                  _loose(view), _findings(view), _not_run(report)):
+                  _loose(view), _inferred(view), _findings(view), _not_run(report)):
         if block is not None:
             for part in block.renderables if isinstance(block, Group) else (block,):
                 if not color and isinstance(part, Text) and part.no_wrap:
@@ -222,7 +224,9 @@ def _endpoint_facts(ep: Endpoint | None) -> list[str]:
 def _container_label(view: View, att: Attachment, *, paired: bool) -> Text:
     c, ep = att.container, att.endpoint
     label = Text.assemble(("container ", "dim"), (att.name, "bold"))
-    extra: list[str | Text | None] = list(_endpoint_facts(ep))
+    extra: list[str | Text | None] = [inferred(c), *_endpoint_facts(ep)]
+    if ep is not None and ep.inferred:
+        extra.append("endpoint (inferred)")
     if c is None:
         extra.append(Text("not in docker inspect or docker ps", style="yellow"))
     elif c.running is False:
@@ -248,7 +252,9 @@ def _port_node(view: View, pv: PortView, parent: Tree) -> None:
     if p.ifindex is not None or p.peer_ifindex is not None:
         index = (f"ifindex {p.ifindex if p.ifindex is not None else '?'}"
                  f" ↔ peer {p.peer_ifindex if p.peer_ifindex is not None else '?'}")
-    node = parent.add(_join(label, _join(index, _updown(p.up), f"MTU {p.mtu}" if p.mtu else None,
+    iface = view.interface.get(p.name) or view.interface.get(p.name.split("@")[0])
+    node = parent.add(_join(label, _join(inferred(iface), index, _updown(p.up),
+                                         f"MTU {p.mtu}" if p.mtu else None,
                                          _flag(view, p.name, p.name.split("@")[0]))))
     if pv.attached:
         node.add(_container_label(view, pv.attached, paired=True))
@@ -260,8 +266,10 @@ def _bridge_node(view: View, bv: BridgeView, parent: Tree) -> None:
     b = bv.bridge
     label = Text.assemble(("bridge ", "dim"), (b.name, "bold"))
     subnets = [str(a.network) for a in b.addresses]
+    network = view.network.get(b.network) if b.network else None
     facts = _join(
-        f"network {b.network}" if b.network else None,
+        inferred(b),
+        " ".join(x for x in ("network", b.network, inferred(network)) if x) if b.network else None,
         Text(b.state, style="green" if b.state == "UP" else "yellow") if b.state else None,
         Text("admin down", style="bold red") if b.up is False else None,
         # No carrier is normal for a bridge without ports.
@@ -286,7 +294,8 @@ def _tree(view: View) -> Tree:
     facts: list[str | Text | None] = []
     if topo.uplink:
         addresses = ", ".join(str(a) for a in view.uplink.addresses) if view.uplink else ""
-        facts.append(f"uplink {topo.uplink}" + (f" ({addresses})" if addresses else ""))
+        uplink = " ".join(x for x in ("uplink", topo.uplink, inferred(view.uplink)) if x)
+        facts.append(uplink + (f" ({addresses})" if addresses else ""))
     else:
         facts.append(Text("no default route", style="yellow"))
     if topo.ip_forward is not None:
@@ -332,7 +341,7 @@ def _flat(tree: Tree, console: Console) -> Text:
 
 
 def _container_facts(c: Container, reason: str) -> list[str]:
-    facts = []
+    facts = [inferred(c)] if c.inferred else []
     if c.network_mode and c.network_mode not in reason:
         facts.append(f"mode {c.network_mode}")
     if c.state and c.state not in reason:
@@ -342,7 +351,7 @@ def _container_facts(c: Container, reason: str) -> list[str]:
         image = re.sub(r"^(sha256:[0-9a-f]{12})[0-9a-f]{52}$", r"\1", c.image)
         facts.append(f"image {image}")
     for ep in sorted(c.endpoints, key=lambda e: e.network):
-        bits = [ep.network] + _endpoint_facts(ep)
+        bits = [ep.network] + _endpoint_facts(ep) + ([inferred(ep)] if ep.inferred else [])
         if ep.unpaired_reason:
             bits.append(f"unpaired: {ep.unpaired_reason}")
         facts.append(" ".join(bits))
@@ -374,7 +383,8 @@ def _loose(view: View) -> Group | None:
     grid = _grid(2)
     for le in view.loose:
         body = Text(f"on {le.endpoint.network}" + (f" ({le.bridge})" if le.bridge else ""))
-        facts = _endpoint_facts(le.endpoint)
+        facts = _endpoint_facts(le.endpoint) + ([inferred(le.endpoint)] if le.endpoint.inferred
+                                                else [])
         if facts:
             body.append(" · ", style="dim")
             body.append(" ".join(facts))
@@ -382,6 +392,22 @@ def _loose(view: View) -> Group | None:
         body.append(le.reason, style="yellow")
         grid.add_row(Text(le.container.name, style="bold"), body)
     return Group(Text(f"Unpaired endpoints ({len(view.loose)})", style="bold"), _indent(grid))
+
+
+def _inferred(view: View) -> Group | None:
+    """Each inferred object with the facts it was inferred from, one to a line."""
+    if not view.inferred:
+        return None
+    grid = _grid(2)
+    for item in view.inferred:
+        body = Text()
+        for i, fact in enumerate(item.facts or ["no fact recorded"]):
+            if i:
+                body.append("\n")
+            body.append(f"- {_shorten(view.report, fact)}", style="dim" if item.facts else "yellow")
+        grid.add_row(Text.assemble((f"{item.what} ", "dim"), (item.name, "bold")), body)
+    return Group(Text(f"Inferred from references ({len(view.inferred)})", style="bold"),
+                 _indent(grid))
 
 
 def _findings(view: View) -> Group:

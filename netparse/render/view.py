@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netparse.analysis.model import (Bridge, Container, Endpoint, Finding, HostInterface, Port,
-                                     Report, Severity)
+from netparse.analysis.model import (Bridge, Container, Endpoint, Finding, HostInterface,
+                                     Inferred, Network, Port, Report, Severity)
+
+INFERRED = "(inferred)"  # the one word every renderer puts beside an inferred object
+
+
+def inferred(obj: Inferred | None) -> str | None:
+    """`(inferred)` for an object known only from references to it, else None."""
+    return INFERRED if obj is not None and obj.inferred else None
 
 
 @dataclass
@@ -45,6 +52,15 @@ class LooseEndpoint:
 
 
 @dataclass
+class InferredItem:
+    """An inferred object as listed with the facts it rests on."""
+
+    what: str        # bridge, network, container, endpoint, interface
+    name: str
+    facts: list[str]
+
+
+@dataclass
 class View:
     report: Report
     bridges: list[BridgeView]
@@ -54,6 +70,9 @@ class View:
     severity: dict[str, Severity]
     codes: dict[str, list[str]]
     bridge_of_network: dict[str, str]
+    inferred: list[InferredItem] = field(default_factory=list)
+    interface: dict[str, HostInterface] = field(default_factory=dict)  # host interfaces by name
+    network: dict[str, Network] = field(default_factory=dict)          # networks by name
 
     def bridge_of(self, ep: Endpoint) -> str | None:
         return ep.bridge or self.bridge_of_network.get(ep.network)
@@ -180,7 +199,32 @@ def build(report: Report) -> View:
                 severity[subject] = f.severity
 
     uplink = next((i for i in topo.interfaces if topo.uplink and i.name == topo.uplink), None)
-    return View(report, bridges, off_bridge, loose, uplink, severity, codes, bridge_of_network)
+    interface = {}
+    for i in topo.interfaces:
+        interface.setdefault(i.name, i)
+        interface.setdefault(_base(i.name), i)
+    network = {}
+    for n in topo.networks:
+        network.setdefault(n.name, n)
+    return View(report, bridges, off_bridge, loose, uplink, severity, codes, bridge_of_network,
+                inferred_items(report), interface, network)
+
+
+def inferred_items(report: Report) -> list[InferredItem]:
+    """Every inferred object of the report, with its facts, in a stable order."""
+    topo = report.topology
+    items = [InferredItem("interface", i.name, i.inferred_from)
+             for i in sorted(topo.interfaces, key=lambda i: i.name) if i.inferred]
+    items += [InferredItem("bridge", b.name, b.inferred_from)
+              for b in sorted(topo.bridges, key=lambda b: b.name) if b.inferred]
+    items += [InferredItem("network", n.name, n.inferred_from)
+              for n in sorted(topo.networks, key=lambda n: n.name) if n.inferred]
+    containers = sorted(topo.containers, key=lambda c: c.name)
+    items += [InferredItem("container", c.name, c.inferred_from) for c in containers if c.inferred]
+    items += [InferredItem("endpoint", f"{c.name} on {ep.network}", ep.inferred_from)
+              for c in containers for ep in sorted(c.endpoints, key=lambda e: e.network)
+              if ep.inferred]
+    return items
 
 
 def off_bridge_reason(c: Container) -> str:

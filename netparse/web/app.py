@@ -4,8 +4,10 @@
 
 (`uvicorn "netparse.web:create_app" --factory` serves the same app without those bounds.)
 
-Routes: `GET /` the page; `POST /` the page with the results of a paste or an upload;
-`POST /api/parse` and `POST /api/analyze` for other tools; `GET /docs` and `/openapi.json`.
+Routes: `GET /` the page; `POST /` the page with the results of a paste or an upload (and,
+for a dump with containers, who reaches whom, and the path asked for in the form);
+`POST /api/parse`, `/api/analyze`, `/api/reach` and `/api/trace` for other tools; `GET /docs`
+and `/openapi.json`.
 Nothing a user sends is written to disk or logged: forms are read into memory
 (`netparse.web.forms`), handled in a worker process (`netparse.web.pool`; the jobs are in
 `netparse.web.work` and `netparse.web.pages`) and dropped with the request.
@@ -31,6 +33,7 @@ from netparse.errors import NetparseError
 from netparse.web import pages, work
 from netparse.web.errors import WebError
 from netparse.web.forms import Form, read_form
+from netparse.web.paths import Options, port_of
 from netparse.web.pool import Pool
 
 log = logging.getLogger("netparse.web")
@@ -236,14 +239,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         form = await form_of(request)
         text = form.fields.get("text", "")
         kind = form.fields.get("kind", "")
+        options = Options.of(form.fields)
         files = uploads(form)
         size = len(text) + sum(map(len, files.values()))
         try:
             # The page is made in the worker too: it can be as large as the upload.
-            status, html = await pool.run(pages.results, files, text, kind,
+            status, html = await pool.run(pages.results, files, text, kind, options,
                                           client=client(request), size=size)
         except WebError as exc:
-            return page(exc.status, error=exc, text=text, kind=kind)
+            return page(exc.status, error=exc, text=text, kind=kind, options=options)
         return page(status, html)
 
     @app.post("/api/parse", summary="Parse one capture",
@@ -301,10 +305,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not source or not target:
             raise WebError(400, "give 'from' and 'to'")
         port = form.fields.get("port")
-        if port and not port.isdigit():
-            raise WebError(400, f"port {port!r} is not a number")
-        return await json_of(request, work.trace_json, files, source, target,
-                             int(port) if port else None)
+        number = port_of(port) if port else None
+        if port and number is None:
+            raise WebError(400, f"port {port!r} is not a port number (1 to 65535)")
+        return await json_of(request, work.trace_json, files, source, target, number)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request):

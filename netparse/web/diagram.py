@@ -30,7 +30,7 @@ class Box:
     y: float = 0
     w: float = 0
     h: float = 0
-    css: str = ""       # role, severity, muted
+    css: str = ""       # role, severity, muted, inferred
     codes: list[str] = field(default_factory=list)
 
     @property
@@ -65,6 +65,8 @@ def _box(node: Node) -> Box:
         css.append(node.severity.value)
     elif node.muted:
         css.append("muted")
+    if node.inferred:
+        css.append("inferred")
     width = max(len(line) for line in lines) * CHAR_W + 2 * PAD_X
     return Box(node.key, node.role, lines, w=width, h=len(lines) * LINE_H + 2 * PAD_Y,
                css=" ".join(css), codes=node.codes)

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from netparse import __version__
 from netparse.web import work
 from netparse.web.errors import WebError
+from netparse.web.paths import Options
 from netparse.web.view import build
 
 
@@ -34,15 +35,19 @@ def render(template: str, **context) -> str:
 
 
 def index(**context) -> str:
-    """The page: the form (with `text` and `kind` as sent), and `error` or `result` if any."""
+    """The page: the form (with `text`, `kind` and the reachability `options` as sent), and
+    `error` or `result` if any."""
     from netparse.kinds import KINDS
 
     context.setdefault("text", "")
     context.setdefault("kind", "")
+    if context.get("options") is None:
+        context["options"] = Options()
     return render("index.html", kinds=KINDS, **context)
 
 
-def results(files: dict[str, bytes], text: str, kind: str) -> tuple[int, str]:
+def results(files: dict[str, bytes], text: str, kind: str,
+            options: Options | None = None) -> tuple[int, str]:
     """`POST /`: the status and the page with the results of a paste or an upload, or with
     what went wrong."""
     try:
@@ -54,10 +59,10 @@ def results(files: dict[str, bytes], text: str, kind: str) -> tuple[int, str]:
             result = work.analyze_text(text, kind or None)
         else:
             raise WebError(400, "nothing to analyse: paste a command's output or choose files")
-        view = build(result)
+        view = build(result, options or Options())
         if not view.captures:
             reasons = "; ".join(f"{s.path}: {' '.join(s.messages)}" for s in view.ignored)
             raise WebError(422, f"no output of a command netparse reads was found ({reasons})")
     except WebError as exc:
-        return exc.status, index(error=exc, text=text, kind=kind)
-    return 200, index(result=view, text=text, kind=kind)
+        return exc.status, index(error=exc, text=text, kind=kind, options=options)
+    return 200, index(result=view, text=text, kind=kind, options=options)

@@ -1,4 +1,5 @@
-"""A result arranged for the page: summary, findings, diagram, one section per capture."""
+"""A result arranged for the page: summary, findings, diagram, inferred objects, reachability,
+one section per capture."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from dataclasses import dataclass, field
 
 from netparse.analysis.model import Finding, NotRun
 from netparse.kinds import KINDS
-from netparse.render.view import sorted_findings
+from netparse.render.visible import visible_model
+from netparse.render.view import InferredItem, inferred_items, sorted_findings
 from netparse.snapshot import Source, SourceStatus
 from netparse.web.diagram import Diagram, diagram
+from netparse.web.paths import Options, ReachView, TraceView, reach_view, trace_view
 from netparse.web.tables import Table, tables_of
 from netparse.web.work import Result
 
@@ -45,9 +48,13 @@ class PageView:
     captures: list[CaptureView]
     ignored: list[Source]
     report_json: str
+    inferred: list[InferredItem] = field(default_factory=list)  # with the facts they rest on
+    reach: ReachView | None = None  # who reaches whom, when the dump has containers to walk
+    trace: TraceView | None = None  # the path asked for in the form
+    containers: list[str] = field(default_factory=list)  # names the trace fields may take
 
 
-def build(result: Result) -> PageView:
+def build(result: Result, options: Options | None = None) -> PageView:
     report = result.report
     captures, ignored = [], []
     for n, entry in enumerate(result.snapshot.entries, 1):
@@ -67,5 +74,10 @@ def build(result: Result) -> PageView:
     findings = sorted_findings(report.findings)
     counts = {s: sum(1 for f in findings if f.severity.value == s)
               for s in ("error", "warning", "info")}
+    options = options or Options()
     return PageView(report.origin, report.partial, findings, report.not_run, counts,
-                    diagram(report), captures, ignored, result.json)
+                    diagram(report), captures, ignored, result.json,
+                    inferred_items(visible_model(report)),
+                    reach_view(result.snapshot, report, options),
+                    trace_view(result.snapshot, options),
+                    sorted(c.name for c in report.topology.containers))

@@ -114,15 +114,23 @@ def analyze_json(files: dict[str, bytes], kind: str | None) -> str:
 
 def reach_json(files: dict[str, bytes], to: list[str], client: str | None) -> str:
     """`POST /api/reach`: the paths as `netparse reach --format json` prints them."""
-    from netparse.reach import reach
-
-    return reach(snapshot_of(files), to=to, client=client).model_dump_json(
-        indent=2, by_alias=True) + "\n"
+    return reach_json_of(snapshot_of(files), to, client)
 
 
 def trace_json(files: dict[str, bytes], source: str, target: str, port: int | None) -> str:
     """`POST /api/trace`: one path as `netparse trace --format json` prints it."""
+    return trace_json_of(snapshot_of(files), source, target, port)
+
+
+def reach_json_of(snapshot: Snapshot, to: list[str], client: str | None) -> str:
+    """The paths of a snapshot already read, as `/api/reach` answers (the page shows these)."""
+    from netparse.reach import reach
+
+    return reach(snapshot, to=to, client=client).model_dump_json(indent=2, by_alias=True) + "\n"
+
+
+def trace_json_of(snapshot: Snapshot, source: str, target: str, port: int | None) -> str:
+    """One path of a snapshot already read, as `/api/trace` answers."""
     from netparse.reach import trace
 
-    return trace(snapshot_of(files), source, target, port).model_dump_json(
-        indent=2, by_alias=True) + "\n"
+    return trace(snapshot, source, target, port).model_dump_json(indent=2, by_alias=True) + "\n"

@@ -100,7 +100,7 @@ ID = r"[A-Za-z0-9_]+"
 # id, opening bracket(s), "label", closing bracket(s): the shapes the renderer uses.
 NODE = re.compile(rf'^  ({ID})(\[\[|\{{\{{|\(\[|\[|\()"([^"]*)"(\]\]|\}}\}}|\]\)|\]|\))$')
 EDGE = re.compile(rf'^  ({ID}) (-->|-\.->)(?:\|"([^"]*)"\|)? ({ID})$')
-CLASS = re.compile(rf"^  class ({ID}(?:,{ID})*) (error|warning|muted)$")
+CLASS = re.compile(rf"^  class ({ID}(?:,{ID})*) (error|warning|muted|inferred)$")
 
 
 def decode(label: str) -> str:

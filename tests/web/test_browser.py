@@ -208,8 +208,9 @@ def test_a_hostile_container_name_is_inert(page, tmp_path):
     assert shown.count() >= 4
     assert page.locator("svg.topology text", has_text=XSS).count() >= 1
     scripts = page.eval_on_selector_all(
-        "script", "els => els.map(e => e.getAttribute('src') || e.getAttribute('type'))")
-    assert scripts == ["/static/app.js", "application/json"]
+        "script", "els => els.map(e => e.getAttribute('src') || e.id)")
+    assert scripts == ["/static/app.js", "report-json", "reach-json"]
+    assert page.locator("#reach-matrix th", has_text=XSS).count() >= 2  # its row and column
     assert page.evaluate("document.querySelectorAll('[onerror],[onload],[onclick]').length") == 0
     page.locator("#findings").scroll_into_view_if_needed()
     shot(page, "07-xss-name-as-text")
@@ -224,3 +225,73 @@ def test_an_error_is_shown_in_words(page):
     assert "not the output of a command netparse reads" in error.inner_text()
     assert page.locator("#text").input_value().startswith("hello")
     shot(page, "08-error")
+
+
+REACH = DUMPS.parent / "reach"
+CLIENT = "10.99.29.1"
+
+
+def test_reachability_matrix_and_a_trace(page, tmp_path):
+    archive = pack(REACH / "docker_user_drop" / "dump", tmp_path / "dump.tar.gz")
+    page.set_input_files("#files", str(archive))
+    page.click(".reach-options > summary")
+    page.fill("#reach_to", CLIENT)
+    page.fill("#reach_client", CLIENT)
+    page.fill("#trace_from", "np-e2e-r1")
+    page.fill("#trace_to", CLIENT)
+    page.click("#analyse")
+    matrix = page.locator("#reach-matrix")
+    matrix.wait_for()
+    assert matrix.is_visible()
+    matrix.scroll_into_view_if_needed()
+    page.locator("#reach .matrix-wrap").screenshot(path=str(ARTIFACTS / "09-reach-matrix.png"))
+    # The row of np-e2e-r1: every cell blocked by the DOCKER-USER drop.
+    row = matrix.locator("tbody tr").filter(has=page.locator("th", has_text=re.compile(
+        r"^np-e2e-r1$")))
+    cells = row.locator("td.cell.unreachable")
+    assert cells.count() == 6       # four containers on three networks, and the outside
+    assert set(cells.locator(".at").all_inner_texts()) == {"filter DOCKER-USER rule 1"}
+    # A reachable cell opens its folded path, hop by hop.
+    ok = matrix.locator("td.cell.reachable a").first
+    anchor = ok.get_attribute("href")[1:]
+    ok.click()
+    details = page.locator(f"details#{anchor}")
+    assert details.evaluate("d => d.open") and details.locator("table.hops").is_visible()
+    # The trace asked for: where it breaks, and the hops that led there.
+    trace = page.locator("#trace")
+    assert "breaks at filter DOCKER-USER rule 1" in trace.inner_text()
+    assert trace.locator("table.hops tbody tr").count() >= 3
+    trace.scroll_into_view_if_needed()
+    trace.screenshot(path=str(ARTIFACTS / "10-trace.png"))
+    with page.expect_download() as info:
+        page.click("button[data-json=reach-json]")
+    download = pathlib.Path(info.value.path()).read_text()
+    assert json.loads(page.locator("#reach-json").text_content()) == download
+    assert json.loads(download)["paths"][0]["from"] == "np-e2e-r5"
+
+
+def test_reachability_without_javascript(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 1440, "height": 900},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    watch = Watch(page, server)
+    page.goto(server + "/")
+    page.set_input_files("#files", str(pack(REACH / "healthy" / "dump", tmp_path / "d.tar.gz")))
+    page.click(".reach-options > summary")
+    page.fill("#reach_client", CLIENT)
+    page.fill("#trace_from", "np-e2e-r5")
+    page.fill("#trace_to", "np-e2e-r4")
+    page.click("#analyse")
+    page.locator("#reach-matrix").wait_for()
+    assert page.locator("#reach-matrix td.cell").count() >= 20
+    blocked = page.locator("#reach-matrix td.cell.unreachable a").first
+    anchor = blocked.get_attribute("href")[1:]
+    blocked.click()
+    assert page.url.endswith(f"#{anchor}")
+    details = page.locator(f"details#{anchor}")
+    assert details.evaluate("d => d.open")   # a broken path is shown unfolded
+    assert details.locator("code.breaks-at").is_visible()
+    assert "reachable" in page.locator("#trace .verdict").inner_text()
+    page.locator("#reach").screenshot(path=str(ARTIFACTS / "11-reach-no-script.png"))
+    assert watch.problems == []
+    context.close()

@@ -1,18 +1,25 @@
-// netparse page: the JSON download, and files dropped on the upload area. The page works
-// without this script, except for the download button.
+// netparse page: the JSON downloads, and files dropped on the upload area. The page works
+// without this script, except for the download buttons.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  const download = document.getElementById("download");
-  const data = document.getElementById("report-json");
-  if (download && data) {
-    download.addEventListener("click", () => {
-      // The script element holds the report as a JSON string: exactly the CLI's bytes.
+  // Each button names the script element that holds its JSON as a JSON string: exactly the
+  // bytes the CLI and the API give.
+  const buttons = [["download", "report-json"]];
+  document.querySelectorAll("button[data-json]").forEach((b) => {
+    if (!b.id) b.id = `download-${b.dataset.json}`;
+    buttons.push([b.id, b.dataset.json]);
+  });
+  for (const [id, source] of buttons) {
+    const button = document.getElementById(id);
+    const data = document.getElementById(source);
+    if (!button || !data) continue;
+    button.addEventListener("click", () => {
       const text = JSON.parse(data.textContent);
       const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
       const link = document.createElement("a");
       link.href = url;
-      link.download = download.dataset.filename || "netparse-report.json";
+      link.download = button.dataset.filename || "netparse.json";
       document.body.appendChild(link);
       link.click();
       link.remove();
