@@ -12,8 +12,8 @@ from __future__ import annotations
 from netparse.errors import DetectError, NetparseError, ParseError
 
 __version__ = "0.1.0"
-__all__ = ["DetectError", "NetparseError", "ParseError", "analyze", "detect", "load", "parse",
-           "__version__"]
+__all__ = ["DetectError", "NetparseError", "ParseError", "analyze", "detect", "diff", "load",
+           "parse", "__version__"]
 
 
 def parse(text, kind=None, *, strict=False):
@@ -42,3 +42,11 @@ def analyze(path, *, stdin=None):
     from netparse.analysis import analyze as _analyze
 
     return _analyze(path, stdin=stdin)
+
+
+def diff(before, after, *, to=(), client=None, stdin=None):
+    """Compare two dumps (each anything `analyze` takes) into a DiffReport: findings new and
+    resolved, paths lost and gained, object changes; see `netparse.compare`."""
+    from netparse.compare import diff as _diff
+
+    return _diff(before, after, to=to, client=client, stdin=stdin)

@@ -231,6 +231,55 @@ def reach_command(path: str, targets: tuple[str, ...], client: str | None, fmt: 
     _out(_reach_format(fmt, report), nl=False)
 
 
+@main.command("diff")
+@click.argument("before")
+@click.argument("after")
+@click.option("--to", "targets", multiple=True, metavar="ADDR",
+              help="Also compare every container's path to this address (repeatable).")
+@click.option("--client", metavar="ADDR",
+              help="Also compare every published port from an outside client at ADDR.")
+@click.option("--format", "-f", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]),
+              help="text: what broke, then what changed; json: `netparse schema diff`.")
+@click.option("--fail-on", default="error", show_default=True,
+              type=click.Choice(["error", "warning", "info", "never"]),
+              help="Exit 1 when a new finding reaches this severity, or a path is lost "
+                   "(an error).")
+def diff_command(before: str, after: str, targets: tuple[str, ...], client: str | None,
+                 fmt: str, fail_on: str) -> None:
+    """What changed on the host between two dumps, and what it broke.
+
+    BEFORE and AFTER are what `netparse analyze` takes (one of them may be -). Findings new
+    and resolved and the paths of `netparse reach` lost and gained come first, each lost path
+    with the changes on its way; then the objects changed, keyed by what survives a restart
+    (names, not Docker's IDs, veth names or counters). What one dump holds and the other does
+    not is listed as not compared, never as unchanged.
+    """
+    from netparse.analysis.model import Severity
+    from netparse.compare import diff
+
+    if before == "-" and after == "-":
+        _fail(NetparseError("only one of BEFORE and AFTER can be standard input"))
+    try:
+        report = diff(before, after, to=targets, client=client,
+                      stdin=sys.stdin.buffer if "-" in (before, after) else None)
+    except NetparseError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(NetparseError(f"{exc.filename or before}: {exc.strerror or exc}"))
+    if fmt == "json":
+        _out(report.model_dump_json(indent=2, by_alias=True))
+    else:
+        from netparse.render.diff import render_diff_text
+
+        _out(render_diff_text(report), nl=False)
+    if fail_on != "never":
+        limit = Severity(fail_on).rank
+        if report.reachability.lost or any(f.severity.rank <= limit
+                                           for f in report.findings.new):
+            sys.exit(1)
+
+
 @main.command("trace")
 @click.argument("path")
 @click.argument("source", metavar="FROM")
@@ -384,8 +433,8 @@ def kinds_command(markdown: bool) -> None:
 @main.command("schema")
 @click.argument("kind")
 def schema_command(kind: str) -> None:
-    """Print the JSON Schema of a kind's model, of the analysis report (KIND = report) or of
-    `netparse reach` (KIND = reach)."""
+    """Print the JSON Schema of a kind's model, of the analysis report (KIND = report), of
+    `netparse reach` (KIND = reach) or of `netparse diff` (KIND = diff)."""
     import json
 
     from netparse.kinds import get_kind
@@ -394,6 +443,8 @@ def schema_command(kind: str) -> None:
         from netparse.analysis.model import Report as model
     elif kind == "reach":
         from netparse.reach.model import ReachReport as model
+    elif kind == "diff":
+        from netparse.compare.model import DiffReport as model
     else:
         try:
             model = get_kind(kind).module().MODEL

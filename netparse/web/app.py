@@ -310,6 +310,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise WebError(400, f"port {port!r} is not a port number (1 to 65535)")
         return await json_of(request, work.trace_json, files, source, target, number)
 
+    @app.post("/api/diff", summary="What changed between two dumps, and what it broke",
+              response_description="The changes (`netparse schema diff`)",
+              description="Two dumps, in the multipart fields `before` and `after` (files, one "
+                          "archive, or one transcript each), and the fields `to` and `client` "
+                          "as for /api/reach → the JSON of `netparse diff --format json`.",
+              responses=_error_responses(),
+              openapi_extra={"requestBody": {"required": True, "content": _FORM_BODY}})
+    async def api_diff(request: Request):
+        form = await form_of(request)
+        sides = {"before": {}, "after": {}}
+        for field, name, data in form.files:
+            if field in sides:
+                sides[field][name or "upload"] = data
+        if not sides["before"] or not sides["after"]:
+            raise WebError(400, "send a dump in each of the form fields 'before' and 'after'")
+        to = (form.fields.get("to") or "").replace(",", " ").split()
+        body = await pool.run(work.diff_json, sides["before"], sides["after"], to,
+                              form.fields.get("client") or None, client=client(request),
+                              size=sum(len(d) for f in sides.values() for d in f.values()))
+        return Response(body, media_type="application/json")
+
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request):
         return HTMLResponse(pages.render("docs.html", spec=app.openapi(),

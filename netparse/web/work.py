@@ -134,3 +134,18 @@ def trace_json_of(snapshot: Snapshot, source: str, target: str, port: int | None
     from netparse.reach import trace
 
     return trace(snapshot, source, target, port).model_dump_json(indent=2, by_alias=True) + "\n"
+
+
+def diff_json(before: dict[str, bytes], after: dict[str, bytes], to: list[str],
+              client: str | None) -> str:
+    """`POST /api/diff`: two uploads compared as `netparse diff --format json` compares them."""
+    from netparse.compare import diff_sources
+
+    try:
+        sets = [sources.from_files(files, origin_of(list(files))) for files in (before, after)]
+    except LimitError as exc:
+        raise WebError(413, str(exc)) from None
+    except SourceError as exc:
+        raise WebError(422, str(exc)) from None
+    return diff_sources(*sets, to=to, client=client).model_dump_json(indent=2, by_alias=True) \
+        + "\n"

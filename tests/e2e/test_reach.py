@@ -259,3 +259,40 @@ def test_trace_names_what_breaks_each_broken_path(observed):
         if p["verdict"] == "unreachable":
             assert p["breaks_at"], p
             assert p["hops"], p
+
+
+def _collect(dump: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "netparse.cli.main", "collect", str(dump)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_unchanged_host_captured_twice_diffs_to_nothing(built, tmp_path):
+    """The healthy host collected, real traffic sent for a minute, collected again: counters,
+    learned forwarding entries, uptimes and timestamps moved, nothing else did."""
+    import time
+
+    first, second = tmp_path / "before", tmp_path / "after"
+    _collect(first)
+    paths = reach(first)
+    start = time.monotonic()
+    while time.monotonic() - start < 60:
+        truth = measure(paths)
+    _collect(second)
+    done = subprocess.run([sys.executable, "-m", "netparse.cli.main", "diff", str(first),
+                           str(second), "--to", CLIENT, "--client", CLIENT, "--format", "json"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["changes"] == [] and report["incomplete"] == []
+    assert report["findings"] == {"new": [], "resolved": []}
+    assert report["reachability"] == {"lost": [], "gained": []}
+    keep = os.environ.get("NETPARSE_REACH_FIXTURES")
+    if keep:  # the pair and what the traffic did between them, for the offline diff tests
+        target = Path(keep).parent / "diff" / "unchanged"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(first, target / "before")
+        shutil.copytree(second, target / "after")
+        (target / "measured.json").write_text(json.dumps(
+            [{"from": p["from"], "to": p["to"], "address": p["address"], "port": p["port"],
+              "reached": ok} for p, ok in zip(paths, truth)], indent=1) + "\n")

@@ -191,3 +191,29 @@ def test_trace_matches_the_cli_and_refuses_an_unknown_container(client):
     r = client.post("/api/trace", files=as_form(_reach_files()),
                     data={"from": "nobody", "to": "np-e2e-r1"})
     assert r.status_code == 400 and "neither a container of the dump" in r.json()["error"]
+
+
+def _side_form(field: str, root) -> list:
+    return [(field, (f"dump/{p.relative_to(root).as_posix()}", p.read_bytes(),
+                     "application/octet-stream"))
+            for p in sorted(root.rglob("*")) if p.is_file()]
+
+
+def test_diff_matches_the_cli(client):
+    reach = FIXTURES / "reach"
+    r = client.post("/api/diff", files=_side_form("before", reach / "healthy" / "dump")
+                    + _side_form("after", reach / "docker_user_drop" / "dump"),
+                    data={"to": "10.99.29.1"})
+    assert r.status_code == 200, r.text
+    cli = json.loads(_cli("diff", str(reach / "healthy" / "dump"),
+                          str(reach / "docker_user_drop" / "dump"), "--to", "10.99.29.1",
+                          "--format", "json"))
+    got = r.json()
+    assert (got["before"], got["after"]) == ("dump", "dump")
+    for part in ("changes", "findings", "reachability", "incomplete"):
+        assert json.dumps(got[part]).replace("dump/", "") == \
+            json.dumps(cli[part]).replace(str(reach / "healthy" / "dump") + "/", "") \
+            .replace(str(reach / "docker_user_drop" / "dump") + "/", "")
+    assert got["reachability"]["lost"]
+    one = client.post("/api/diff", files=_side_form("before", reach / "healthy" / "dump"))
+    assert one.status_code == 400 and "'after'" in one.json()["error"]
