@@ -87,6 +87,10 @@ class Walker:
             if table_name == "nat" and pkt.state != "NEW":
                 continue
             table = fw.tables.get(table_name)
+            if fw.listed and (table is None or name not in table.chains):
+                # A listing shows what was listed: a table or chain left out is not empty.
+                raise Stop(Disposition.UNKNOWN, f"{table_name} {name} was not listed",
+                           [f"iptables -t {table_name} -L -n -v"])
             if table is None or name not in table.chains:
                 continue
             outcomes = run(table, name, pkt, self.env)
