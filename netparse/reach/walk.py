@@ -109,6 +109,10 @@ class Walker:
             raise Stop(Disposition.UNKNOWN, f"{table} {chain}", assumed)
         for step in first.steps:
             leg.hop("host", "netfilter", _describe(step), _where(step, self.facts))
+        fw = self.facts.firewall
+        for name, said in zip(fw.sets, fw.inferred):
+            if any(name in step.text for step in first.steps):
+                leg.hop("host", "netfilter", said, fw.source)
         if first.verdict in ("DROP", "REJECT"):
             last = first.steps[-1] if first.steps else None
             raise Stop(Disposition.DENIED, _describe(last) if last else f"{table} {chain}")

@@ -197,22 +197,12 @@ def _decided_by(outcomes) -> str:
     return f"filter {step.chain} {'policy' if step.number is None else f'rule {step.number}'}"
 
 
+def _verb(outcomes) -> str:
+    return "rejects" if outcomes[0].verdict == "REJECT" else "drops"
+
+
 def _steps(outcomes, source: str) -> list[str]:
     return [f"{s.where or source}: {s.text}" for s in outcomes[0].steps]
-
-
-def _missing_accepts(firewall, bridge: str) -> list[str]:
-    """Docker's accepts for `bridge` in FORWARD (or the chains it jumps to) that are absent."""
-    table = firewall.tables["filter"]
-    texts = [r.text for c in table.chains.values() for r in c.rules]
-    missing = []
-    if not any(f"-i {bridge} ! -o {bridge}" in t or ("ACCEPT" in t and f" {bridge} !{bridge} " in t)
-               or ("ACCEPT" in t and f" {bridge} * " in t) for t in texts):
-        missing.append(f"-i {bridge} ! -o {bridge} -j ACCEPT")
-    if not any("RELATED,ESTABLISHED" in t and bridge in t for t in texts) and \
-            not any("docker-ext-bridges" in t and "RELATED,ESTABLISHED" in t for t in texts):
-        missing.append(f"-o {bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
-    return missing
 
 
 @check("forward-denies-bridge", Severity.ERROR,
@@ -231,13 +221,12 @@ def forward_denies_bridge(ctx: Context):
         outcomes = _outbound(firewall, bridge, subnet, ctx.topology.uplink, walker.env)
         if not _denied(outcomes):
             continue
-        missing = _missing_accepts(firewall, bridge)
-        lacking = f"; Docker's {' and '.join(f'`{m}`' for m in missing)} " \
-                  f"{'is' if len(missing) == 1 else 'are'} not there" if missing else ""
         yield Problem(subjects=[bridge, _decided_by(outcomes)],
                       message=f"containers on {bridge} cannot reach the outside: "
-                              f"{_decided_by(outcomes)} {outcomes[0].steps[-1].action.lower()}s "
-                              f"their traffic{lacking}",
+                              f"{_decided_by(outcomes)} {_verb(outcomes)} their traffic, and no "
+                              f"rule before it accepts it (Docker puts `-i {bridge} ! -o "
+                              f"{bridge} -j ACCEPT` there, and `-o {bridge} -m conntrack "
+                              f"--ctstate RELATED,ESTABLISHED -j ACCEPT` for the replies)",
                       evidence=_steps(outcomes, firewall.source),
                       hint="restart the engine to put Docker's rules back (a firewall reload "
                            "removes them), or let the rule that rejects it come after "
@@ -414,7 +403,7 @@ def rules_not_running(ctx: Context):
             yield Problem(
                 subjects=[path, bridge],
                 message=f"{said}. As written, {_decided_by(outcomes)} "
-                        f"{outcomes[0].steps[-1].action.lower()}s what containers on {bridge} "
+                        f"{_verb(outcomes)} what containers on {bridge} "
                         f"send out of the host"
                         + (f", and {' and '.join(absent)} {'is' if len(absent) == 1 else 'are'} "
                            f"absent from it" if absent else "")
