@@ -51,7 +51,16 @@ class Context:
     ps_source: str | None = None
     ps_all: bool = False  # a `docker ps -a` was captured: stopped containers are listed too
     # For the walk of a packet (netparse.reach) and the firewall checks.
-    firewall: Entry | None = None   # the host's IPv4 `iptables-save`
+    # The host's IPv4 iptables rules: its `iptables-save`, or else the first of its `iptables
+    # -L` listings, all of which are in firewall_listings by table.
+    firewall: Entry | None = None
+    firewall_listings: dict[str, list[Entry]] = field(default_factory=dict)
+    # Captures of iptables rules that are not the running host's tables (a saved rules file,
+    # two listings pasted as one), each with how that was told.
+    saved_rules: list[tuple[Entry, str]] = field(default_factory=list)
+    # iptables-legacy and iptables-nft both hold tables: each fact that says so.
+    both_backends: list[str] = field(default_factory=list)
+    docker_iptables: str | None = None  # the engine says it manages iptables (docker info)
     bridge_nf: bool | None = None   # net.bridge.bridge-nf-call-iptables
     # net.ipv4.conf.<all, default or interface>.forwarding, as far as captured.
     forwarding: dict[str, bool] = field(default_factory=dict)

@@ -790,23 +790,128 @@ def _sysctl(ctx: Context) -> None:
 
 
 def _firewall(ctx: Context) -> None:
-    """The host's IPv4 iptables rules: the last `iptables-save` that is not ip6tables'."""
-    saves = [e for e in ctx.snapshot.host("iptables_save") if e.model.program != "ip6tables-save"
-             and not any(r.source and r.source.network.version == 6
-                         or r.destination and r.destination.network.version == 6
-                         for t in e.model.tables for c in t.chains for r in c.rules)]
+    """The host's IPv4 iptables rules: the last `iptables-save` that is not ip6tables' nor a
+    saved rules file, or else the `iptables -L` listings, the last of each table."""
+    saves = [e for e in ctx.snapshot.host("iptables_save") if _ipv4(e)]
+    live = []
+    for e in saves:
+        why = saved_file(e)
+        if why:
+            ctx.saved_rules.append((e, why))
+        else:
+            live.append(e)
     # Both backends may hold rules (iptables-legacy-save beside iptables-save): the walk reads
     # the nf_tables one, the one Docker writes to on current hosts.
-    current = [e for e in saves if e.model.backend != "legacy"]
-    ctx.firewall = (current or saves)[-1] if saves else None
-    ctx.firewall_gaps = _firewall_gaps(ctx, saves)
+    current = [e for e in live if e.model.backend != "legacy"]
+    ctx.firewall = (current or live)[-1] if live else None
+    listings = [e for e in ctx.snapshot.host("iptables_list") if _ipv4(e)]
+    if ctx.firewall is None:
+        for e in listings:
+            if "legacy" in (e.source.command or ""):
+                continue
+            names = [c.name for c in e.model.chains]
+            twice = next((n for n in names if names.count(n) > 1), None)
+            if twice:
+                ctx.saved_rules.append((e, f"it lists chain {twice} twice: two listings pasted "
+                                           f"as one (two tables or two backends)"))
+                continue
+            ctx.firewall_listings.setdefault(listing_table(e), []).append(e)
+        tables = list(ctx.firewall_listings.values())
+        ctx.firewall = tables[0][0] if tables else None
+    ctx.both_backends = _both_backends(saves, listings)
+    for e in ctx.snapshot.host("docker_info"):
+        if (e.model.firewall_backend or "").startswith("iptables"):
+            ctx.docker_iptables = f"{e.source.path}: Firewall Backend: {e.model.firewall_backend}"
+    ctx.firewall_gaps = _firewall_gaps(ctx, live)
     rules = ctx.snapshot.host("ip_rule")
     v4 = [e for e in rules if "-6" not in (e.source.command or "") and "ip6" not in e.source.path]
     if v4:
         ctx.policy_routing = any(not _default_rule(r) for r in v4[-1].model.rules)
 
 
-_IPTABLES_TABLES = {"filter", "nat", "mangle", "raw", "security"}
+def _ipv4(entry: Entry) -> bool:
+    """Not an ip6tables capture (by its program, its command or its addresses)."""
+    model = entry.model
+    if "ip6tables" in (entry.source.command or "") or \
+            getattr(model, "program", None) == "ip6tables-save":
+        return False
+    if entry.kind == "iptables_list":
+        addresses = [a.network for c in model.chains for r in c.rules
+                     for a in (r.source, r.destination) if a.network is not None]
+    else:
+        addresses = [a.network for t in model.tables for c in t.chains for r in c.rules
+                     for a in (r.source, r.destination) if a is not None]
+    return not any(n.version == 6 for n in addresses)
+
+
+_TABLE_OPTION = re.compile(r"(?:^|\s)(?:-t\s*|--table[\s=]+|-[a-zA-Z]*t\s+)(\w+)")
+_TABLE_IN_NAME = re.compile(r"(?:^|[_/-])(nat|mangle|raw|security|filter)(?:[_.-]|$)")
+
+
+def listing_table(entry: Entry) -> str:
+    """The table an `iptables -L` listing shows: as its command names it (`-t nat`), as its
+    file's name says (`iptables_-t_nat_-nvL`), or else by its chains: `iptables -L` lists
+    filter unless told otherwise, and only nat has POSTROUTING without FORWARD."""
+    command = entry.source.command or ""
+    m = _TABLE_OPTION.search(command)
+    if m:
+        return m.group(1)
+    if command:
+        return "filter"
+    m = _TABLE_IN_NAME.search(entry.source.path.rsplit("/", 1)[-1])
+    if m:
+        return m.group(1)
+    chains = {c.name for c in entry.model.chains}
+    if "POSTROUTING" in chains or "PREROUTING" in chains:
+        return "mangle" if "FORWARD" in chains else "nat"
+    return "filter"
+
+
+_READERS = {"cat", "less", "more", "head", "tail", "bat", "vi", "vim", "view", "nano", "sed",
+            "awk", "grep", "egrep"}
+_RULES_FILES = re.compile(r"rules\.v[46]|sysconfig/ip6?tables|ip6?tables\.(rules|conf|up)"
+                          r"|iptables/")
+
+
+def saved_file(entry: Entry) -> str | None:
+    """Why an `iptables-save`-format capture is a saved rules file (what is loaded at boot or
+    was written by hand), not the running host's tables; None when it is the running host's."""
+    command = entry.source.command or ""
+    words = [w for w in command.split() if w not in ("sudo", "doas")]
+    if words and words[0].rsplit("/", 1)[-1] in _READERS:
+        return f"it was read from a file (`{command}`), not printed by iptables-save"
+    if words and words[0].rsplit("/", 1)[-1].startswith(("iptables", "ip6tables")):
+        return None  # iptables-save itself, whatever the text lacks
+    if _RULES_FILES.search(entry.source.path):
+        return f"{entry.source.path} is a rules file, not iptables-save's output"
+    named = [t for t in entry.model.tables if t.name is not None]
+    if not named:
+        return None  # iptables -S
+    if not any(t.generated for t in named):
+        return "it has no `# Generated by iptables-save` line, which iptables-save prints " \
+               "before every table"
+    bare = [t.name for t in named if not t.committed]
+    if bare:
+        return f"table {bare[0]} has no COMMIT line, which iptables-save always prints"
+    return None
+
+
+def _both_backends(saves: list[Entry], listings: list[Entry]) -> list[str]:
+    """Evidence that iptables-legacy and iptables-nft both hold tables: the warning iptables-nft
+    prints, or captures of both backends with rules."""
+    found = [f"{e.source.path}:{e.first_line + w.line - 1}: {w.text}"
+             for e in saves + listings for w in e.model.warnings]
+    legacy = [e for e in saves if e.model.backend == "legacy" and _has_rules(e.model)]
+    nft = [e for e in saves if e.model.backend == "nf_tables" and _has_rules(e.model)]
+    if legacy and nft:
+        found.append(f"{legacy[-1].source.path}: iptables-legacy rules ({_count(legacy[-1])}) "
+                     f"beside the nf_tables ones of {nft[-1].source.path} ({_count(nft[-1])})")
+    return found
+
+
+def _count(entry: Entry) -> str:
+    n = sum(len(c.rules) for t in entry.model.tables for c in t.chains)
+    return f"{n} rule{'s' if n != 1 else ''}"
 
 
 def _firewall_gaps(ctx: Context, saves) -> list[str]:
@@ -828,6 +933,9 @@ def _firewall_gaps(ctx: Context, saves) -> list[str]:
         if backend and backend != "iptables":
             gaps.append(f"{e.source.path}: the engine's firewall backend is {backend}")
     return gaps
+
+
+_IPTABLES_TABLES = {"filter", "nat", "mangle", "raw", "security"}
 
 
 def _has_rules(model) -> bool:

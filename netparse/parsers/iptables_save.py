@@ -79,7 +79,9 @@ def parse(text: str) -> IptablesSave:
             save.warnings.append(WarningLine(line=number, text=line))
             continue
         m = _TABLE.fullmatch(line)
-        if m and done:
+        # A table header after a table left without COMMIT (a rules file written by hand) starts
+        # the next table; the first stays uncommitted, which says the text was no restore input.
+        if m and (done or table.name is not None):
             table = Table(name=m.group(1), line=number, generated=generated)
             generated = None
             save.tables.append(table)

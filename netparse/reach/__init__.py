@@ -29,10 +29,15 @@ def facts_of(ctx) -> Facts:
     """The facts of an analysis Context: its topology, with the firewall and settings beside it."""
     from netparse.reach.rules import firewall_of
 
+    entries = ctx.firewall
+    if entries is not None and entries.kind == "iptables_list":
+        entries = ctx.firewall_listings or {"filter": [entries]}
+    # Docker's ipsets are inferred only when every network is known (network inspect).
+    networks = ctx.topology.networks if ctx.network_source is not None else None
     return Facts(origin=ctx.snapshot.origin, topology=ctx.topology, route_source=ctx.route_source,
                  iface_source=ctx.iface_source, sysctl_source=ctx.sysctl_source,
                  all_tables=ctx.all_tables, bridge_nf=ctx.bridge_nf,
-                 firewall=firewall_of(ctx.firewall), firewall_gaps=list(ctx.firewall_gaps),
+                 firewall=firewall_of(entries, networks), firewall_gaps=list(ctx.firewall_gaps),
                  policy_routing=ctx.policy_routing)
 
 

@@ -19,6 +19,16 @@ class Firewall:
 
     tables: dict[str, Table]
     source: str
+    # From `iptables -L` listings: a table or chain that was not listed is unknown, not empty.
+    listed: bool = False
+    # The rules' -i/-o are known (iptables-save, or a listing with -v).
+    interfaces: bool = True
+    # ipsets whose members were inferred (Docker's docker-ext-bridges-v4 holds its bridge
+    # networks' subnets): name -> networks, and the words that say so.
+    sets: dict = field(default_factory=dict)
+    inferred: list[str] = field(default_factory=list)
+    # Docker's bridges the rules name (`-o docker0`, `br-<id>`), for interfaces not captured.
+    bridges: frozenset = frozenset()
 
 
 @dataclass
@@ -53,7 +63,12 @@ class Facts:
                     self.endpoint_at.setdefault(ep.ip, (c, ep))
 
     def env(self) -> Env:
-        return Env(local=self.local, address_of=self.address_of)
+        bridges = frozenset(b.name for b in self.topology.bridges) | \
+            frozenset(n.bridge for n in self.topology.networks if n.bridge)
+        sets = self.firewall.sets if self.firewall else {}
+        return Env(local=self.local, address_of=self.address_of,
+                   bridges=bridges | (self.firewall.bridges if self.firewall else frozenset()),
+                   sets=sets)
 
     def address_of(self, name: str | None):
         """The primary IPv4 address of an interface (what MASQUERADE takes)."""

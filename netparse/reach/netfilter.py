@@ -43,6 +43,15 @@ class Env:
 
     local: frozenset = frozenset()              # the host's own addresses
     address_of: Callable[[str], object] | None = None  # an interface's primary address
+    # Docker's bridges by name: an interface that was not captured (named `?...`) is known
+    # not to be one of them, and nothing more.
+    bridges: frozenset = frozenset()
+    # ipset name -> the networks it holds, where netparse knows them (inferred, not captured).
+    sets: dict = field(default_factory=dict)
+
+
+# An interface a packet leaves or enters by that no capture names: the way out of the host.
+UNNAMED = "?outside"
 
 
 Test = Callable[[Packet, Env], Tri]
@@ -249,6 +258,8 @@ def interface_is(which: str, pattern: str) -> Test:
         name = getattr(pkt, which)
         if name is None:
             return False
+        if name.startswith("?"):
+            return False if pattern in env.bridges else None
         if pattern.endswith("+"):
             return name.startswith(pattern[:-1])
         return name == pattern
@@ -297,6 +308,8 @@ def address_type(which: str, kind: str) -> Test:
     """`-m addrtype --dst-type LOCAL`."""
     def test(pkt: Packet, env: Env) -> Tri:
         addr = getattr(pkt, which)
+        if addr is None:
+            return None
         if kind.upper() == "LOCAL":
             return addr in env.local or addr.is_loopback
         if kind.upper() == "UNICAST":
@@ -314,6 +327,17 @@ def bridged(which: str | None, port: str | None) -> Test:
         if name is None:
             return False
         return name.startswith(port[:-1]) if port.endswith("+") else name == port
+    return test
+
+
+def in_set(name: str, which: str) -> Test:
+    """`-m set --match-set NAME dst`: known only where the set's members were inferred."""
+    def test(pkt: Packet, env: Env) -> Tri:
+        members = env.sets.get(name)
+        addr = getattr(pkt, which)
+        if members is None or addr is None:
+            return None
+        return any(addr.version == n.version and addr in n for n in members)
     return test
 
 

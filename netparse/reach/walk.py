@@ -87,6 +87,10 @@ class Walker:
             if table_name == "nat" and pkt.state != "NEW":
                 continue
             table = fw.tables.get(table_name)
+            if fw.listed and (table is None or name not in table.chains):
+                # A listing shows what was listed: a table or chain left out is not empty.
+                raise Stop(Disposition.UNKNOWN, f"{table_name} {name} was not listed",
+                           [f"iptables -t {table_name} -L -n -v"])
             if table is None or name not in table.chains:
                 continue
             outcomes = run(table, name, pkt, self.env)
@@ -105,6 +109,10 @@ class Walker:
             raise Stop(Disposition.UNKNOWN, f"{table} {chain}", assumed)
         for step in first.steps:
             leg.hop("host", "netfilter", _describe(step), _where(step, self.facts))
+        fw = self.facts.firewall
+        for name, said in zip(fw.sets, fw.inferred):
+            if any(name in step.text for step in first.steps):
+                leg.hop("host", "netfilter", said, fw.source)
         if first.verdict in ("DROP", "REJECT"):
             last = first.steps[-1] if first.steps else None
             raise Stop(Disposition.DENIED, _describe(last) if last else f"{table} {chain}")

@@ -453,7 +453,138 @@ def test_firewall_checks_do_not_run_without_the_firewall():
                 "port-open-past-input"} & \
         {f.code for f in run_checks(ctx)}
     missing = {n.code: n.missing for n in not_run(ctx)}
-    assert missing["forward-blocked"][0].captures == ["iptables-save"]
+    assert missing["forward-blocked"][0].captures == ["iptables-save or iptables -L -n -v"]
+    assert missing["docker-rules-missing"][0].captures == ["iptables-save", "iptables -L"]
+
+
+# --- the firewall from pastes: listings, rules files, both backends ----------------------------
+
+PASTES = TESTS / "fixtures" / "pastes"
+
+
+def paste(name: str) -> Context:
+    from netparse.analysis import load
+    from netparse.analysis.topology import build
+
+    return build(load(PASTES / name))
+
+
+def findings_of(name: str, code: str) -> list:
+    return [f for f in run_checks(paste(name)) if f.code == code]
+
+
+def listed_firewall(*names: str) -> Context:
+    """host() with `iptables -L -n -v` listings of firewall-default instead of iptables-save."""
+    ctx = host()
+    ctx.firewall_listings = {}
+    for name in names:
+        path = TESTS / "fixtures" / "captures" / "firewall-default" / name
+        listing = Entry(Source(path=name, kind="iptables_list", status=SourceStatus.PARSED),
+                        netparse.parse(path.read_text(), "iptables_list"))
+        table = "nat" if "nat" in name else "filter"
+        ctx.firewall_listings.setdefault(table, []).append(listing)
+    ctx.firewall = next(iter(ctx.firewall_listings.values()))[0]
+    return ctx
+
+
+@covers("forward-denies-bridge")
+def test_forward_denies_bridge():
+    f, = findings_of("firewall/coreos-344-forward-reject-without-docker-accepts.txt",
+                     "forward-denies-bridge")
+    assert f.severity is Severity.ERROR and f.subjects == ["docker0", "filter FORWARD rule 2"]
+    assert "containers on docker0 cannot reach the outside" in f.message
+    assert "rule 2 rejects their traffic, and no rule before it accepts it" in f.message
+    assert "`-i docker0 ! -o docker0 -j ACCEPT`" in f.message
+    assert f.evidence[0].endswith("reject-with icmp-host-prohibited")
+    assert "reject-without-docker-accepts.txt:4: " in f.evidence[0]
+    # The healthy host's listings, without its containers: every bridge gets out.
+    ctx = listed_firewall("iptables_L_n_v_line_numbers.txt",
+                          "iptables_nat_L_n_v_line_numbers.txt")
+    ctx.inspect_source = None
+    assert found("forward-denies-bridge", ctx) == []
+    # Its FORWARD with policy DROP and Docker's rules flushed: both bridges are cut off.
+    ctx.firewall_listings["filter"][0].model.chain("FORWARD").rules.clear()
+    ctx._indexes.clear()
+    denied = found("forward-denies-bridge", ctx)
+    assert {f.subjects[0] for f in denied} == {"docker0", "br-0e0800e9bca1"}
+    assert all("filter FORWARD policy drops" in f.message for f in denied)
+    # With every capture the walk has, forward-blocked says it for each container instead.
+    assert found("forward-denies-bridge", host()) == []
+
+
+def test_a_listing_without_v_does_not_run_the_checks_that_need_interfaces():
+    ctx = listed_firewall("iptables_L_n.txt")
+    missing = {n.code: n.missing for n in not_run(ctx)}
+    for code in ("forward-blocked", "forward-denies-bridge", "masquerade-missing"):
+        assert [m.fact for m in missing[code]] == ["firewall-interfaces"], code
+    assert "docker-rules-missing" not in missing
+
+
+@covers("iptables-both-backends")
+def test_iptables_both_backends():
+    for name, line in (("firewall/incus-docker-2-legacy-warning-grep.txt", 2),
+                       ("firewall/csf-firewall-1-nft-and-legacy.txt", 4)):
+        f, = findings_of(name, "iptables-both-backends")
+        assert f.severity is Severity.WARNING
+        assert "not in the nft listing" in f.message and "incomplete" in f.message
+        assert f.evidence == [f"{PASTES / name}:{line}: # Warning: iptables-legacy tables "
+                              f"present, use iptables-legacy to see them"]
+    assert found("iptables-both-backends", host()) == []
+
+
+@covers("docker-rules-missing")
+def test_docker_rules_missing():
+    f, = findings_of("firewall/moby-13381-nat-table-empty.txt", "docker-rules-missing")
+    # Nothing says Docker runs there: a note, not a warning.
+    assert f.severity is Severity.INFO and f.subjects == ["nat"]
+    assert "holds no rule at all" in f.message and "--iptables=false" in f.message
+    assert found("docker-rules-missing", host()) == []
+    ctx = host()
+    forward = ctx.firewall.model.table("filter").chain("FORWARD")
+    forward.rules = [r for r in forward.rules if r.target.name != "DOCKER-USER"]
+    f = one("docker-rules-missing", ctx)
+    assert f.severity is Severity.WARNING and f.subjects == ["FORWARD", "DOCKER-USER"]
+    assert "never applied" in f.message
+    ctx = host()
+    ctx.firewall.model.table("filter").chain("FORWARD").rules.clear()
+    codes = {tuple(f.subjects) for f in found("docker-rules-missing", ctx)}
+    assert codes == {("FORWARD", "DOCKER-USER"), ("FORWARD", "DOCKER")}
+    # MASQUERADE gone, with no container to walk (else masquerade-missing says it).
+    ctx = host()
+    ctx.inspect_source = None
+    postrouting = ctx.firewall.model.table("nat").chain("POSTROUTING")
+    postrouting.rules = [r for r in postrouting.rules if "172.17.0.0/16" not in r.text]
+    f, = found("docker-rules-missing", ctx)
+    assert f.subjects == ["bridge", "nat POSTROUTING"] and "172.17.0.0/16" in f.message
+
+
+@covers("rules-not-running")
+def test_rules_not_running():
+    f, = findings_of("firewall/moby-48560-rules-v4-forward-reject.txt", "rules-not-running")
+    assert f.severity is Severity.WARNING
+    assert "is a saved rules file, not the running host's tables" in f.message
+    assert "no `# Generated by iptables-save` line" in f.message
+    assert "filter FORWARD rule 2 rejects what containers on docker0 send" in f.message
+    assert "the FORWARD jump to DOCKER-USER" in f.message
+    f, = findings_of("firewall/moby-34531-rules-file-docker-chains.txt", "rules-not-running")
+    assert f.severity is Severity.INFO and "saved rules file" in f.message
+    f, = findings_of("firewall/csf-firewall-1-nft-and-legacy.txt", "rules-not-running")
+    assert "lists chain INPUT twice" in f.message
+    assert found("rules-not-running", host()) == []
+
+
+def test_a_rules_file_read_with_cat_is_no_running_host():
+    from netparse.analysis.topology import saved_file
+
+    path = TESTS / "fixtures" / "captures" / "firewall-default" / "iptables_save.txt"
+    model = netparse.parse(path.read_text(), "iptables_save")
+    read = Entry(Source(path="t.txt", kind="iptables_save", status=SourceStatus.PARSED,
+                        command="sudo cat /etc/iptables/rules.v4"), model)
+    assert "read from a file (`sudo cat /etc/iptables/rules.v4`)" in saved_file(read)
+    assert saved_file(Entry(Source(path="etc/iptables/rules.v4", kind="iptables_save",
+                                   status=SourceStatus.PARSED), model))
+    assert saved_file(Entry(Source(path="iptables_save.txt", kind="iptables_save",
+                                   status=SourceStatus.PARSED), model)) is None
 
 
 @covers("bridge-no-address")

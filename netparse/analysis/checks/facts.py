@@ -64,8 +64,17 @@ CONTAINER_LIST = Fact("container-list", "the containers the engine lists", ("doc
 LISTED_CONTAINERS = Fact("listed-containers", "the containers the engine lists or records",
                          ("docker_ps", "docker_inspect"),
                          lambda ctx: ctx.ps_source is not None or ctx.inspect_source is not None)
-FIREWALL = Fact("firewall", "the host's IPv4 iptables rules", ("iptables_save",),
+FIREWALL = Fact("firewall", "the host's IPv4 iptables rules", ("iptables_save", "iptables_list"),
                 lambda ctx: ctx.firewall is not None)
+# Without -v an `iptables -L` listing leaves out each rule's -i/-o: what a rule matches is then
+# unknown wherever interfaces matter.
+FIREWALL_INTERFACES = Fact(
+    "firewall-interfaces", "the host's IPv4 iptables rules with each rule's interfaces "
+    "(`iptables -L` shows them only with -v)", ("iptables_save", "iptables_list"),
+    lambda ctx: ctx.firewall is not None and all(
+        getattr(e.model, "verbose", True)
+        for e in [e for es in ctx.firewall_listings.values() for e in es] or [ctx.firewall]),
+    command="iptables-save or iptables -L -n -v")
 INSIDE_ADDRESSES = Fact("inside-addresses", "the addresses configured inside the containers",
                         ("ip_addr",), inside=True,
                         present=lambda ctx: any(c.inside and c.inside.addresses
@@ -76,4 +85,4 @@ INSIDE_ROUTES = Fact("inside-routes", "the routes inside the containers",
                                              for c in ctx.topology.containers))
 
 FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
-         LISTED_CONTAINERS, FIREWALL, INSIDE_ADDRESSES, INSIDE_ROUTES)
+         LISTED_CONTAINERS, FIREWALL, FIREWALL_INTERFACES, INSIDE_ADDRESSES, INSIDE_ROUTES)
