@@ -315,7 +315,8 @@ def _block(line: str, runner: Segment | None) -> Segment | None:
     if m:
         inner = _runner_command(runner, "pssh")
         failed = m.group("status") == "FAILURE"
-        return _block_segment(line, inner, m.group("host"), "pssh",
+        host = re.sub(r":\d+$", "", m.group("host"))  # pssh adds the port it was given
+        return _block_segment(line, inner, host, "pssh",
                               f"the command failed there ({m.group('rest').strip() or 'FAILURE'})"
                               if failed else None)
     m = _HEAD_TAIL.match(line)

@@ -21,6 +21,7 @@ SEED = TRANSCRIPTS / "seed_note.md"
 TIME_AND_HOSTS = FIXTURES / "pastes" / "time-and-hosts"
 ANSIBLE = TRANSCRIPTS / "ansible-two-hosts-ip-addr.log"
 TAIL = TRANSCRIPTS / "tail-two-hosts-ip-addr.log"
+PSSH = TRANSCRIPTS / "pssh-two-hosts-ip-route.log"
 SWARM = TIME_AND_HOSTS / "moby-25386-network-ls-two-swarm-nodes.txt"
 
 
@@ -170,6 +171,16 @@ def test_blocks_of_two_hosts_are_split_and_never_merged(path):
         assert model.kind == "ip_addr" and model.unparsed == []
         (other,) = found.ignored
         assert "left out with " + host + " chosen" in other.reason
+
+
+def test_pssh_blocks_are_two_hosts_without_their_port():
+    with pytest.raises(HostsError) as error:
+        sources.load(PSSH)
+    assert error.value.hosts == {"np-h11s-h1": ["lines 2-4"], "np-h11s-h2": ["lines 6-8"]}
+    (item,) = sources.load(PSSH, host="np-h11s-h2").items
+    assert (item.first_line, item.kind, item.host) == (6, None, "np-h11s-h2")
+    model = netparse.parse(item.data, item.kind)   # the command is not shown: content tells
+    assert model.kind == "ip_route" and model.unparsed == []
 
 
 def test_tail_says_which_file_and_that_the_command_is_not_shown():
