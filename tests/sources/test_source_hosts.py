@@ -214,3 +214,16 @@ def test_cli_refuses_two_hosts_with_exit_2_and_analyses_the_one_chosen():
     (kept,) = [s for s in report["sources"] if s["kind"] == "docker_network_ls"]
     assert kept["host"] == "plkrdockfrontq1"
     assert any("taken on plkrdockmasterq1" in " ".join(s["messages"]) for s in report["sources"])
+
+
+def test_the_api_refuses_two_hosts_and_analyses_the_one_chosen():
+    from netparse.web import work
+    from netparse.web.errors import WebError
+
+    files = {SWARM.name: SWARM.read_bytes()}
+    with pytest.raises(WebError) as error:
+        work.analyze_json(files, None)
+    assert error.value.status == 422 and "plkrdockmasterq1 (lines 2-8)" in str(error.value)
+    report = json.loads(work.analyze_json(files, None, "plkrdockmasterq1"))
+    assert [s["host"] for s in report["sources"] if s["kind"] == "docker_network_ls"] == [
+        "plkrdockmasterq1"]
