@@ -30,18 +30,19 @@ def detect(text):
     return _detect(prepare(text))
 
 
-def load(path, *, stdin=None):
+def load(path, *, stdin=None, host=None):
     """Find and parse every capture of a dump; see `netparse.analysis.load`."""
     from netparse.analysis import load as _load
 
-    return _load(path, stdin=stdin)
+    return _load(path, stdin=stdin, host=host)
 
 
-def analyze(path, *, stdin=None):
-    """Analyse a dump (folder, archive, transcript, sosreport or `-`) into a Report."""
+def analyze(path, *, stdin=None, host=None):
+    """Analyse a dump (folder, archive, transcript, sosreport or `-`) into a Report. A paste
+    that holds several hosts is refused (HostsError) unless `host` names the one to analyse."""
     from netparse.analysis import analyze as _analyze
 
-    return _analyze(path, stdin=stdin)
+    return _analyze(path, stdin=stdin, host=host)
 
 
 def diff(before, after, *, to=(), client=None, stdin=None):

@@ -48,6 +48,18 @@ class LimitError(SourceError):
     """Input over one of the bounds of `netparse.sources.limits` (size, count, compression)."""
 
 
+class HostsError(SourceError):
+    """Input that holds captures of several hosts, which are never analysed as one: `hosts`
+    gives each host's captures as `path:first-last` line ranges."""
+
+    def __init__(self, path: str, message: str, hosts: dict[str, list[str]] | None = None):
+        super().__init__(path, message)
+        self.hosts = hosts or {}
+
+    def __reduce__(self):
+        return type(self), (self.path, self.message, self.hosts)
+
+
 class DetectError(ParseError):
     """Text whose command cannot be told, or is ambiguous."""
 

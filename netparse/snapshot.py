@@ -33,6 +33,22 @@ class Source(Model):
     container: str | None = Field(None, description="Taken inside this container's namespace")
     command: str | None = None
     messages: list[str] = Field(default_factory=list)
+    filtered: str | None = Field(
+        None, description="The filter the output went through, as typed (`| grep x`, "
+                          "`-f '{{json .NetworkSettings}}'`): a view of the command's output, "
+                          "so that something absent from it proves nothing")
+    host: str | None = Field(
+        None, description="The host that a transcript's prompt or block header names")
+    taken_at: str | None = Field(
+        None, description="When the command started, from the collector's manifest")
+    order: int | None = Field(
+        None, description="Place in time among the captures of the same kind taken in the same "
+                          "place (the host or a container), 1 for the earliest; the last is the "
+                          "one analysed. None when there is one")
+    ordered_by: str | None = Field(
+        None, description="What told that order: `manifest` (its times), `name` (before/after, "
+                          "old/new, numbers in the file names) or `transcript` (where each run "
+                          "is in it); None when nothing did and the order is that of the files")
 
 
 @dataclass
@@ -87,10 +103,54 @@ def take(source_set) -> Snapshot:
     items, source_set.items = source_set.items[::-1], []
     while items:
         snap.entries.append(_parse_item(items.pop(), parse))
+    _order(snap.entries)
     for ignored in source_set.ignored:
         snap.entries.append(Entry(Source(path=ignored.path, status=SourceStatus.IGNORED,
                                          messages=[ignored.reason])))
     return snap
+
+
+def in_time(entries: list[Entry]) -> list[Entry]:
+    """Captures of one kind in one place, earliest first: by `Source.order` (see `_order`)."""
+    return sorted(entries, key=lambda e: e.source.order or 0)
+
+
+def _order(entries: list[Entry]) -> None:
+    """Place the captures of each kind, taken in the same place (the host, or a container), in
+    time (captures of two hosts are never analysed together: see `netparse.sources.hosts`):
+    by the manifest's times when each has one, else by what their file names say (before/after,
+    old/new, numbers), else by where each is in its transcript; files that none of these tell
+    apart keep the order they were found in, and `ordered_by` stays None."""
+    from netparse.sources.names import moment_in_name
+
+    groups: dict[tuple, list[tuple[int, Entry]]] = {}
+    for index, e in enumerate(entries):
+        if e.source.kind is not None and e.source.status is not SourceStatus.IGNORED:
+            groups.setdefault((e.kind, e.container), []).append((index, e))
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        timed = all(e.source.taken_at for _, e in group)
+
+        def key(pair):
+            index, e = pair
+            return ((e.source.taken_at if timed else ""), moment_in_name(e.source.path), index)
+        group.sort(key=key)
+        told = set()
+        for (_, a), (_, b) in zip(group, group[1:]):
+            if timed and a.source.taken_at != b.source.taken_at:
+                told.add("manifest")
+            elif moment_in_name(a.source.path) != moment_in_name(b.source.path):
+                told.add("name")
+            elif a.source.path == b.source.path and a.first_line != b.first_line:
+                told.add("transcript")
+            else:
+                told.add(None)
+        by = None if None in told else "manifest" if "manifest" in told else \
+            "name" if "name" in told else "transcript"
+        for place, (_, e) in enumerate(group, 1):
+            e.source.order = place
+            e.source.ordered_by = by
 
 
 def _wrapped_at(data: bytes, model: Capture, parse) -> int | None:
@@ -119,7 +179,8 @@ def _wrapped_at(data: bytes, model: Capture, parse) -> int | None:
 
 def _parse_item(item, parse) -> Entry:
     offset = item.first_line - 1
-    common = dict(path=item.path, container=item.container, command=item.command)
+    common = dict(path=item.path, container=item.container, command=item.command,
+                  filtered=item.filtered, host=item.host, taken_at=item.taken_at)
     try:
         model = parse(item.data, item.kind)
     except DetectError as exc:

@@ -17,19 +17,21 @@ def analyze_snapshot(snapshot) -> Report:
                       topology=ctx.topology, findings=run_checks(ctx), not_run=not_run(ctx))
 
 
-def load(path, *, stdin=None):
-    """Find and parse every capture under `path` (folder, archive, transcript, sosreport, `-`)."""
+def load(path, *, stdin=None, host=None):
+    """Find and parse every capture under `path` (folder, archive, transcript, sosreport, `-`);
+    of one host only when it holds several (`host`, see `netparse.sources.hosts`)."""
     from netparse import sources
     from netparse.parsers import no_cyclic_gc
     from netparse.snapshot import take
 
     with no_cyclic_gc():
-        return take(sources.load(path, stdin=stdin))
+        return take(sources.load(path, stdin=stdin, host=host))
 
 
-def analyze(path, *, stdin=None) -> Report:
-    """Load `path` and analyse it: the library's form of `netparse analyze`."""
-    return analyze_snapshot(load(path, stdin=stdin))
+def analyze(path, *, stdin=None, host=None) -> Report:
+    """Load `path` and analyse it: the library's form of `netparse analyze`. A paste of several
+    hosts raises `netparse.errors.HostsError` unless `host` names the one to analyse."""
+    return analyze_snapshot(load(path, stdin=stdin, host=host))
 
 
 __all__ = ["Report", "analyze", "analyze_snapshot", "load"]

@@ -35,6 +35,7 @@ class Context:
     topology: Topology
     conflicts: list[Conflict] = field(default_factory=list)
     notes: list[Conflict] = field(default_factory=list)
+    earlier: list[Conflict] = field(default_factory=list)  # a command's earlier, other state
     inside: dict[str, list[Entry]] = field(default_factory=dict)  # container name -> captures
     # Container name -> HostConfig.PortBindings, the ports it asks to publish. Kept here, not
     # on the Container, because the report's models are a contract.

@@ -23,7 +23,7 @@ from netparse.analysis.context import Conflict, Context
 from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface, InsideView,
                                      Network, Port, PublishedPort, Route, Severity, Topology)
 from netparse.analysis.pairing import pair
-from netparse.snapshot import Entry, Snapshot
+from netparse.snapshot import Entry, Snapshot, in_time
 
 DOCKER_BRIDGE = re.compile(r"br-[0-9a-f]{12}")
 _NO_ENDPOINT_NETWORKS = {"host", "none"}
@@ -50,22 +50,41 @@ def build(snapshot: Snapshot) -> Context:
 
 
 def _last(entries: list[Entry], ctx: Context, what: str) -> Entry | None:
-    """The latest capture of a kind. When a command was captured more than once, the captures
-    are compared and the topology is built from the last; a difference is a conflict."""
+    """The latest capture of a kind, in the order of `snapshot.in_time` (the manifest's times,
+    then the file names, then the place in a transcript). Earlier captures of the same command
+    that differ from it are an earlier state when that order is known, a conflict when the
+    files' order is all there is."""
     if not entries:
         return None
+    entries = in_time(entries)
     last = entries[-1]
     for earlier in entries[:-1]:
         # Other forms of a command (`ip -o addr` beside `ip -d addr`, as sosreport keeps them)
         # print different details of the same moment; only the same command is compared.
         if earlier.source.command != last.source.command:
             continue
-        if earlier.model.model_dump(exclude={"unparsed"}) != last.model.model_dump(exclude={"unparsed"}):
-            ctx.conflicts.append(Conflict(
+        if earlier.model.model_dump(exclude={"unparsed"}) == last.model.model_dump(exclude={"unparsed"}):
+            continue
+        if last.source.ordered_by:
+            partial = [e.source.filtered for e in (earlier, last) if e.source.filtered]
+            note = Conflict(
                 subjects=[what],
-                message=f"{what} was captured more than once and the captures differ "
-                        f"(taken at different times); the topology uses the last one",
-                evidence=[f"{earlier.source.path} differs from {last.source.path}"]))
+                message=f"{what} was captured more than once: an earlier capture shows another "
+                        f"state; the topology uses the latest"
+                        + (f" (filtered through `{partial[0]}`: what it lacks proves nothing)"
+                           if partial else ""),
+                evidence=[f"earlier: {_at(earlier)}", f"latest: {_at(last)}",
+                          f"order told by the {_ORDER_WORDS[last.source.ordered_by]}"])
+            if note not in ctx.earlier:
+                ctx.earlier.append(note)
+            continue
+        conflict = Conflict(
+            subjects=[what],
+            message=f"{what} was captured more than once and the captures differ "
+                    f"(taken at different times); the topology uses the last one",
+            evidence=[f"{earlier.source.path} differs from {last.source.path}"])
+        if conflict not in ctx.conflicts:
+            ctx.conflicts.append(conflict)
     return last
 
 
@@ -76,6 +95,17 @@ def at(entry: Entry) -> str:
 
 def docker_bridge_name(name: str | None) -> bool:
     return bool(name) and (name in _DOCKER_BRIDGE_NETWORKS or bool(DOCKER_BRIDGE.fullmatch(name)))
+
+
+_ORDER_WORDS = {"manifest": "collector's manifest (start times)",
+                "name": "file names (before/after, old/new, numbers)",
+                "transcript": "transcript (the later run)"}
+
+
+def _at(entry: Entry) -> str:
+    """A capture as evidence: file, line where its output starts, and the command."""
+    where = f"{entry.source.path}:{entry.first_line}"
+    return f"{where} `{entry.source.command}`" if entry.source.command else where
 
 
 # --- host interfaces ---------------------------------------------------------------------------

@@ -122,7 +122,11 @@ def parse_command(file: str, kind: str | None, strict: bool) -> None:
               help="Colour the text report (default: only on a terminal).")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1),
               help="Processes that analyse a folder of dumps at once (see below).")
-def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs: int) -> None:
+@click.option("--host", default=None, metavar="NAME",
+              help="Of a paste that holds several hosts (prompts naming two hosts, Ansible or "
+                   "pssh blocks, ==> host <==), analyse only this one.")
+def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs: int,
+                    host: str | None) -> None:
     """Rebuild a Docker host's network from a dump and say what is wrong.
 
     PATH is a folder of captures, a .tar/.tar.gz/.zip of one, a terminal transcript, a
@@ -131,11 +135,17 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
     PATH may also be a folder of dumps (subfolders or archives, no capture of its own): each is
     analysed on its own, --jobs at a time, and a report is printed for each, then a summary
     table. The exit status is the worst of the dumps'.
+
+    A paste that holds captures of several hosts is never merged into one: it is refused (exit
+    status 2, naming each host and its lines) unless --host chooses one.
     """
     from netparse.batch import dumps_in
 
     _check_stdout()  # before the report, which asks it whether it is a terminal
     dumps = dumps_in(path)
+    if dumps is not None and host is not None:
+        _fail(NetparseError(f"{path}: --host chooses a host in one paste, not in a folder of "
+                            f"dumps"))
     if dumps is not None:
         _analyze_batch(path, dumps, fmt, fail_on, color, jobs)
         return
@@ -145,7 +155,7 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
     from netparse.render import render
 
     try:
-        report = analyze(path)
+        report = analyze(path, host=host)
     except NetparseError as exc:
         _fail(exc)
     except OSError as exc:

@@ -25,6 +25,9 @@ The rules, by input (see README.md beside this module for the details):
   devices are ignored with a reason.
 - Transcript: any file (or standard input) holding prompt lines followed by outputs is split
   into one item per command (see `netparse.sources.transcript`).
+- Hosts: captures that name several hosts (prompts, Ansible/pssh blocks, `==> host/file <==`)
+  raise `netparse.errors.HostsError` naming each host and its lines, unless `host=` chooses one
+  (see `netparse.sources.hosts`).
 - sosreport (a tree with `sos_commands/`): the outputs of the commands netparse reads are taken
   from `sos_commands/*/` by their file names (sosreport names them after the command); the rest
   of the report is counted in one `Ignored` line.
@@ -46,6 +49,7 @@ from netparse.sources.archive import Entry, archive_format, list_members, read_b
 from netparse.sources.commands import kind_of_command
 from netparse.sources.content import check_memory, examine
 from netparse.sources.folder import read_folder
+from netparse.sources.hosts import one_host
 from netparse.sources.items import Ignored, Item, SourceSet
 from netparse.sources.layout import tree
 from netparse.sources.names import CANONICAL_NAMES, kind_of_name, shown
@@ -54,8 +58,14 @@ __all__ = ["CANONICAL_NAMES", "Ignored", "Item", "SourceSet", "check_memory", "f
            "kind_of_command", "kind_of_name", "load", "stdin_stream", "too_large"]
 
 
-def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None) -> SourceSet:
-    """The captures in `path`: a folder, an archive, a sosreport, one file, or "-" for stdin."""
+def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None,
+         host: str | None = None) -> SourceSet:
+    """The captures in `path`: a folder, an archive, a sosreport, one file, or "-" for stdin.
+    Captures of several hosts raise HostsError unless `host` chooses one (`hosts.one_host`)."""
+    return one_host(_load(path, stdin), host)
+
+
+def _load(path: str | os.PathLike, stdin: BinaryIO | None) -> SourceSet:
     if os.fspath(path) == "-":
         return _single("<stdin>", "<stdin>", _read_stdin(stdin or stdin_stream()))
     where = os.fspath(path)
@@ -113,9 +123,14 @@ def _read_stdin(stream: BinaryIO) -> bytes:
     return data + rest
 
 
-def from_files(files: Mapping[str, bytes], origin: str = "upload") -> SourceSet:
+def from_files(files: Mapping[str, bytes], origin: str = "upload", *,
+               host: str | None = None) -> SourceSet:
     """The captures in uploaded files, keyed by relative path with `/`; the rules of a folder.
-    A single archive is opened like `load` opens one."""
+    A single archive is opened like `load` opens one; `host` as for `load`."""
+    return one_host(_from_files(files, origin), host)
+
+
+def _from_files(files: Mapping[str, bytes], origin: str) -> SourceSet:
     if len(files) == 1:
         (name, data), = files.items()
         fmt = archive_format(name, data[:512])

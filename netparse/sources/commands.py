@@ -6,6 +6,12 @@ and says whether its output is a capture netparse reads, of which kind, and in w
 network namespace it was taken. The check is strict on purpose: a line only counts when the
 command would really print that output (`ip addr add ...` or `ip route get ...` do not), so that
 prose such as "# ip addr on the host" is not taken for a command.
+
+A capture command piped through grep, head, tail, sort, uniq or jq (other than `jq .`), or
+`docker inspect` with a `--format` template that prints network settings, gives a view of the
+command's output: `Command.filtered` holds the filter as typed, and what is absent from such an
+output proves nothing. `docker inspect NAME` may show a container or a network: `choices` names
+both and the content chooses; `docker inspect $(docker ps -q)` shows containers.
 """
 
 from __future__ import annotations
@@ -27,9 +33,11 @@ class Command:
     kind: str | None = None       # the capture kind, when the command line tells it
     capture: bool = False         # its output is a capture (kind may still be None: docker inspect)
     container: str | None = None  # namespace it ran in: container name or ID, pid:N, netns:X
-    filtered: bool = False        # piped through grep/head/...: the output may be partial
+    filtered: str | None = None   # the filter as typed (`| grep x`, `-f '{{json .X}}'`): the
+    #                               output is a view of the command's, lines or keys may be missing
     shell: bool = False           # opens an interactive shell inside `container`
     reason: str | None = None     # why the output is not a capture
+    choices: tuple[str, ...] = () # when `kind` is None: the kinds the content chooses from
 
 
 def kind_of_command(cmdline: str) -> str | None:
@@ -214,6 +222,8 @@ def identify(cmdline: str) -> Command:
             pass
         elif prog in _JSON_PRETTY and all(w in (".", "-M", "-C", "-r", "--tab") for w in words[1:]):
             pass
+        elif prog == "jq":
+            filtered = True  # `jq '.[0].NetworkSettings'`: a part of the document
         elif words[:3] == ["python3", "-m", "json.tool"] or words[:3] == ["python", "-m",
                                                                            "json.tool"]:
             pass
@@ -221,8 +231,16 @@ def identify(cmdline: str) -> Command:
             return Command(line, reason=f"output transformed by {prog}")
 
     result = _identify_argv(argv, None)
-    return Command(line, result.kind, result.capture, result.container, filtered,
-                   result.shell, result.reason)
+    view = text[cut:].strip() if filtered else None
+    if result.capture and result.template is not None:
+        m = _FORMAT_OPTION.search(line)
+        typed = m.group(1) if m else f"--format {result.template!r}"
+        view = f"{typed} {view}" if view else typed
+    return Command(line, result.kind, result.capture, result.container,
+                   view if result.capture else None, result.shell, result.reason, result.choices)
+
+
+_FORMAT_OPTION = re.compile(r"(?<!\S)((?:-f|--format)(?:=|\s+)(?:'[^']*'|\"(?:[^\"\\]|\\.)*\"|\S+))")
 
 
 def _strip_redirections(words: list[str]) -> tuple[list[str], str | None]:
@@ -259,6 +277,8 @@ class _Result:
     container: str | None = None
     shell: bool = False
     reason: str | None = None
+    template: str | None = None  # the value of `--format '{{...}}'`: the output is a view
+    choices: tuple[str, ...] = ()  # the kinds it may be when the content must tell
 
 
 _NOT_READ = "not a command netparse reads"
@@ -507,18 +527,37 @@ def _docker(args: list[str], container: str | None) -> _Result:
                                if kind == _KIND_OF["docker ps"] else {"-f", "--filter"})
     if sub in ("inspect", "container inspect", "network inspect"):
         opts, names = _split_options(rest, {"-f", "--format", "--type"})
-        if "-f" in opts or "--format" in opts:
-            return _Result(reason="--format prints a template, not the JSON document")
+        template = opts.get("-f", opts.get("--format"))
+        if template is not None and not _NETWORK_TEMPLATE.search(template):
+            return _Result(reason="--format prints a template without network settings")
         if not names:
             return _Result(reason="no object named")
         typed = opts.get("--type", sub.split()[0] if " " in sub else None)
+        if typed is None and (all(_CONTAINER_LIST.fullmatch(n) for n in names)
+                              or "NetworkSettings" in (template or "")):
+            typed = "container"  # docker inspect $(docker ps -q), -f '{{json .NetworkSettings}}'
         if typed is None:
-            return _capture(None, container)  # a container or a network: the content tells
-        kind = _KIND_OF.get(f"docker {typed} inspect")
-        if kind is None:
-            return _Result(reason=f"objects of type {typed} are not read")
-        return _capture(kind, container)
+            # A container or a network: the content tells.
+            result = _capture(None, container)
+            result.choices = (_KIND_OF["docker container inspect"],
+                              _KIND_OF["docker network inspect"])
+        else:
+            kind = _KIND_OF.get(f"docker {typed} inspect")
+            if kind is None:
+                return _Result(reason=f"objects of type {typed} are not read")
+            result = _capture(kind, container)
+        if template is not None:
+            result.template = template
+        return result
     return _Result(reason=_NOT_READ)
+
+
+# A template that prints (part of) the network settings: a view of the JSON document.
+_NETWORK_TEMPLATE = re.compile(r"json|Network|IPAddress|IPAM|Gateway|MacAddress|Containers|"
+                               r"Ports|IPv[46]|Subnet|EndpointID")
+# `$(docker ps -q)`, `$(docker container ls -aq)`: the IDs of containers.
+_CONTAINER_LIST = re.compile(r"(?:\$\(|`)\s*(?:sudo\s+)?(?:docker|podman)\s+"
+                             r"(?:ps|container\s+(?:ls|list|ps))\b[^)`]*(?:\)|`)")
 
 
 def _split_options(args: list[str], with_arg: set[str]) -> tuple[dict[str, str], list[str]]:
@@ -579,6 +618,11 @@ def _docker_exec(args: list[str], container: str | None) -> _Result:
     if i >= len(args):
         return _Result(reason="no container named")
     name, command = args[i], args[i + 1:]
+    if name[:1] in "[<" and name[-1:] not in "]>":
+        # A placeholder left for the reader, `[container ID]`: one name of several words.
+        end = next((j for j, word in enumerate(command) if word[-1:] in "]>"), None)
+        if end is not None:
+            name, command = " ".join([name, *command[:end + 1]]), command[end + 1:]
     if not command:
         return _Result(reason="no command")
     return _enter(command, name)

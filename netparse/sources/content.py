@@ -10,7 +10,7 @@ from netparse.sources.items import Ignored, Item, SourceSet
 
 
 def examine(result: SourceSet, path: str, data: bytes, kind: str | None, command: str | None,
-             container: str | None, *, sos: bool) -> None:
+             container: str | None, *, sos: bool, taken_at: str | None = None) -> None:
     """Add the file's captures (one, or one per command of a transcript) or say why none."""
     if not data.strip():
         result.ignored.append(Ignored(path, "empty file"))
@@ -36,7 +36,7 @@ def examine(result: SourceSet, path: str, data: bytes, kind: str | None, command
             result.ignored.append(Ignored(path, f"not the output of a command netparse reads "
                                                 f"(starts with {first[:60]!r})"))
             return
-    result.items.append(Item(path, data, kind, command, container))
+    result.items.append(Item(path, data, kind, command, container, taken_at=taken_at))
 
 
 def _decode(data: bytes) -> str | None:
@@ -57,12 +57,17 @@ def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
     for segment in found.segments:
         command = segment.command
         at = f"{path}:{segment.line}"
-        if command.capture:
+        where = segment.container or container
+        if command.capture and segment.output and _placeholder(where):
+            ignored.append((segment.line, Ignored(
+                at, f"`{segment.text}`: taken inside a container named only by a placeholder "
+                    f"({where}): which one is not known")))
+        elif command.capture:
             if segment.output:
                 data = ("\n".join(segment.output) + "\n").encode("utf-8")
-                result.items.append(Item(path, data, command.kind, command.line,
-                                         segment.container or container, segment.first_line,
-                                         command.filtered))
+                kind = command.kind or _choose(command.choices, segment.output)
+                result.items.append(Item(path, data, kind, command.line, where,
+                                         segment.first_line, command.filtered, segment.host))
             elif segment.style == "prompt":
                 ignored.append((segment.line, Ignored(at, f"`{segment.text}`: no output")))
         elif command.reason != "no command":  # a comment typed at the prompt
@@ -71,6 +76,22 @@ def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
         what = "line" if count == 1 else f"{count} lines"
         ignored.append((line, Ignored(f"{path}:{line}", f"{what} outside any command's output")))
     result.ignored.extend(i for _, i in sorted(ignored, key=lambda pair: pair[0]))
+
+
+def _placeholder(container: str | None) -> bool:
+    """`[container ID]`, `<container>`: a name left for the reader to fill in."""
+    return bool(container) and container[0] in "[<" and container[-1] in "]>"
+
+
+def _choose(choices: tuple[str, ...], output: list[str]) -> str | None:
+    """Of the kinds a command line allows (`docker inspect NAME`: a container or a network),
+    the one its output scores best for; the first when none scores (a view through grep)."""
+    if not choices:
+        return None
+    from netparse.kinds.detect import scores
+
+    found = scores(rawtext.prepare("\n".join(output)))
+    return max(choices, key=lambda kind: (found.get(kind, 0), -choices.index(kind)))
 
 
 def check_memory(where: str, data: bytes, kind: str | None) -> None:

@@ -16,7 +16,10 @@ class Item:
     container: str | None  # container (name, ID, "pid:N", "netns:X") whose namespace it was
     #                        taken in; None for the host
     first_line: int = 1    # line of the original file where `data` starts (transcripts)
-    filtered: bool = False  # piped through grep/head/...: some lines may be missing
+    filtered: str | None = None  # the filter as typed (`| grep x`, `-f '{{json .X}}'`): a view
+    #                              of the command's output, what is absent from it proves nothing
+    host: str | None = None      # the host a transcript's prompt or block header names
+    taken_at: str | None = None  # when the collector's manifest says the command started
 
 
 @dataclass

@@ -97,15 +97,37 @@ def tree(origin: str, entries: list[Entry], where: Callable[[str], str],
         raise LimitError(origin, f"{total / limits.MiB:.0f} MiB of captures, over the "
                          f"{limits.MAX_TOTAL_BYTES // limits.MiB} MiB limit")
     limits.check_parse_memory(origin, [(entry.size, kind) for entry, kind, *_ in kept])
-    data = read([entry for entry, *_ in kept])
+    manifest = next((entry for entry, parts in visible if parts[strip:] == ["manifest.json"]
+                     and entry.type == "file" and entry.size <= _MANIFEST_BYTES), None)
+    data = read([entry for entry, *_ in kept] + ([manifest] if manifest and not sos else []))
+    times = _times(data.get(manifest.key)) if manifest and not sos else {}
     for entry, kind, command, container in kept:
         content = data.get(entry.key, "cannot be read")
         path = where(entry.name)
         if isinstance(content, str):
             result.ignored.append(Ignored(path, content))
             continue
-        examine(result, path, content, kind, command, container, sos=sos)
+        examine(result, path, content, kind, command, container, sos=sos,
+                taken_at=times.get("/".join(entry.name.split("/")[strip:])))
     return result
+
+
+_MANIFEST_BYTES = 4 * 1024 * 1024
+
+
+def _times(data) -> dict[str, str]:
+    """When the collector started each file's command, by the file's path in the dump, from its
+    `manifest.json` (`{"commands": [{"file": ..., "started_at": ...}]}`); {} when it has none."""
+    import json
+
+    try:
+        manifest = json.loads(data)
+        entries = manifest.get("commands", [])
+        return {e["file"]: e["started_at"] for e in entries
+                if isinstance(e, dict) and isinstance(e.get("file"), str)
+                and isinstance(e.get("started_at"), str)}
+    except (TypeError, ValueError, AttributeError, RecursionError):
+        return {}  # not the collector's: the captures keep the order of their names
 
 
 def _top_folders(visible: list[tuple[Entry, list[str]]]) -> int:

@@ -22,16 +22,51 @@ NOT_CAPTURES = re.compile(r"(readme|license|licence|copying|changelog)(\..*)?|ma
 
 
 def kind_of_name(name: str) -> tuple[str | None, str | None]:
-    """(kind, command) told by a file name: a canonical name, or a command with `_` for spaces."""
+    """(kind, command) told by a file name: a canonical name, or a command with `_` for spaces,
+    either with a word of time before or after it (`ip_addr_before.txt`, `2-route_n.txt`)."""
     stem, suffix = posixpath.splitext(name)
     if suffix.lower() not in CAPTURE_SUFFIXES:
         return None, None
-    if stem.lower() in CANONICAL_NAMES:
-        return CANONICAL_NAMES[stem.lower()]
-    command = identify(unmangle_sos_name(stem))
-    if command.kind is not None and not command.filtered:
-        return command.kind, None
+    for part in dict.fromkeys((stem, _without_moment(stem))):
+        if part.lower() in CANONICAL_NAMES:
+            return CANONICAL_NAMES[part.lower()]
+        command = identify(unmangle_sos_name(part))
+        if command.kind is not None and not command.filtered:
+            return command.kind, None
     return None, None
+
+
+# Words of a file name that say when it was taken, earliest first: before < (none) < after.
+_EARLY = "before|old|orig|original|pre|prev|previous|earlier|first|initial"
+_LATE = "after|new|post|now|current|later|fixed|final|last|second"
+_MOMENT = re.compile(rf"(?:^(?P<head>{_EARLY}|{_LATE}|\d{{1,3}})[_.-]+)?(?P<stem>.+?)"
+                     rf"(?:[_.-]+(?P<tail>{_EARLY}|{_LATE}|\d{{1,3}}))?$", re.I)
+
+
+def _without_moment(stem: str) -> str:
+    m = _MOMENT.fullmatch(stem)
+    return m.group("stem") if m else stem
+
+
+def moment_in_name(path: str) -> tuple[int, int]:
+    """Where a file's name places it in time among captures of one command: (0, 0) for
+    `before`/`old`/..., (2, 0) for `after`/`new`/..., (1, N) for a number (`ip_addr_2.txt`,
+    `2-ip_addr.txt`, `ip_addr.txt.2`), (1, 0) when it says nothing of it."""
+    name = re.split(r"[/!]", path)[-1]
+    stem, suffix = posixpath.splitext(name)
+    if suffix.lower() not in CAPTURE_SUFFIXES:
+        stem = name  # ip_addr.txt.old, ip_addr.txt.2
+    else:
+        stem = stem.lower()
+    m = _MOMENT.fullmatch(stem)
+    word = (m.group("head") or m.group("tail") or "").lower() if m else ""
+    if re.fullmatch(_EARLY, word):
+        return 0, 0
+    if re.fullmatch(_LATE, word):
+        return 2, 0
+    if word.isdigit():
+        return 1, int(word)
+    return 1, 0
 
 
 def not_a_capture_by_name(name: str) -> str | None:

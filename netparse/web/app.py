@@ -116,6 +116,14 @@ _FORM_BODY = {
         "required": ["files"],
     }},
 }
+# /api/analyze also takes the host to analyse of a paste that holds several.
+_ANALYZE_BODY = {"multipart/form-data": {"schema": {
+    **_FORM_BODY["multipart/form-data"]["schema"],
+    "properties": {**_FORM_BODY["multipart/form-data"]["schema"]["properties"],
+                   "host": {"type": "string",
+                            "description": "Of a paste that holds several hosts, the one to "
+                                           "analyse (without it, such a paste is refused, "
+                                           "naming them)"}}}}}
 _TEXT_BODY = {
     "application/x-www-form-urlencoded": {"schema": {
         "type": "object",
@@ -273,10 +281,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               description="A dump (files, one archive, or one transcript) → the JSON report of "
                           "`netparse analyze --format json` on the same dump.",
               responses=_error_responses(),
-              openapi_extra={"requestBody": {"required": True, "content": _FORM_BODY}})
+              openapi_extra={"requestBody": {"required": True, "content": _ANALYZE_BODY}})
     async def api_analyze(request: Request):
         form, files = await dump_form(request)
-        return await json_of(request, work.analyze_json, files, form.fields.get("kind") or None)
+        return await json_of(request, work.analyze_json, files, form.fields.get("kind") or None,
+                             form.fields.get("host") or None)
 
     @app.post("/api/reach", summary="Who reaches whom on the host, and where it breaks",
               response_description="The paths (`netparse schema reach`)",

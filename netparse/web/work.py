@@ -67,16 +67,19 @@ def origin_of(names: list[str]) -> str:
     return "upload"
 
 
-def analyze_files(files: dict[str, bytes], kind: str | None = None) -> Result:
+def analyze_files(files: dict[str, bytes], kind: str | None = None,
+                  host: str | None = None) -> Result:
     """An upload (files by relative path, one archive, or one transcript) analysed as
-    `netparse analyze` analyses the same dump."""
-    snapshot = snapshot_of(files, kind)
+    `netparse analyze [--host HOST]` analyses the same dump."""
+    snapshot = snapshot_of(files, kind, host)
     report = analyze_snapshot(snapshot)
     return Result(snapshot, report, render_json(report))
 
 
-def snapshot_of(files: dict[str, bytes], kind: str | None = None) -> Snapshot:
-    """The captures of an upload, parsed, as `netparse analyze` reads the same dump."""
+def snapshot_of(files: dict[str, bytes], kind: str | None = None,
+                host: str | None = None) -> Snapshot:
+    """The captures of an upload, parsed, as `netparse analyze` reads the same dump; of `host`
+    only when it holds several hosts (refused, naming them, when none is chosen)."""
     kind = _check_kind(kind)
     try:
         if kind is not None:
@@ -89,7 +92,7 @@ def snapshot_of(files: dict[str, bytes], kind: str | None = None) -> Snapshot:
             sources.check_memory(name, data, kind)  # what parsing it may cost, as the CLI checks
             found = sources.SourceSet(name, [sources.Item(name, data, kind, None, None)])
         else:
-            found = sources.from_files(files, origin_of(list(files)))
+            found = sources.from_files(files, origin_of(list(files)), host=host)
     except LimitError as exc:
         raise WebError(413, str(exc)) from None
     except SourceError as exc:
@@ -97,9 +100,9 @@ def snapshot_of(files: dict[str, bytes], kind: str | None = None) -> Snapshot:
     return take(found)
 
 
-def analyze_text(text: str, kind: str | None = None) -> Result:
+def analyze_text(text: str, kind: str | None = None, host: str | None = None) -> Result:
     """Pasted text: one capture, or a terminal transcript holding several."""
-    return analyze_files({PASTE_NAME: text.encode("utf-8")}, kind)
+    return analyze_files({PASTE_NAME: text.encode("utf-8")}, kind, host)
 
 
 def parse_json(text: str, kind: str | None) -> str:
@@ -107,9 +110,9 @@ def parse_json(text: str, kind: str | None) -> str:
     return parse_text(text, kind).model_dump_json(indent=2)
 
 
-def analyze_json(files: dict[str, bytes], kind: str | None) -> str:
+def analyze_json(files: dict[str, bytes], kind: str | None, host: str | None = None) -> str:
     """`POST /api/analyze`: the report as `netparse analyze --format json` prints it."""
-    return analyze_files(files, kind).json
+    return analyze_files(files, kind, host).json
 
 
 def reach_json(files: dict[str, bytes], to: list[str], client: str | None) -> str:

@@ -357,6 +357,27 @@ def test_captures_disagree():
     assert f.evidence == ["a: vethA on docker0", "b: vethA not on docker0"]
 
 
+@covers("earlier-state")
+def test_earlier_state():
+    """A real paste: `ip addr show dev docker0` run twice, docker0's IPv4 address gone in the
+    second run (tests/fixtures/pastes/time-and-hosts/moby-38942-docker0-loses-ipv4.txt)."""
+    from netparse.analysis import load
+    from netparse.analysis.topology import build
+
+    paste = TESTS / "fixtures/pastes/time-and-hosts/moby-38942-docker0-loses-ipv4.txt"
+    ctx = build(load(paste))
+    f = one("earlier-state", ctx)
+    assert (f.severity, f.subjects) == (Severity.INFO, ["ip addr"])
+    assert "an earlier capture shows another state; the topology uses the latest" in f.message
+    assert f.evidence == [f"earlier: {paste}:2 `ip addr show dev docker0`",
+                          f"latest: {paste}:11 `ip addr show dev docker0`",
+                          "order told by the transcript (the later run)"]
+    assert found("captures-disagree", ctx) == []
+    # The latest run is the state analysed: docker0 without its IPv4 address.
+    assert [str(a) for a in ctx.bridge("docker0") and ctx.interface("docker0").addresses] \
+        == ["fe80::42:6dff:fea4:799d/64"]
+
+
 @covers("unknown-container")
 def test_unknown_container():
     ctx = host()

@@ -101,9 +101,31 @@ def test_same_command_twice_is_kept_apart_and_reported(tmp_path):
     (dump / "brctl_show_before.txt").write_text(
         "".join(l for l in text.splitlines(keepends=True) if "vethd999e61" not in l))
     report = netparse.analyze(dump)
-    kinds = [s.kind for s in report.sources if s.kind == "brctl_show"]
-    assert len(kinds) == 2
+    brctl = {s.path.rsplit("/", 1)[-1]: s for s in report.sources if s.kind == "brctl_show"}
+    assert {name: (s.order, s.ordered_by) for name, s in brctl.items()} == {
+        "brctl_show_before.txt": (1, "name"), "brctl_show.txt": (2, "name")}
+    # The name says which is earlier: an earlier state, not a disagreement, and the latest
+    # (brctl_show.txt, not the one whose name sorts last) is the state analysed.
+    assert ("captures-disagree", "warning") not in codes(report)
+    note = codes(report)[("earlier-state", "info")]
+    assert note.evidence[:2] == [f"earlier: {dump}/brctl_show_before.txt:1",
+                                 f"latest: {dump}/brctl_show.txt:1"]
+    docker0 = next(b for b in report.topology.bridges if b.name == "docker0")
+    assert "vethd999e61" in [p.name for p in docker0.ports]
+
+
+def test_same_command_twice_in_no_told_order_is_a_disagreement(tmp_path):
+    """Two `brctl show` whose names say nothing of time (`brctl_show.txt`, `bridges.txt`):
+    which is the later is not known, so their difference stays a warning."""
+    dump = copy_dump(tmp_path)
+    text = (dump / "brctl_show.txt").read_text()
+    (dump / "bridges.txt").write_text(
+        "".join(l for l in text.splitlines(keepends=True) if "vethd999e61" not in l))
+    report = netparse.analyze(dump)
+    brctl = [s for s in report.sources if s.kind == "brctl_show"]
+    assert [(s.order, s.ordered_by) for s in brctl] == [(1, None), (2, None)]
     assert ("captures-disagree", "warning") in codes(report)
+    assert ("earlier-state", "info") not in codes(report)
 
 
 def test_ip_forward_off_from_a_full_sysctl(tmp_path):

@@ -84,12 +84,40 @@ def test_kind_of_command(cmdline, kind):
     assert kind_of_command(cmdline) == kind
 
 
-@pytest.mark.parametrize("cmdline", [
-    "docker inspect x", "docker inspect web1 db1", "docker inspect $(docker ps -aq --no-trunc)",
-])
+@pytest.mark.parametrize("cmdline", ["docker inspect x", "docker inspect web1 db1"])
 def test_docker_inspect_is_a_capture_whose_kind_the_content_decides(cmdline):
     command = identify(cmdline)
     assert command.capture and command.kind is None
+    assert command.choices == ("docker_inspect", "docker_network_inspect")
+
+
+@pytest.mark.parametrize("cmdline", [
+    "docker inspect $(docker ps -aq --no-trunc)", "docker inspect `docker ps -q`",
+    "sudo docker inspect $(sudo docker container ls -q)",
+])
+def test_docker_inspect_of_the_listed_containers_is_of_containers(cmdline):
+    command = identify(cmdline)
+    assert command.capture and command.kind == "docker_inspect" and command.filtered is None
+
+
+@pytest.mark.parametrize("cmdline, kind, view", [
+    # the seed note (/work/shared/seed/000_498e87f2abc7201a.txt, line 101)
+    ('''docker inspect $(docker ps -q) | grep -e "IPAddress\\|Id"''', "docker_inspect",
+     '''| grep -e "IPAddress\\|Id"'''),
+    ("docker inspect web1 | jq '.[0].NetworkSettings.Networks'", None,
+     "| jq '.[0].NetworkSettings.Networks'"),
+    ("docker inspect -f '{{json .NetworkSettings}}' web1", "docker_inspect",
+     "-f '{{json .NetworkSettings}}'"),
+    ('''docker inspect --format="{{json .NetworkSettings.Networks}}" web1 | head -5''',
+     "docker_inspect", '''--format="{{json .NetworkSettings.Networks}}" | head -5'''),
+    ("docker network inspect -f '{{json .Containers}}' bridge", "docker_network_inspect",
+     "-f '{{json .Containers}}'"),
+    ("ip addr | grep -A 2 docker0:", "ip_addr", "| grep -A 2 docker0:"),
+    ("route -n | tail -n +3 | sort", "route_n", "| tail -n +3 | sort"),
+])
+def test_a_filter_is_kept_as_typed(cmdline, kind, view):
+    command = identify(cmdline)
+    assert command.capture and command.kind == kind and command.filtered == view
 
 
 @pytest.mark.parametrize("cmdline", [
@@ -106,7 +134,7 @@ def test_docker_inspect_is_a_capture_whose_kind_the_content_decides(cmdline):
     "docker images", "docker logs web1", "docker info --format '{{.ServerVersion}}'",
     "docker version -f '{{.Server.Version}}'", "docker system df", "ip rule save",
     "ip a > /tmp/ip.txt", "ip a >> out",
-    "ip a &> out", "ip a; ip r", "ip a && ip r", "docker inspect web1 | jq '.[0]'",
+    "ip a &> out", "ip a; ip r", "ip a && ip r", "docker inspect web1 | sed 1d",
     "route -n | awk '{print $2}'", "ip a 'unbalanced", "", "# a comment",
 ])
 def test_not_a_capture(cmdline):
@@ -118,7 +146,8 @@ def test_not_a_capture(cmdline):
 def test_command_is_the_part_before_the_pipe_and_the_pipe_is_noted():
     command = identify("sudo bridge fdb show | grep -v permanent | head")
     assert command.line == "sudo bridge fdb show"
-    assert command.kind == "bridge_fdb" and command.filtered
+    assert command.kind == "bridge_fdb" and command.filtered == "| grep -v permanent | head"
+    assert identify("ip addr | jq .").filtered is None
     assert not identify("ip addr | cat").filtered
     assert not identify("ip addr | tee ip.txt").filtered
 

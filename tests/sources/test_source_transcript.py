@@ -18,28 +18,28 @@ DUMP = FIXTURES / "dumps" / "user-networks"
 # What the recorded session holds, read from the file: the line where each output starts,
 # kind, command (before any pipe), container, piped through grep.
 SESSION = [
-    (8, "ip_addr", "ip addr", None, False),
-    (37, "ip_route", "ip route show table all", None, False),
-    (65, "route_n", "route -n", None, False),
-    (71, "brctl_show", "brctl show", None, False),
-    (74, "bridge_link", "bridge link show", None, False),
-    (76, "sysctl", "sysctl -a 2>/dev/null", None, True),
-    (81, "docker_ps", "docker ps", None, False),
-    (84, "docker_network_ls", "docker network ls", None, False),
-    (89, None, "docker inspect np-src-t", None, False),
-    (282, "docker_network_inspect", "docker network inspect bridge", None, False),
-    (327, "ip_addr", "docker exec np-src-t ip addr", "np-src-t", False),
-    (336, "route_n", "docker exec np-src-t route -n", "np-src-t", False),
+    (8, "ip_addr", "ip addr", None, None),
+    (37, "ip_route", "ip route show table all", None, None),
+    (65, "route_n", "route -n", None, None),
+    (71, "brctl_show", "brctl show", None, None),
+    (74, "bridge_link", "bridge link show", None, None),
+    (76, "sysctl", "sysctl -a 2>/dev/null", None, "| grep -E 'ip_forward|bridge-nf-call-iptables'"),
+    (81, "docker_ps", "docker ps", None, None),
+    (84, "docker_network_ls", "docker network ls", None, None),
+    (89, "docker_inspect", "docker inspect np-src-t", None, None),
+    (282, "docker_network_inspect", "docker network inspect bridge", None, None),
+    (327, "ip_addr", "docker exec np-src-t ip addr", "np-src-t", None),
+    (336, "route_n", "docker exec np-src-t route -n", "np-src-t", None),
     (341, "ip_route", "nsenter -t $(docker inspect -f '{{.State.Pid}}' np-src-t) -n ip route",
-     "np-src-t", False),
+     "np-src-t", None),
     # inside `docker exec -it np-src-t sh`, BusyBox prompt `/ # `
-    (350, "ip_route", "ip route", "np-src-t", False),
-    (353, "route_n", "netstat -rn", "np-src-t", False),
+    (350, "ip_route", "ip route", "np-src-t", None),
+    (353, "route_n", "netstat -rn", "np-src-t", None),
     # inside `docker exec -it -e PS1=... np-src-t sh`, prompt `@2503a4116a94:/# `
-    (365, "ip_addr", "ip addr", "np-src-t", False),
-    (374, "route_n", "route -n", "np-src-t", False),
+    (365, "ip_addr", "ip addr", "np-src-t", None),
+    (374, "route_n", "route -n", "np-src-t", None),
     # back on the host: the same command as above, kept apart
-    (380, "ip_route", "ip route", None, False),
+    (380, "ip_route", "ip route", None, None),
 ]
 SESSION_IGNORED = [
     (1, "line outside any command's output"),     # script's "Script started on ..."

@@ -38,12 +38,12 @@ def hold_or_slow_when_marked():
 
     original = work.analyze_files
 
-    def analyze(files, kind=None):
+    def analyze(files, kind=None, host=None):
         if any(data.startswith(b"hold") for data in files.values()):
             hold(files)
         if any(data.startswith(b"slow") for data in files.values()):
             time.sleep(1)
-        return original(files, kind)
+        return original(files, kind, host)
 
     work.analyze_files = analyze
     note("started")

@@ -21,6 +21,16 @@ def captures_disagree(ctx: Context):
                       hint="take all captures in one go (netparse collect) and analyse again")
 
 
+@check("earlier-state", Severity.INFO,
+       "The same command was captured more than once and an earlier capture shows another "
+       "state (before/after, or a command run again in a transcript); the latest is analysed.")
+def earlier_state(ctx: Context):
+    for note in ctx.earlier:
+        yield Problem(subjects=note.subjects, message=note.message, evidence=note.evidence,
+                      hint="what changed between the two may be the fault or its fix: compare "
+                           "them")
+
+
 @check("unknown-container", Severity.WARNING,
        "Captures were taken inside a container the engine does not list.",
        needs=(LISTED_CONTAINERS,))
