@@ -19,6 +19,7 @@ from netparse.rawtext import json_int
 _SAMPLE_LINES = 200
 _HEADER_LINES = 5  # a table's header may follow a warning, a prompt or a sentence
 _FRAGMENT_CHARS = 4000
+_JSON_START = re.compile(r"\{|\[\s*[\[\]{]")
 _KEY = re.compile(r'"([A-Za-z_]\w*)"\s*:')
 # A line of pretty-printed JSON: a member, a string of an array, brackets alone.
 _JSON_LINE = re.compile(r'\s*("(?:[^"\\]|\\.)*"\s*(:.*|,?\s*$)|[\[\]{}]+,?\s*$)')
@@ -36,7 +37,7 @@ _JSON_KEYS = tuple((kind.name, keys) for kind in KINDS.values() for keys in kind
 def scores(text: str) -> dict[str, int]:
     """Every kind that the text could be, with its score (0-100)."""
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped[:1] and stripped[:1] in "[{":
+    if _JSON_START.match(stripped):  # not a prompt such as `[root@host ~]# brctl show`
         return _json_scores(stripped)
     lines = [ln for ln in text.splitlines()[:_SAMPLE_LINES] if ln.strip()]
     if not lines:

@@ -332,7 +332,8 @@ class DockerInspect(Capture):
 class NetworkRow(Model):
     """One row of `docker network ls` (or one JSON line of `--format '{{json .}}'`)."""
 
-    id: str | None = Field(None, description="NETWORK ID: 12 hex digits, 64 with --no-trunc")
+    id: str | None = Field(None, description="NETWORK ID: 12 hex digits, 64 with --no-trunc; "
+                           "a swarm network's is 25 characters of base 36 (12 shown)")
     name: str | None = None
     driver: str | None = None
     scope: str | None = Field(None, description="local, global or swarm")

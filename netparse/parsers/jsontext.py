@@ -33,6 +33,15 @@ _SPACE = re.compile(r"\s*")
 _JSON_SPACE = " \t\n\r"  # what json.loads allows around a value
 
 
+_JSON_START = re.compile(r"\s*(\{|\[\s*[\[\]{])")
+
+
+def starts_json(text: str) -> bool:
+    """Whether `text` starts as JSON does: `{`, or `[` and an element, not a prompt such as
+    `[root@host ~]# ...`."""
+    return _JSON_START.match(text) is not None
+
+
 def elements(text: str) -> Iterator[tuple[int, Any]]:
     """(line number, value) for each element of each JSON array in `text`, and each object.
 
