@@ -7,7 +7,6 @@ from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
 import pytest
 
 import netparse
-from netparse.errors import ParseError
 from netparse.models.docker import ContainerState, DockerInspect, PortMapping, Protocol
 from tests.conftest import FIXTURES
 

@@ -7,7 +7,6 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface, IP
 import pytest
 
 import netparse
-from netparse.errors import ParseError
 from netparse.models.docker import DockerNetworkInspect
 from tests.conftest import CORPUS, FIXTURES, corpus_file
 
