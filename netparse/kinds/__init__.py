@@ -130,7 +130,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          words=("ip link",),
          detect=Detect(line=_IFACE_HEAD + r".*\b(qdisc|state)\b|\s+link/\S+|\s+(alias|altname|"
                        r"permaddr|veth|bridge|bridge_slave|vxlan|macvlan|ipvlan|bond|openvswitch|"
-                       r"vrf|dummy|tun|gre|ipip|sit|can|nlmon|team|geneve|wireguard)\b|\s+\S+\s+\S+",
+                       r"vrf|dummy|tun|gre|ipip|sit|can|nlmon|team|geneve|wireguard)\b"
+                       r"|\s+(RX|TX)[:\s]|\s+\d+(\s+\d+)*\s*$",  # ip -s link: counters
                        json=(frozenset({"ifname"}), frozenset({"ifindex"}))),
          collect=Collect("ip_link.txt", "ip -d link show")),
     Kind("bridge_fdb", "bridge fdb", "forwarding database of bridges",
@@ -171,7 +172,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          ("docker inspect <container>...", "docker container inspect"),
          words=("docker container inspect",),  # plain `docker inspect`: the content tells
          notes="of containers, one or several concatenated arrays",
-         detect=Detect(json=(frozenset({"NetworkSettings"}), frozenset({"HostConfig"}))),
+         # The whole document, or a fragment of it: a `"Networks"` block, `{{json
+         # .NetworkSettings}}`, Docker 1.2's NetworkSettings, `| grep -e "IPAddress\|Id"`.
+         detect=Detect(json=(frozenset({"NetworkSettings"}), frozenset({"HostConfig"}),
+                             frozenset({"SandboxKey"}), frozenset({"EndpointID", "IPAddress"}),
+                             frozenset({"IPAddress", "IPPrefixLen"}),
+                             frozenset({"Id", "IPAddress"}))),
          collect=Collect("docker_inspect.json", "docker inspect", over="containers")),
     Kind("docker_network_ls", "docker network ls", "Docker networks, one line each",
          ("docker network ls",), words=("docker network ls", "docker network list"),
@@ -183,7 +189,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("docker_network_inspect", "docker network inspect",
          "Docker networks' IPAM, options and endpoints (JSON)",
          ("docker network inspect <network>...",), words=("docker network inspect",),
-         detect=Detect(json=(frozenset({"IPAM"}), frozenset({"Driver", "Scope", "Containers"}))),
+         # A fragment too: its endpoints alone (`"Containers": {…}`) name IPv4Address.
+         detect=Detect(json=(frozenset({"IPAM"}), frozenset({"Driver", "Scope", "Containers"}),
+                             frozenset({"EndpointID", "IPv4Address"}))),
          collect=Collect("docker_network_inspect.json", "docker network inspect",
                          over="networks")),
     Kind("iptables_save", "iptables-save", "firewall rules, iptables-save format",

@@ -254,6 +254,10 @@ class InspectContainer(EngineModel):
         "NetworkSettings' own address fields, when set: the only endpoint before API 1.21, "
         "later a copy of the one on the default bridge (gone from API 1.44 on). Named bridge, "
         "or after a network_mode that names another network"))
+    partial: bool = Field(False, description=(
+        "Read from part of the output (a fragment, a document cut off or elided, grep'd "
+        "lines): what is absent was not seen, not empty. Without Id or Name, id and name hold "
+        "the best key found (`endpoint <12 hex>`, `sandbox <12 hex>`, `fragment at line N`)"))
 
     @model_validator(mode="before")
     @classmethod
@@ -332,7 +336,8 @@ class DockerInspect(Capture):
 class NetworkRow(Model):
     """One row of `docker network ls` (or one JSON line of `--format '{{json .}}'`)."""
 
-    id: str | None = Field(None, description="NETWORK ID: 12 hex digits, 64 with --no-trunc")
+    id: str | None = Field(None, description="NETWORK ID: 12 hex digits, 64 with --no-trunc; "
+                           "a swarm network's is 25 characters of base 36 (12 shown)")
     name: str | None = None
     driver: str | None = None
     scope: str | None = Field(None, description="local, global or swarm")
@@ -409,6 +414,9 @@ class Network(EngineModel):
                                     description="Driver options, e.g. com.docker.network.bridge.name")
     labels: dict[str, str] = Field(default_factory=dict, validation_alias="Labels")
     containers: list[NetworkEndpoint] = Field(default_factory=list, validation_alias="Containers")
+    partial: bool = Field(False, description=(
+        "Read from part of the output (a fragment, a document cut off or elided): what is "
+        "absent was not seen, not empty. Without Name or Id, they hold the best key found"))
 
     @field_validator("containers", mode="before")
     @classmethod

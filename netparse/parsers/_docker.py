@@ -12,6 +12,9 @@ from netparse.errors import ParseError
 from netparse.models.base import UnparsedLine
 from netparse.parsers.jsontext import object_lines
 
+# Lines that may stand above a table's header (warnings, a prompt, a sentence) before the text
+# is taken for something else.
+_MAX_ABOVE = 5
 # Titles are separated by two spaces or more; one space joins the words of a title.
 _TITLE = re.compile(r"\S+(?: \S+)*")
 
@@ -40,25 +43,36 @@ def table_rows(text: str, known_titles: set[str], first_titles: set[str]
                ) -> Iterator[tuple[int, str, dict[str, str] | None]]:
     """(line number, line, cells or None) for each row of one or more tables pasted together.
 
-    The first non-blank line is the header. A later line whose titles are all known and whose
-    first title is one of `first_titles` starts a new table (two outputs pasted together).
-    A header with a title that is not known (a damaged one) is given as a row with cells None;
-    its columns are still cut.
+    The header is the first line with a known title; the lines above it (an engine warning, a
+    prompt, a sentence) are given as rows with cells None. A later line whose titles are all known
+    and whose first title is one of `first_titles` starts a new table (two outputs pasted
+    together). A header with a title that is not known (a damaged one) is given as a row with
+    cells None; its columns are still cut.
     """
     table: Table | None = None
+    above: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         titles = _TITLE.findall(line)
-        if table is None or (titles[0] in first_titles and set(titles) <= known_titles):
-            if not set(titles) & known_titles:
+        if table is None and not set(titles) & known_titles:
+            if len(above) == _MAX_ABOVE:
+                first = above[0][0] if above else number
                 raise ParseError(f"no table header: none of {', '.join(sorted(first_titles))} "
-                                 f"in the first line", number)
+                                 f"in the first {_MAX_ABOVE + 1} lines", first)
+            above.append((number, line))
+            continue
+        if table is None or (titles[0] in first_titles and set(titles) <= known_titles):
             table = Table(line)
+            yield from ((n, stray, None) for n, stray in above)
+            above = []
             if not set(titles) <= known_titles:
                 yield number, line, None
             continue
         yield number, line, table.cut(line)
+    if table is None:
+        raise ParseError(f"no table header: none of {', '.join(sorted(first_titles))} "
+                         f"in the text", above[0][0] if above else 1)
 
 
 _GO_TIME = re.compile(r"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(\.\d+)? ([+-]\d\d)(\d\d)(?: \S+)?")

@@ -39,6 +39,7 @@ from netparse.models.engine import AddressPool, DockerInfo, OutlineLine
 from netparse.parsers._common import docstring_sample
 from netparse.parsers._engine import (engine_object, list_of, nonempty, object_of, outline,
                                       value)
+from netparse.parsers.jsontext import starts_json
 
 KIND = "docker_info"
 MODEL = DockerInfo
@@ -62,7 +63,7 @@ _POOL = re.compile(r"(\S+), Size: (\d+)")
 
 
 def parse(text: str) -> DockerInfo:
-    if text.lstrip()[:1] in ("{", "["):
+    if starts_json(text):
         return _parse_json(text)
     read = outline(text)
     facts: dict = {"warnings": [], "errors": []}

@@ -4,7 +4,8 @@ The table is cut at the column offsets of its header (any columns of `--format '
 `--format '{{json .}}'` prints one JSON object per line. A row that does not line up with its
 header, with a value that cannot be read (IPV6 not true/false, ...), or with an empty or
 malformed NETWORK ID, NAME, DRIVER or SCOPE (a row cut short or wrapped) is listed in `unparsed`,
-and so is a header with a title no engine prints.
+and so is a header with a title no engine prints, and each line above the header (an engine
+warning, a prompt).
 
 Sample, lines 1-6 of tests/fixtures/dumps/user-networks/docker_network_ls.txt::
 
@@ -41,7 +42,8 @@ _JSON_TITLES = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER", "Scope":
 _BOOLS = {"true": True, "false": False}
 # Cells the engine never prints empty, and what they hold: a row that fails one was cut short,
 # wrapped or damaged.
-_REQUIRED = {"NETWORK ID": re.compile(r"[0-9a-f]{12}|[0-9a-f]{64}"),
+# A swarm network's ID is 25 characters of base 36 (`7m2rjx0a97n88wzr4nu8772r3`), 12 shown.
+_REQUIRED = {"NETWORK ID": re.compile(r"[0-9a-z]{12}|[0-9a-z]{25}|[0-9a-f]{64}"),
              "NAME": re.compile(r"\S+"), "DRIVER": re.compile(r"\S+"),
              "SCOPE": re.compile(r"local|global|swarm")}
 

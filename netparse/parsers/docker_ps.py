@@ -6,7 +6,7 @@ prints one JSON object per line, with the same values as the table. A row that d
 with its header, whose STATUS, STATE, PORTS or CREATED AT cannot be read, or whose CONTAINER ID,
 IMAGE, STATUS or NAMES is empty or malformed (a row cut short or wrapped), is listed in
 `unparsed` (the container is still kept when its row could be cut), and so is a header with a
-title no engine prints.
+title no engine prints, and each line above the header (an engine warning, a prompt).
 
 Sample, lines 1-4 of tests/fixtures/dumps/fdb-static/docker_ps.txt::
 
@@ -32,6 +32,7 @@ from netparse.errors import ParseError
 from netparse.models.docker import ContainerState, DockerPs, PortMapping, PsContainer
 from netparse.parsers._common import docstring_sample
 from netparse.parsers._docker import go_time, read_rows
+from netparse.parsers.jsontext import starts_json
 
 KIND = "docker_ps"
 MODEL = DockerPs
@@ -72,7 +73,7 @@ _PORT = re.compile(r"(?:(?P<ip>.*):(?P<hp>\d+)(?:-(?P<hpe>\d+))?->)?"
 
 
 def parse(text: str) -> DockerPs:
-    if text.lstrip().startswith("["):
+    if starts_json(text) and text.lstrip().startswith("["):
         # `podman ps --format json`: other field names and types than docker's.
         raise ParseError("a JSON array is not read (podman ps --format json?); give the table, "
                          "or docker ps --format '{{json .}}' (one object per line)", 1)

@@ -34,6 +34,7 @@ from netparse.models.engine import DockerVersion, OutlineLine
 from netparse.parsers._common import docstring_sample
 from netparse.parsers._engine import (engine_object, list_of, nonempty, object_of, outline,
                                       value)
+from netparse.parsers.jsontext import starts_json
 
 KIND = "docker_version"
 MODEL = DockerVersion
@@ -44,7 +45,7 @@ _SERVER_API = re.compile(r"(\S+)(?: \(minimum version (\S+)\))?")
 
 
 def parse(text: str) -> DockerVersion:
-    if text.lstrip()[:1] in ("{", "["):
+    if starts_json(text):
         return _parse_json(text)
     read = outline(text)
     sections: dict[str, OutlineLine] = {}

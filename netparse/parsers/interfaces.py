@@ -23,7 +23,7 @@ from netparse.models.link import Address, AddressFamily, Interface, LinkFlag, Li
 from netparse.parsers._addr import interface
 from netparse.parsers._common import as_list, unparsed_lines
 from netparse.parsers._ttp import Template
-from netparse.parsers.jsontext import read_elements
+from netparse.parsers.jsontext import read_elements, starts_json
 
 TEMPLATE = Template("interfaces.ttp")
 
@@ -68,7 +68,7 @@ _JSON_TEXT_NAMES = {"min_mtu": "minmtu", "max_mtu": "maxmtu", "inet6_addr_gen_mo
 
 def parse_interfaces(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
     """The interfaces of an `ip addr` or `ip link` capture, and the lines not understood."""
-    if text.lstrip()[:1] in ("[", "{"):
+    if starts_json(text):
         return _from_json(text)
     lines, origin = _normalise(text)
     normalised = "\n".join(lines)

@@ -33,7 +33,7 @@ from netparse.models.base import UnparsedLine
 from netparse.models.rule import IpRule, Rule, RuleAction
 from netparse.parsers._common import docstring_sample
 from netparse.parsers._addr import network
-from netparse.parsers.jsontext import elements
+from netparse.parsers.jsontext import elements, starts_json
 
 KIND = "ip_rule"
 MODEL = IpRule
@@ -47,7 +47,7 @@ _OPTIONS = {"tos", "dsfield", "uidrange", "ipproto", "sport", "dport", "tun_id",
 
 
 def parse(text: str) -> IpRule:
-    if text.lstrip()[:1] in ("[", "{"):
+    if starts_json(text):
         return _parse_json(text)
     rules: list[Rule] = []
     unparsed: list[UnparsedLine] = []

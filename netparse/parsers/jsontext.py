@@ -19,7 +19,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 
@@ -31,6 +31,15 @@ T = TypeVar("T")
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"\s*")
 _JSON_SPACE = " \t\n\r"  # what json.loads allows around a value
+
+
+_JSON_START = re.compile(r"\s*(\{|\[\s*[\[\]{])")
+
+
+def starts_json(text: str) -> bool:
+    """Whether `text` starts as JSON does: `{`, or `[` and an element, not a prompt such as
+    `[root@host ~]# ...`."""
+    return _JSON_START.match(text) is not None
 
 
 def elements(text: str) -> Iterator[tuple[int, Any]]:
@@ -165,3 +174,199 @@ def _undecodable(why: str, text: str, pos: int) -> ParseError:
     line = text.count("\n", 0, pos) + 1
     column = pos - text.rfind("\n", 0, pos)
     return ParseError(f"JSON does not decode: {why} (line {line}, column {column})", line)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fragments: JSON read as far as it goes
+
+
+class Piece(NamedTuple):
+    """A value read from JSON that may be cut: where it starts, and whether it was read whole
+    (its own brackets, none of its lines elided or lost)."""
+
+    line: int
+    value: Any
+    whole: bool
+
+
+_TOKEN = re.compile(r'\s*(?:("(?:[^"\\\x00-\x1f]|\\.)*")|(-?(?:0|[1-9]\d*)(?:\.\d+)?'
+                    r'(?:[eE][+-]?\d+)?)(?![\w.])|(true|false|null)\b|([{}\[\]:,]))')
+_MAX_DEPTH = 500  # deeper than any capture; the json module gives up near 1000 too
+_OUTER, _IMPLIED = "outer", "implied"  # a top-level array; the braces a fragment lacks
+
+
+def read_pieces(text: str, name: Callable[[Piece], str | None],
+                build: Callable[[Piece], T | None]) -> tuple[list[T], list[UnparsedLine]]:
+    """As `read_elements`, for the JSON of `docker inspect` and `docker network inspect` as
+    people paste it: whole, or as far as it goes. `name` and `build` get each element as a
+    Piece: its value, its line and whether it was read whole.
+
+    JSON that decodes is read as `read_elements` reads it. Otherwise the text is read line by
+    line as a fragment (`fragments`): members without their object's braces, a `"Networks": {…}`
+    block, lines elided (`....`, `Output Omitted`), a document cut off; what was lost is
+    reported at its line. When not even a fragment holds an element, the JSON's error is raised.
+    """
+    try:
+        found = list(elements(text))
+        strict = None
+    except ParseError as exc:
+        found, strict = [], exc
+    if strict is None and not any(_is_json(line) for line in _outside(found, text)):
+        pieces = [Piece(line, value, True) for line, value in found if value is not None]
+        lost: list[int | UnparsedLine] = [number for number, value in found if value is None]
+    else:
+        pieces, lost = fragments(text)
+        if strict is not None and not any(name(piece) for piece in pieces):
+            raise strict
+    lines = text.split("\n")
+    unparsed = [u if isinstance(u, UnparsedLine) else UnparsedLine(line=u, text=lines[u - 1])
+                for u in lost]
+    items: list[T] = []
+    for piece in pieces:
+        label = name(piece)
+        if label is None:
+            unparsed.append(UnparsedLine(line=piece.line, text=lines[piece.line - 1]))
+            continue
+        try:
+            item = build(piece)
+        except ValueError as exc:
+            unparsed.append(UnparsedLine(line=piece.line, text=f"{label}: {_reason(exc)}"))
+            continue
+        if item is not None:
+            items.append(item)
+    unparsed.sort(key=lambda u: u.line)
+    return items, unparsed
+
+
+def _outside(found: list[tuple[int, Any]], text: str) -> Iterator[str]:
+    """The lines outside any JSON value that `elements` read."""
+    lines: list[str] = []
+    for number, value in found:
+        if value is None:
+            lines = lines or text.split("\n")
+            yield lines[number - 1]
+
+
+def _is_json(line: str) -> bool:
+    """Whether a line is JSON through and through (a member of a fragment, a bracket)."""
+    _, found, rest = _tokens(line)
+    return found and not rest
+
+
+def _tokens(line: str) -> tuple[list[tuple[str, Any]], bool, bool]:
+    """The JSON tokens of one line, up to the first thing that is not JSON; whether any was
+    found; whether something was left that is not JSON (an elision, a sentence, a cut)."""
+    tokens: list[tuple[str, Any]] = []
+    pos, end = 0, len(line.rstrip())
+    while pos < end:
+        match = _TOKEN.match(line, pos)
+        if not match:
+            return tokens, bool(tokens), True
+        string, number, word, mark = match.groups()
+        if mark:
+            tokens.append((mark, None))
+        else:
+            try:
+                value = json.loads(string or number or word)
+            except ValueError:  # a bad escape, a number longer than int() reads
+                return tokens, bool(tokens), True
+            tokens.append(("key" if string else "value", value))
+        pos = match.end()
+    return tokens, bool(tokens), False
+
+
+def fragments(text: str) -> tuple[list[Piece], list[int | UnparsedLine]]:
+    """The values of JSON read line by line as far as it goes, and what was lost: line numbers
+    of lines that are not JSON (wholly or in part), and a note where the text ends inside a
+    value.
+
+    A line that is not JSON outside any value ends a fragment (`Container 2:` between two
+    pasted blocks); inside one, it was elided and the value is not whole. Members at the top
+    (`"Networks": {…}`) are an object whose braces were not pasted; in such an object the
+    first key coming again starts the next object (`grep -e "Id\\|IPAddress"` of several
+    containers). A closing bracket with nothing open closes what was opened before the paste
+    began. Missing and extra commas are of no matter.
+    """
+    pieces: list[Piece] = []
+    lost: list[int | UnparsedLine] = []
+    # Each open value: [kind (dict, list, _OUTER, _IMPLIED), value, pending key, line opened].
+    stack: list[list] = []
+    element: dict = {}  # the element being read: its line and whether it is whole so far
+
+    def finish(value: Any) -> None:
+        pieces.append(Piece(element["line"], value, element["whole"]))
+        element.clear()
+
+    def put(value: Any, line: int) -> None:
+        if not stack or stack[-1][0] == _OUTER:
+            element.setdefault("line", line)
+            element.setdefault("whole", True)
+            finish(value)
+            return
+        top = stack[-1]
+        if isinstance(top[1], list):
+            top[1].append(value)
+        elif top[2] is not None:
+            top[1][top[2]] = value
+            top[2] = None
+
+    def close() -> None:
+        kind, value, _, _ = stack.pop()
+        if kind == _IMPLIED:
+            finish(value)
+        elif kind != _OUTER:
+            put(value, 0)
+
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        tokens, any_json, rest = _tokens(line)
+        if rest and not any_json and stack and stack[-1][0] == _IMPLIED:
+            close()  # a fragment ends at a line that is not JSON
+        for i, (kind, value) in enumerate(tokens):
+            followed_by_colon = i + 1 < len(tokens) and tokens[i + 1][0] == ":"
+            if kind in "{[":
+                if len(stack) >= _MAX_DEPTH:
+                    raise ParseError("JSON nested too deeply to decode", number)
+                if not stack and kind == "[":
+                    stack.append([_OUTER, None, None, number])
+                    continue
+                if not stack or stack[-1][0] == _OUTER:
+                    element.update(line=number, whole=True)
+                stack.append([kind, {} if kind == "{" else [], None, number])
+            elif kind in "}]":
+                if stack:
+                    close()
+            elif kind == "key" and followed_by_colon:
+                if not stack or stack[-1][0] == _OUTER:
+                    element.update(line=number, whole=False)
+                    stack.append([_IMPLIED, {}, None, number])
+                top = stack[-1]
+                if isinstance(top[1], dict):
+                    if top[0] == _IMPLIED and top[1] and value == next(iter(top[1])) \
+                            and value in top[1]:
+                        close()  # the first key again: the next object of a grep
+                        element.update(line=number, whole=False)
+                        stack.append([_IMPLIED, {}, None, number])
+                        top = stack[-1]
+                    top[2] = value
+            elif kind in ("key", "value"):
+                put(value, number)
+        if rest:
+            lost.append(number)
+            if element:
+                element["whole"] = False
+    # Only the braces a fragment lacks left open: its end, nothing lost. Else the text was cut.
+    # The outermost value that was cut, else the array around the elements.
+    cut = next((entry for entry in stack if entry[0] in ("{", "[")),
+               next((entry for entry in stack if entry[0] == _OUTER), None))
+    if cut is not None:
+        what = "object" if cut[0] == "{" else "array"
+        lost.append(UnparsedLine(line=text.rstrip().count("\n") + 1,
+                                 text=f"JSON ends before the {what} opened on line {cut[3]} "
+                                      f"is closed"))
+        if element:
+            element["whole"] = False
+    while stack:
+        close()
+    return pieces, lost

@@ -38,6 +38,7 @@ from netparse.models.base import UnparsedLine
 from netparse.models.nft import NftChain, NftRule, NftRuleset, NftSet, NftTable
 from netparse.parsers._common import docstring_sample
 from netparse.parsers._nft_rule import handle, json_statement, split_top, statements, unquote
+from netparse.parsers.jsontext import starts_json
 
 KIND = "nft_ruleset"
 MODEL = NftRuleset
@@ -52,7 +53,7 @@ _WARNING = re.compile(r"# Warning: .*")
 
 
 def parse(text: str) -> NftRuleset:
-    if text.lstrip()[:1] in ("{", "["):
+    if starts_json(text):
         return _parse_json(text)
     return _Reader(text).read()
 

@@ -29,12 +29,14 @@ def examine(result: SourceSet, path: str, data: bytes, kind: str | None, command
             _add_transcript(result, path, found, container)
             return
     if kind is None and command is None:
-        from netparse.kinds.detect import scores
+        from netparse.kinds.detect import closest, scores
 
-        if not scores(rawtext.prepare(text)):
+        found = scores(rawtext.prepare(text))
+        if not found or max(found.values()) < 50:
+            # Too far from every kind: set aside, never parsed as the closest one.
             first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
             result.ignored.append(Ignored(path, f"not the output of a command netparse reads "
-                                                f"(starts with {first[:60]!r})"))
+                                                f"(starts with {first[:60]!r}){closest(found)}"))
             return
     result.items.append(Item(path, data, kind, command, container, taken_at=taken_at))
 

@@ -7,7 +7,6 @@ from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface
 import pytest
 
 import netparse
-from netparse.errors import ParseError
 from netparse.models.docker import ContainerState, DockerInspect, PortMapping, Protocol
 from tests.conftest import FIXTURES
 
@@ -188,20 +187,34 @@ def test_newer_engine_without_settings_address():
     assert containers["np-a"].networks[0].ip_address == IPv4Address("172.17.0.2")
 
 
-def test_truncated_json_names_where_decoding_stopped():
-    text = (FIXTURES / "dumps/user-networks/docker_inspect.json").read_text()
+def test_truncated_json_is_read_as_far_as_it_goes():
+    path = FIXTURES / "dumps/user-networks/docker_inspect.json"
+    text = path.read_text()
     cut = text[:len(text) // 2]
-    with pytest.raises(ParseError) as error:
-        netparse.parse(cut, "docker_inspect")
-    last = cut.count("\n") + 1  # the cut falls inside the value `false` of its last line
-    assert error.value.line == last
-    assert f"(line {last}, column " in error.value.message
+    model = netparse.parse(cut, "docker_inspect")
+    whole = parse(path).containers
+    *before, last = model.containers
+    assert before == whole[:len(before)] and not any(c.partial for c in before)
+    # the container the cut falls in: what was read of it, marked partial
+    assert last.partial and last.id == whole[len(before)].id
+    assert last.name == whole[len(before)].name
+    end = cut.count("\n") + 1  # the cut falls inside the value `false` of its last line
+    opened = cut.count("\n", 0, cut.rindex('\n    {')) + 2
+    assert [(u.line, u.text) for u in model.unparsed] == [
+        (end, cut.split("\n")[-1]),
+        (end, f"JSON ends before the object opened on line {opened} is closed")]
 
 
-def test_an_array_left_open_is_an_error():
-    text = (DATA / "docker_inspect_concatenated.json").read_text().rstrip()
-    with pytest.raises(ParseError, match="not closed|is closed"):
-        netparse.parse(text[:-1], "docker_inspect")
+def test_an_array_left_open_keeps_its_containers_and_says_so():
+    path = DATA / "docker_inspect_concatenated.json"
+    text = path.read_text().rstrip()
+    cut = text[:-1]
+    model = netparse.parse(cut, "docker_inspect")
+    assert model.containers == parse(path).containers
+    second = text.count("\n", 0, text.rindex("\n[")) + 2
+    assert [(u.line, u.text) for u in model.unparsed] == [
+        (cut.rstrip().count("\n") + 1,
+         f"JSON ends before the array opened on line {second} is closed")]
 
 
 def test_elements_that_are_not_containers_are_unparsed():

@@ -7,7 +7,6 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface, IP
 import pytest
 
 import netparse
-from netparse.errors import ParseError
 from netparse.models.docker import DockerNetworkInspect
 from tests.conftest import CORPUS, FIXTURES, corpus_file
 
@@ -110,9 +109,18 @@ def test_several_outputs_pasted_together():
     assert [c.name for c in model.networks[0].containers] == ["np-a", "np-b"]
 
 
-def test_truncated_json():
-    text = (FIXTURES / "dumps/bridge-down/docker_network_inspect.json").read_text()
-    cut = text[:text.index('"np-base"') + 5]  # inside a string
-    with pytest.raises(ParseError) as error:
-        netparse.parse(cut, "docker_network_inspect")
-    assert error.value.line == cut.count("\n") + 1
+def test_truncated_json_is_read_as_far_as_it_goes():
+    path = FIXTURES / "dumps/bridge-down/docker_network_inspect.json"
+    text = path.read_text()
+    cut = text[:text.index('"Driver"', text.index('"np-base"')) + 13]  # inside a string
+    model = netparse.parse(cut, "docker_network_inspect")
+    whole = netparse.parse(text, "docker_network_inspect").networks
+    *before, last = model.networks
+    assert before == whole[:len(before)] and not any(n.partial for n in before)
+    # the string cut in the middle is lost, and the network it was in is partial
+    assert last.partial and last.id == whole[len(before)].id
+    end = cut.count("\n") + 1
+    opened = cut.count("\n", 0, cut.rindex("\n    {")) + 2
+    assert [(u.line, u.text) for u in model.unparsed] == [
+        (end, cut.split("\n")[-1]),
+        (end, f"JSON ends before the object opened on line {opened} is closed")]

@@ -10,6 +10,7 @@ from netparse import sources
 from netparse.errors import LimitError, NetparseError, SourceError
 from netparse.sources import limits
 from tests.conftest import CORPUS, FIXTURES
+from tests.test_corpus import UNREAD
 
 DUMPS = sorted(p for p in (FIXTURES / "dumps").iterdir() if p.is_dir())
 USER_NETWORKS = FIXTURES / "dumps" / "user-networks"
@@ -144,6 +145,11 @@ def test_single_file():
 def test_single_corpus_files_are_one_capture_each():
     for path in sorted(CORPUS.rglob("*.txt")):
         found = sources.load(path)
+        if str(path.relative_to(CORPUS)) in UNREAD:
+            # ifconfig: no kind reads it, so it is set aside, never parsed as the closest kind
+            [ignored] = found.ignored
+            assert found.items == [] and "closest: ip_addr (" in ignored.reason, path
+            continue
         assert len(found.items) == 1 and found.ignored == [], path
 
 
