@@ -84,6 +84,18 @@ class Snapshot:
         return [e for e in self.entries
                 if e.model is not None and e.kind == kind and e.container is None]
 
+    def before_latest(self) -> Snapshot | None:
+        """The host as it was before its latest captures: for each command captured more than
+        once in a known order, the latest capture left out. None when there is no such command."""
+        groups: dict[tuple, list[Entry]] = {}
+        for e in self.entries:
+            if e.model is not None and e.source.ordered_by:
+                groups.setdefault((e.kind, e.container, e.source.command), []).append(e)
+        latest = {id(in_time(group)[-1]) for group in groups.values() if len(group) > 1}
+        if not latest:
+            return None
+        return Snapshot(self.origin, [e for e in self.entries if id(e) not in latest])
+
     def inside(self) -> dict[str, list[Entry]]:
         """Parsed captures taken inside containers, by the container key they were filed under."""
         found: dict[str, list[Entry]] = {}
