@@ -88,8 +88,6 @@ def test_a_docker_pool_that_is_also_a_static_route():
     assert {"172.17.0.0/16", "docker_gwbridge", "ens192"} <= set(f.subjects)
 
 
-@pytest.mark.xfail(strict=True, reason="`\"Networks\"` fragments without their braces are not "
-                                       "read yet")
 def test_two_inspect_fragments_with_one_address():
     found = findings(PASTES / "fragments/moby-19086-two-containers-same-ip-networks.txt")
     assert {(f.code, f.severity.value) for f in found} == {("duplicate-address", "error")}
