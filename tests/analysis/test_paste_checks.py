@@ -88,12 +88,16 @@ def test_a_lan_subnet_also_on_a_docker_bridge():
     assert "br-c2a15a4ad6d2's route wins on metric" in f.message
 
 
-@pytest.mark.xfail(strict=True, reason="the author's `# …` remarks at the ends of the two route "
-                                       "lines are not read yet: both lines are left unparsed")
 def test_a_docker_pool_that_is_also_a_static_route():
+    """forlinux-1422: the two routes end in the author's `# …` remarks; same metric, so which
+    one wins is not claimed."""
     (f,) = findings(PASTES / "routes/forlinux-1422-docker-pool-also-static-route.txt")
     assert (f.code, f.severity.value) == ("route-overlap", "error")
     assert {"172.17.0.0/16", "docker_gwbridge", "ens192"} <= set(f.subjects)
+    assert "routed twice at the same metric, to docker_gwbridge and via ens192" in f.message
+    route = "routes/forlinux-1422-docker-pool-also-static-route.txt: 172.17.0.0/16"
+    assert [e.split("pastes/", 1)[1] for e in f.evidence[:2]] == [
+        f"{route} via 10.3.33.1 dev ens192", f"{route} dev docker_gwbridge"]
 
 
 @pytest.mark.xfail(strict=True, reason="`\"Networks\"` fragments without their braces are not "

@@ -83,10 +83,11 @@ def _docker_routes(ctx: Context):
     """(network name or None, bridge, subnet, evidence) of each Docker subnet: from the networks
     and, without them, from the routes on a device named as Docker names its bridges."""
     seen = set()
-    for net, subnet in _docker_subnets(ctx):
+    source = ctx.network_source or ctx.inspect_source
+    # A network known only from its bridge's route: that route, below, is the evidence.
+    for net, subnet in _docker_subnets(ctx) if source else ():
         seen.add((subnet, net.bridge))
-        yield net.name, net.bridge, subnet, (f"{ctx.network_source or ctx.inspect_source}: "
-                                             f"{net.name} subnet {subnet} on {net.bridge}")
+        yield net.name, net.bridge, subnet, f"{source}: {net.name} subnet {subnet} on {net.bridge}"
     for r in ctx.topology.routes:
         # fe80::/64 is on every interface: not a subnet of Docker's.
         if not _main_unicast(r) or r.gateway is not None or r.destination.prefixlen == 0 \
