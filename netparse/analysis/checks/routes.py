@@ -29,7 +29,11 @@ def _default(r: Route, version: int = 4) -> bool:
 
 
 def _route_line(ctx: Context, r: Route) -> str:
-    return (f"{ctx.route_source}: {r.destination}{f' via {r.gateway}' if r.gateway else ''}"
+    entry = ctx.used.get("routes")
+    # Where the table starts when the capture is one of several in a file (a transcript).
+    where = (f"{ctx.route_source}:{entry.first_line}" if entry is not None
+             and entry.first_line > 1 else ctx.route_source)
+    return (f"{where}: {r.destination}{f' via {r.gateway}' if r.gateway else ''}"
             f"{f' dev {r.dev}' if r.dev else ''}"
             f"{f' metric {r.metric}' if r.metric is not None else ''}")
 
