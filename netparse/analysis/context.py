@@ -63,6 +63,9 @@ class Context:
     both_backends: list[str] = field(default_factory=list)
     docker_iptables: str | None = None  # the engine says it manages iptables (docker info)
     bridge_nf: bool | None = None   # net.bridge.bridge-nf-call-iptables
+    # What says bridged traffic skips iptables or ip6tables, each as `capture: what it says`
+    # (the key at 0, or else the engine's warning that it is disabled).
+    bridge_nf_off: list[str] = field(default_factory=list)
     # net.ipv4.conf.<all, default or interface>.forwarding, as far as captured.
     forwarding: dict[str, bool] = field(default_factory=dict)
     all_tables: bool = False        # every routing table was captured (`ip route show table all`)

@@ -43,6 +43,7 @@ def build(snapshot: Snapshot) -> Context:
     _network_endpoints(ctx)
     _inside(ctx)
     _sysctl(ctx)
+    _bridge_nf(ctx)
     _firewall(ctx)
     pair(ctx)
     _port_owners(ctx)
@@ -817,6 +818,29 @@ def _sysctl(ctx: Context) -> None:
     # net.ipv4.ip_forward and net.ipv4.conf.all.forwarding are one switch in the kernel.
     if ctx.topology.ip_forward is None:
         ctx.topology.ip_forward = ctx.forwarding.get("all")
+
+
+def _bridge_nf(ctx: Context) -> None:
+    """What says that bridged traffic skips iptables (ip6tables): the sysctl key at 0, or else
+    the engine's warning that it is disabled (the key is 0, or br_netfilter is not loaded).
+    The key itself, where captured, wins over the engine's word."""
+    said: dict[str, tuple[bool, str]] = {}
+    for e in ctx.snapshot.host("docker_info"):
+        for key, field_name, json_key in (("iptables", "bridge_nf_iptables", "BridgeNfIptables"),
+                                          ("ip6tables", "bridge_nf_ip6tables",
+                                           "BridgeNfIp6tables")):
+            warning = f"bridge-nf-call-{key} is disabled"
+            if e.model.warned(warning):
+                said[key] = (False, f"{at(e)}: WARNING: {warning}")
+            elif getattr(e.model, field_name) is not None:
+                value = getattr(e.model, field_name)
+                said[key] = (value, f"{at(e)}: {json_key}: {str(value).lower()}")
+    for e in ctx.snapshot.host("sysctl"):
+        for key, value in (("iptables", e.model.bridge_nf_call_iptables),
+                           ("ip6tables", e.model.bridge_nf_call_ip6tables)):
+            if value is not None:
+                said[key] = (value, f"{at(e)}: net.bridge.bridge-nf-call-{key} = {int(value)}")
+    ctx.bridge_nf_off = [fact for on, fact in said.values() if not on]
 
 
 def _firewall(ctx: Context) -> None:

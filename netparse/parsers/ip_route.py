@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network
 
 from netparse.errors import ParseError
+from netparse.models.base import UnparsedLine
 from netparse.models.route import (AddressFamily, IpRoute, IpRouteEntry, IpRouteFlag, Nexthop,
                                    RouteType)
 from netparse.parsers._addr import address, network
@@ -54,6 +55,8 @@ _METRIC_KEYS = {"mtu", "advmss", "rtt", "rttvar", "reordering", "window", "cwnd"
 _KNOWN = _FIELD_KEYS | _OPTION_KEYS | _FLAGS
 _ONELINE_NEXTHOP = re.compile(r"(?:^|\s+)\\\s+nexthop\s+")
 _KEY = re.compile(r"[a-z][a-z0-9_-]*")  # what an unknown key must look like to go to options
+# iproute2 prints no `#`: from one on, the line ends in a remark its author added.
+_REMARK = re.compile(r"(?:^|\s+)(#.*)$")
 
 
 @dataclass
@@ -73,6 +76,7 @@ class _Pending:
     family: AddressFamily | None = None
     extra: list[int] = field(default_factory=list)  # lines of `nh_info`
     broken: bool = False  # a word of the route or of one of its nexthops was not understood
+    remarks: list[tuple[int, str]] = field(default_factory=list)  # `# ...` at a line's end
 
     @property
     def lines(self) -> list[int]:
@@ -100,13 +104,17 @@ def parse(text: str) -> IpRoute:
             if not pending:
                 bad.add(line)  # a nexthop with no route above it
                 continue
-            texts = [row["nexthop"]]
+            nexthop_text, remark = _without_remark(row["nexthop"])
+            texts = [nexthop_text]
         else:
             # `ip -o route` puts the nexthops on the route's line, each after a backslash.
-            route_text, *texts = _ONELINE_NEXTHOP.split(row.get("attributes", ""))
+            route_text, remark = _without_remark(row.get("attributes", ""))
+            route_text, *texts = _ONELINE_NEXTHOP.split(route_text)
             attributes = _attributes_or_none(route_text)
             pending.append(_Pending(line, row, attributes or _Attributes(),
                                     broken=attributes is None))
+        if remark:
+            pending[-1].remarks.append((line, remark))
         for nexthop_text in texts:
             attributes = _attributes_or_none(nexthop_text)
             pending[-1].nexthops.append((line, attributes or _Attributes()))
@@ -117,6 +125,7 @@ def parse(text: str) -> IpRoute:
         item.family = _own_family(item)
     _families_from_context(good)
     routes: list[IpRouteEntry] = []
+    remarks: list[UnparsedLine] = []
     for item in pending:
         try:
             if item.broken:
@@ -125,7 +134,25 @@ def parse(text: str) -> IpRoute:
         except ValueError:
             # The whole route goes to `unparsed`: a multipath route missing a path would mislead.
             bad.update(item.lines)
-    return IpRoute(routes=routes, unparsed=unparsed_lines(text, understood - bad))
+            continue
+        # Said at its line, not dropped: the route is read, the remark is not route syntax.
+        remarks += [UnparsedLine(line=line, text=f"{remark}: a remark after the route, not "
+                                                 f"route syntax; the route is read without it")
+                    for line, remark in item.remarks]
+    unparsed = unparsed_lines(text, understood - bad)
+    if remarks:
+        unparsed = sorted(unparsed + remarks, key=lambda u: u.line)
+    return IpRoute(routes=routes, unparsed=unparsed)
+
+
+def _without_remark(text: str) -> tuple[str, str | None]:
+    """The words of a line without a `# ...` remark at its end, and the remark."""
+    if "#" not in text:
+        return text, None
+    found = _REMARK.search(text)
+    if found is None:
+        return text, None
+    return text[:found.start()], found.group(1).strip()
 
 
 def _attributes_or_none(text: str) -> _Attributes | None:

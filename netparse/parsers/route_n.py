@@ -27,6 +27,7 @@ from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
 from netparse.errors import ParseError
+from netparse.models.base import UnparsedLine
 from netparse.models.route import AddressFamily, Route, RouteFlag, RouteTable
 from netparse.parsers._addr import ipv4_int
 from netparse.parsers._common import docstring_sample, template_rows, unparsed_lines
@@ -37,6 +38,8 @@ MODEL = RouteTable
 SAMPLE = docstring_sample(__doc__)
 _TEMPLATE = Template("route_n.ttp")
 _INDENT = re.compile(r"^[ \t]+", re.M)
+# HTML a paste kept at a line's end (`ens3<br/>`): no cell of a table holds `<`.
+_HTML_END = re.compile(r"[ \t]*(?:<br\s*/?>|</?p>)+[ \t]*$", re.M | re.I)
 
 _TITLES = {"Destination": "destination", "Gateway": "gateway", "Next Hop": "gateway",
            "Genmask": "genmask", "Flags": "flags", "Flag": "flags", "Metric": "metric",
@@ -62,6 +65,11 @@ _FIELDS = ("destination", "gateway", "genmask", "flags", "c1", "c2", "c3", "ifac
 
 def parse(text: str) -> RouteTable:
     normalised = _INDENT.sub("", text)
+    html: dict[int, str] = {}
+    if "<" in normalised:
+        for found in _HTML_END.finditer(normalised):
+            html[normalised.count("\n", 0, found.start()) + 1] = found.group().strip()
+        normalised = _HTML_END.sub("", normalised)
     rows, understood = template_rows(_TEMPLATE, normalised)
     if not rows:
         raise ParseError("no routing table: neither a `Kernel IP routing table` banner, a "
@@ -107,6 +115,13 @@ def parse(text: str) -> RouteTable:
     if family is None:  # only a routing cache
         raise ParseError("no routing table, only a routing cache (`route -C`)", 1)
     unparsed = unparsed_lines(text, understood - bad)
+    read = [n for n in html if n in understood and n not in bad]
+    if read:
+        # Said at its line: the row is read as if the tag were not there, never as a device.
+        unparsed = sorted(unparsed + [UnparsedLine(line=n, text=f"{html[n]}: HTML left at the "
+                                                              f"line's end, not part of the "
+                                                              f"table; the row is read without it")
+                                      for n in read], key=lambda u: u.line)
     return RouteTable(family=family, routes=routes, unparsed=unparsed)
 
 

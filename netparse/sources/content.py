@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from netparse import rawtext
 from netparse.errors import ParseError
 from netparse.sources import limits, transcript
@@ -38,7 +40,55 @@ def examine(result: SourceSet, path: str, data: bytes, kind: str | None, command
             result.ignored.append(Ignored(path, f"not the output of a command netparse reads "
                                                 f"(starts with {first[:60]!r}){closest(found)}"))
             return
+    if kind in (None, "route_n") and _maybe_tables(text):
+        lines = text.split("\n")
+        starts = _tables_again(lines)
+        if starts:
+            for a, b in zip(starts, [*starts[1:], len(lines)]):
+                part = "\n".join(lines[a:b]) + ("\n" if b < len(lines) else "")
+                result.items.append(Item(path, part.encode("utf-8"), kind, command, container,
+                                         a + 1, taken_at=taken_at))
+            return
     result.items.append(Item(path, data, kind, command, container, taken_at=taken_at))
+
+
+# A routing table's banner, or its header when no banner is above it; group 1 or 2 tells the
+# family (IPv4 tables have a Genmask column).
+_TABLE_START = re.compile(r"[ \t]*(?:Kernel (IP|IPv6) routing table|Destination[ \t]+"
+                          r"(?:Gateway|Next Hop)[ \t]+(Genmask)?)")
+
+
+def _maybe_tables(text: str) -> bool:
+    """Two banners or headers of a routing table may be in `text` (a quick look first: most
+    captures hold no such line)."""
+    return text.count("routing table") + text.count("Destination ") >= 2
+
+
+def _tables_again(lines: list[str]) -> list[int]:
+    """Where each table starts (0-based; the first part from line 0) when one capture holds the
+    same routing table more than once (`route -n` before and after, pasted as one): each is a
+    capture of its own, in the order of the file, so the last is the state and the others
+    earlier states. [] when it holds one table (or one of each family, which `route_n` reads)."""
+    starts: list[tuple[int, str]] = []
+    banner = None  # the family of the banner just above, if the last line was one
+    for i, line in enumerate(lines):
+        found = _TABLE_START.match(line)
+        if found is None:
+            banner = None if line.strip() else banner
+            continue
+        if found.group(1):
+            family = found.group(1)
+        else:
+            family = "IP" if found.group(2) else "IPv6"
+            if banner == family:
+                banner = None
+                continue  # the header under its banner
+        banner = family if found.group(1) else None
+        starts.append((i, family))
+    families = [family for _, family in starts]
+    if len(set(families)) == len(families):
+        return []
+    return [0, *(i for i, _ in starts[1:])]
 
 
 def _decode(data: bytes) -> str | None:
@@ -68,8 +118,15 @@ def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
             if segment.output:
                 data = ("\n".join(segment.output) + "\n").encode("utf-8")
                 kind = command.kind or _choose(command.choices, segment.output)
-                result.items.append(Item(path, data, kind, command.line, where,
-                                         segment.first_line, command.filtered, segment.host))
+                starts = _tables_again(segment.output) if kind == "route_n" else []
+                for a, b in zip(starts, [*starts[1:], len(segment.output)]):
+                    part = ("\n".join(segment.output[a:b]) + "\n").encode("utf-8")
+                    result.items.append(Item(path, part, kind, command.line, where,
+                                             segment.first_line + a, command.filtered,
+                                             segment.host))
+                if not starts:
+                    result.items.append(Item(path, data, kind, command.line, where,
+                                             segment.first_line, command.filtered, segment.host))
             elif segment.style == "prompt":
                 ignored.append((segment.line, Ignored(at, f"`{segment.text}`: no output")))
         elif command.reason != "no command":  # a comment typed at the prompt

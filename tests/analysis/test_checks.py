@@ -66,7 +66,7 @@ def host() -> Context:
                    bridge_source="brctl_show.txt", forwarding={"all": True, "default": True},
                    route_source="ip_route.txt", inspect_source="docker_inspect.json",
                    network_source="docker_network_inspect.json", sysctl_source="sysctl.txt",
-                   ps_source="docker_ps.txt", firewall=healthy_firewall())
+                   ps_source="docker_ps.txt", firewall=healthy_firewall(), bridge_nf=True)
 
 
 def healthy_firewall() -> Entry:
@@ -884,3 +884,90 @@ def test_readme_table_of_checks_is_what_netparse_checks_markdown_prints():
     made = CliRunner().invoke(main, ["checks", "--markdown"]).output
     assert m.group(1) == made, "README's table of checks is out of date: put the output of " \
                                "`netparse checks --markdown` between its markers"
+
+
+@covers("no-docker-bridge")
+def test_no_docker_bridge():
+    ctx = host()
+    ctx.topology.bridges, ctx.topology.networks = [], []
+    ctx.topology.routes = [r for r in ctx.topology.routes if r.dev != "docker0"]
+    f = one("no-docker-bridge", ctx)
+    assert (f.severity, f.subjects) == (Severity.INFO, ["docker0"])
+    assert "no Docker bridge with an IPv4 address is up on this host" in f.message
+    assert f.evidence == ["ip_route.txt: 2 IPv4 routes of the main table, on eth0; none on "
+                          "docker0, docker_gwbridge or br-<id>"]
+    # A bridge named as Docker names them is enough, known or not.
+    ctx.topology.routes.append(Route(destination="172.18.0.0/16", dev="br-0123456789ab"))
+    assert found("no-docker-bridge", ctx) == []
+    # A part of the table (`ip route show dev eth0`) proves nothing by what it lacks.
+    ctx.topology.routes.pop()
+    ctx.used["routes"] = Entry(Source(path="ip_route.txt", kind="ip_route",
+                                      status=SourceStatus.PARSED, command="ip route show dev eth0"))
+    assert found("no-docker-bridge", ctx) == []
+    ctx.used["routes"].source.command = "ip route show table main"
+    assert len(found("no-docker-bridge", ctx)) == 1
+    ctx.used["routes"].source.filtered = "| grep eth0"
+    assert found("no-docker-bridge", ctx) == []
+    # IPv6 routes alone say nothing of IPv4 bridges.
+    ctx = host()
+    ctx.topology.bridges, ctx.topology.networks = [], []
+    ctx.topology.routes = [Route(destination="::/0", gateway="fe80::1", dev="eth0")]
+    assert found("no-docker-bridge", ctx) == []
+
+
+@covers("bridge-id-zero")
+def test_bridge_id_zero():
+    ctx = host()
+    ctx.topology.bridges.append(Bridge(name="br-273b57b3079d", network="273b57b3079d",
+                                       managed=True, mac="00:00:00:00:00:00"))
+    f = one("bridge-id-zero", ctx)
+    assert (f.severity, f.subjects) == (Severity.INFO, ["br-273b57b3079d"])
+    assert f.message.startswith("br-273b57b3079d has no port and an all-zero bridge id")
+    assert f.evidence == ["brctl_show.txt: br-273b57b3079d MAC 00:00:00:00:00:00, no ports"]
+    docker0(ctx).mac = "00:00:00:00:00:00"  # docker0 has a port: its id comes from it
+    assert [f.subjects for f in found("bridge-id-zero", ctx)] == [["br-273b57b3079d"]]
+    docker0(ctx).ports = []
+    (f,) = found("bridge-id-zero", ctx)
+    assert f.subjects == ["docker0", "br-273b57b3079d"] and " have no port" in f.message
+    # Not Docker's: not said.
+    ctx = host()
+    ctx.topology.bridges.append(Bridge(name="virbr0", managed=False, mac="00:00:00:00:00:00"))
+    assert found("bridge-id-zero", ctx) == []
+
+
+@covers("bridge-nf-off")
+def test_bridge_nf_off():
+    ctx = host()
+    ctx.bridge_nf = False
+    ctx.bridge_nf_off = ["sysctl.txt: net.bridge.bridge-nf-call-iptables = 0"]
+    f = one("bridge-nf-off", ctx)
+    assert (f.severity, f.subjects) == (Severity.INFO, ["net.bridge.bridge-nf-call-iptables"])
+    assert f.message.startswith("bridge-nf-call-iptables is disabled: iptables does not see "
+                                "traffic bridged between containers of one bridge, so --icc=false")
+    assert f.evidence == ctx.bridge_nf_off
+    # docker info's warnings alone, as openwrt-11505 pastes them.
+    ctx.bridge_nf = None
+    ctx.bridge_nf_off = ["docker_info.txt: WARNING: bridge-nf-call-iptables is disabled",
+                         "docker_info.txt: WARNING: bridge-nf-call-ip6tables is disabled"]
+    (f,) = found("bridge-nf-off", ctx)
+    assert f.subjects == ["net.bridge.bridge-nf-call-iptables",
+                          "net.bridge.bridge-nf-call-ip6tables"]
+    assert "iptables and ip6tables do not see" in f.message
+    ctx.bridge_nf_off = []
+    assert "bridge-nf-off" in {n.code for n in not_run(ctx)}
+
+
+def test_bridge_nf_from_docker_info_and_sysctl():
+    """The Context's facts: docker info's warnings, and the sysctl key winning over them."""
+    from netparse.analysis.topology import build
+    from netparse.snapshot import take
+    from netparse.sources import from_files
+
+    info = (TESTS / "fixtures/pastes/sysctl/openwrt-11505-docker-info-warnings-only.txt").read_bytes()
+    ctx = build(take(from_files({"dump/docker_info.txt": info})))
+    assert ctx.bridge_nf_off == [
+        "dump/docker_info.txt: WARNING: bridge-nf-call-iptables is disabled",
+        "dump/docker_info.txt: WARNING: bridge-nf-call-ip6tables is disabled"]
+    sysctl = (TESTS / "fixtures/captures/host-kinds/sysctl.txt").read_bytes()
+    ctx = build(take(from_files({"dump/docker_info.txt": info, "dump/sysctl.txt": sysctl})))
+    assert ctx.bridge_nf is True and ctx.bridge_nf_off == []

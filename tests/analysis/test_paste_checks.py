@@ -20,7 +20,8 @@ EXPECTED = json.loads((PASTES / "expected.json").read_text())
 CODES = {"bridge-no-address", "veth-without-master", "duplicate-address", "loopback-down",
          "container-no-interface", "container-default-route", "route-overlap",
          "default-route-covered", "default-via-port", "ip-forward-off", "forwarding-default-off",
-         "masquerade-off", "ipv6-default-no-gateway"}
+         "masquerade-off", "ipv6-default-no-gateway", "no-docker-bridge", "bridge-id-zero",
+         "bridge-nf-off"}
 
 
 def findings(path, code=None):
@@ -76,16 +77,47 @@ def test_a_lan_subnet_also_on_a_docker_bridge():
     and on ens3 (metric 100): the bridge wins and the LAN is shadowed."""
     (f,) = findings(PASTES / "routes/moby-24796-lan-subnet-on-bridge-and-nic.txt")
     assert (f.code, f.severity.value) == ("route-overlap", "error")
-    assert {"192.168.122.0/24", "br-c2a15a4ad6d2"} <= set(f.subjects)
+    assert {"192.168.122.0/24", "br-c2a15a4ad6d2", "ens3"} <= set(f.subjects)  # not ens3<br/>
     assert "br-c2a15a4ad6d2's route wins on metric" in f.message
 
 
-@pytest.mark.xfail(strict=True, reason="the author's `# …` remarks at the ends of the two route "
-                                       "lines are not read yet: both lines are left unparsed")
 def test_a_docker_pool_that_is_also_a_static_route():
+    """forlinux-1422: the two routes end in the author's `# …` remarks; same metric, so which
+    one wins is not claimed."""
     (f,) = findings(PASTES / "routes/forlinux-1422-docker-pool-also-static-route.txt")
     assert (f.code, f.severity.value) == ("route-overlap", "error")
     assert {"172.17.0.0/16", "docker_gwbridge", "ens192"} <= set(f.subjects)
+    assert "routed twice at the same metric, to docker_gwbridge and via ens192" in f.message
+    route = "routes/forlinux-1422-docker-pool-also-static-route.txt:2: 172.17.0.0/16"
+    assert [e.split("pastes/", 1)[1] for e in f.evidence[:2]] == [
+        f"{route} via 10.3.33.1 dev ens192", f"{route} dev docker_gwbridge"]
+
+
+def test_a_routing_table_with_no_docker_bridge():
+    """moby-30295: old iproute2 (two spaces between fields), em1 and libvirt's virbr0 only."""
+    (f,) = findings(PASTES / "routes/moby-30295-ip-route-no-docker-routes.txt")
+    assert (f.code, f.severity.value) == ("no-docker-bridge", "info")
+    assert "no Docker bridge with an IPv4 address is up on this host" in f.message
+    assert f.evidence[0].endswith(":2: 3 IPv4 routes of the main table, on em1, virbr0; none on "
+                                  "docker0, docker_gwbridge or br-<id>")
+
+
+def test_docker_bridges_with_no_port_and_a_zero_bridge_id():
+    """forlinux-326: `brctl show` of four bridges, each 8000.000000000000 and no interface."""
+    (f,) = findings(PASTES / "reference-only/forlinux-326-brctl-zero-bridge-ids.txt")
+    assert (f.code, f.severity.value) == ("bridge-id-zero", "info")
+    assert f.subjects == ["br-273b57b3079d", "br-7af642579a6f", "br-90e5be31c560", "docker0"]
+
+
+@pytest.mark.parametrize("name, at", [("moby-24809-docker-info-bridge-nf-disabled.txt", ":2"),
+                                      ("openwrt-11505-docker-info-warnings-only.txt", "")])
+def test_docker_info_warns_that_bridged_traffic_skips_iptables(name, at):
+    (f,) = findings(PASTES / "sysctl" / name)
+    assert (f.code, f.severity.value) == ("bridge-nf-off", "info")
+    assert "--icc=false does not keep them apart" in f.message
+    assert [e.split("sysctl/", 1)[1] for e in f.evidence] == [
+        f"{name}{at}: WARNING: bridge-nf-call-iptables is disabled",
+        f"{name}{at}: WARNING: bridge-nf-call-ip6tables is disabled"]
 
 
 def test_two_inspect_fragments_with_one_address():

@@ -208,3 +208,24 @@ def test_dead_nexthop():
     assert route.dev is None and not route.linkdown
     assert [(n.dev, n.flags) for n in route.nexthops] == [
         ("a0", []), ("a2", [IpRouteFlag.DEAD, IpRouteFlag.LINKDOWN])]
+
+
+def test_a_remark_at_the_end_of_a_route_is_said_at_its_line_and_the_route_read():
+    """forlinux-1422: the author's `# …` after two routes (iproute2 prints no `#`)."""
+    path = FIXTURES / "pastes/routes/forlinux-1422-docker-pool-also-static-route.txt"
+    model = parse(path)
+    routes = [(str(r.destination), str(r.gateway), r.dev, str(r.src)) for r in model.routes]
+    assert routes[2:4] == [("172.17.0.0/16", "10.3.33.1", "ens192", "None"),
+                           ("172.17.0.0/16", "None", "docker_gwbridge", "172.17.0.1")]
+    assert [(u.line, u.text) for u in model.unparsed] == [
+        (1, "ip route"),
+        (4, "# DHCP sent static route: a remark after the route, not route syntax; the route "
+            "is read without it"),
+        (5, "# Swarm create a conflicting route: a remark after the route, not route syntax; "
+            "the route is read without it")]
+
+
+def test_a_route_not_understood_before_its_remark_is_unparsed_as_it_reads():
+    model = ip_route.parse("10.0.0.0/8 dev eth0 notaflag # remark\n")
+    assert model.routes == [] and [u.text for u in model.unparsed] == [
+        "10.0.0.0/8 dev eth0 notaflag # remark"]

@@ -273,3 +273,17 @@ def test_route_flag_letters_match_the_template():
 def test_ip_route_output_is_not_a_route_table():
     with pytest.raises(netparse.ParseError):
         parse(DATA / "ip_route_netns.txt")
+
+
+def test_html_left_at_a_line_end_is_said_at_its_line_and_the_row_read():
+    """moby-24796: `ens3<br/>` at two line ends; the device is ens3, never a second one."""
+    path = FIXTURES / "pastes/routes/moby-24796-lan-subnet-on-bridge-and-nic.txt"
+    model = parse(path)
+    assert {r.iface for r in model.routes} == {"ens3", "br-c2a15a4ad6d2"}
+    said = "<br/>: HTML left at the line's end, not part of the table; the row is read without it"
+    assert [(u.line, u.text) for u in model.unparsed if u.line != 6] == [(4, said), (12, said)]
+
+
+def test_a_row_not_understood_keeps_its_html_as_it_reads():
+    model = route_n.parse("Kernel IP routing table\n0.0.0.0 x<br/>\n")
+    assert [(u.line, u.text) for u in model.unparsed] == [(2, "0.0.0.0 x<br/>")]

@@ -151,3 +151,62 @@ def veth_without_master(ctx: Context):
                       hint=f"ip link set {i.name} master {bridge}, or restart the container; if "
                            f"something else manages veths (systemd-networkd matching veth*), "
                            f"tell it to leave Docker's alone")
+
+
+_ZERO_MAC = "00:00:00:00:00:00"
+
+
+@check("bridge-id-zero", Severity.INFO,
+       "A Docker bridge has no port and an all-zero bridge id (`8000.000000000000`): nothing "
+       "is attached to it, and it has no MAC address of its own. Not a fault while no "
+       "container is meant to be on it.",
+       needs=(BRIDGES,))
+def bridge_id_zero(ctx: Context):
+    zero = [b for b in docker_bridges(ctx) if str(b.mac) == _ZERO_MAC and not b.ports]
+    if not zero:
+        return
+    names = [b.name for b in zero]
+    source = ctx.bridge_source or ctx.iface_source
+    yield Problem(subjects=names,
+                  message=f"{', '.join(names)} {'has' if len(zero) == 1 else 'have'} no port "
+                          f"and an all-zero bridge id (MAC {_ZERO_MAC}): the kernel takes a "
+                          f"bridge's id from its ports unless its MAC address was set, and no "
+                          f"interface, no container's veth, is attached",
+                  evidence=[f"{source}: {b.name} MAC {_ZERO_MAC}, no ports" for b in zero],
+                  hint="expected while no container uses the network; if containers should "
+                       "be on it, see whether they run (docker ps) and that the engine could "
+                       "attach them (its log)")
+
+
+BRIDGE_NF = Fact("bridge-nf", "whether bridged traffic goes through iptables "
+                 "(net.bridge.bridge-nf-call-iptables, or docker info's warning)",
+                 ("sysctl", "docker_info"),
+                 lambda ctx: ctx.bridge_nf is not None or bool(ctx.bridge_nf_off))
+
+
+@check("bridge-nf-off", Severity.INFO,
+       "`net.bridge.bridge-nf-call-iptables` (or `-ip6tables`) is 0, or `docker info` warns it "
+       "is disabled: iptables does not see traffic between containers of one bridge, so "
+       "`--icc=false` does not keep them apart and a published port reached from a container "
+       "on the same bridge gets answers that bypass the NAT.",
+       needs=(BRIDGE_NF,))
+def bridge_nf_off(ctx: Context):
+    if not ctx.bridge_nf_off:
+        return
+    keys = [k for k in ("iptables", "ip6tables")
+            if any(f"bridge-nf-call-{k} " in fact or f"BridgeNf{k.capitalize()}" in fact
+                   for fact in ctx.bridge_nf_off)]
+    tools = " and ".join(keys)
+    yield Problem(subjects=[f"net.bridge.bridge-nf-call-{k}" for k in keys],
+                  message=f"{' and '.join(f'bridge-nf-call-{k}' for k in keys)} "
+                          f"{'is' if len(keys) == 1 else 'are'} disabled: {tools} "
+                          f"{'does' if len(keys) == 1 else 'do'} not see traffic bridged "
+                          f"between containers of one bridge, so --icc=false does not keep "
+                          f"them apart, and a container that reaches a published port of "
+                          f"another on its own bridge (by the host's address, without the "
+                          f"userland proxy) gets answers that bypass the NAT",
+                  evidence=list(ctx.bridge_nf_off),
+                  hint="a setting, not a broken network: if either matters here, modprobe "
+                       "br_netfilter and sysctl -w net.bridge.bridge-nf-call-iptables=1 "
+                       "net.bridge.bridge-nf-call-ip6tables=1 (and find what set them to 0, "
+                       "a sysctl.d file)")

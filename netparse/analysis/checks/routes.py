@@ -28,8 +28,17 @@ def _default(r: Route, version: int = 4) -> bool:
     return _main_unicast(r) and r.destination.prefixlen == 0 and r.destination.version == version
 
 
+def _route_where(ctx: Context) -> str | None:
+    """The routing table's capture, and the line it starts on when it is one of several in a
+    file (a transcript, a table printed twice)."""
+    entry = ctx.used.get("routes")
+    if entry is not None and entry.first_line > 1:
+        return f"{ctx.route_source}:{entry.first_line}"
+    return ctx.route_source
+
+
 def _route_line(ctx: Context, r: Route) -> str:
-    return (f"{ctx.route_source}: {r.destination}{f' via {r.gateway}' if r.gateway else ''}"
+    return (f"{_route_where(ctx)}: {r.destination}{f' via {r.gateway}' if r.gateway else ''}"
             f"{f' dev {r.dev}' if r.dev else ''}"
             f"{f' metric {r.metric}' if r.metric is not None else ''}")
 
@@ -83,10 +92,11 @@ def _docker_routes(ctx: Context):
     """(network name or None, bridge, subnet, evidence) of each Docker subnet: from the networks
     and, without them, from the routes on a device named as Docker names its bridges."""
     seen = set()
-    for net, subnet in _docker_subnets(ctx):
+    source = ctx.network_source or ctx.inspect_source
+    # A network known only from its bridge's route: that route, below, is the evidence.
+    for net, subnet in _docker_subnets(ctx) if source else ():
         seen.add((subnet, net.bridge))
-        yield net.name, net.bridge, subnet, (f"{ctx.network_source or ctx.inspect_source}: "
-                                             f"{net.name} subnet {subnet} on {net.bridge}")
+        yield net.name, net.bridge, subnet, f"{source}: {net.name} subnet {subnet} on {net.bridge}"
     for r in ctx.topology.routes:
         # fe80::/64 is on every interface: not a subnet of Docker's.
         if not _main_unicast(r) or r.gateway is not None or r.destination.prefixlen == 0 \
@@ -391,3 +401,38 @@ def ipv6_default_no_gateway(ctx: Context):
                       hint=(f"ip -6 route replace default via {gateways[0]} dev {broken[0].dev} "
                             f"inside the container, or restart it" if gateways else
                             "restart the container to restore the engine's routes"))
+
+
+# `ip route show dev X`, `ip route list 10.0.0.0/8`, `table 100`: a part of the table, in which
+# a missing route proves nothing.
+_SELECTED = re.compile(r"\s(?:dev|oif|iif|match|root|exact|proto|scope|type|via|src|from|tos|"
+                       r"realm|realms)\s|\s[\d:][\w.:/]*(?:\s|$)|\stable\s+(?!main\b|all\b)")
+
+
+@check("no-docker-bridge", Severity.INFO,
+       "The host's IPv4 routing table has no route on a Docker bridge (docker0, "
+       "docker_gwbridge, br-<id>): no Docker bridge with an IPv4 address is up on this host.",
+       needs=(ROUTES,))
+def no_docker_bridge(ctx: Context):
+    routes = [r for r in ctx.topology.routes if _main_unicast(r) and r.destination.version == 4]
+    entry = ctx.used.get("routes")
+    if not routes or entry is not None and (
+            entry.source.filtered or _SELECTED.search(f" {entry.source.command or ''} ")):
+        return  # IPv6 routes alone, or a part of the table
+    if any(DOCKER_DEVICE.fullmatch(r.dev or "") or getattr(ctx.bridge(r.dev), "managed", False)
+           for r in ctx.topology.routes):
+        return
+    if any(b.up is not False and any(a.version == 4 for a in b.addresses)
+           for b in docker_bridges(ctx)):
+        return  # a bridge with its address but no route: the captures disagree, not this
+    devices = sorted({r.dev for r in routes if r.dev})
+    yield Problem(subjects=["docker0"],
+                  message="no route goes to docker0 or to any other Docker bridge: no Docker "
+                          "bridge with an IPv4 address is up on this host (the engine is not "
+                          "running, or runs no bridge network)",
+                  evidence=[f"{_route_where(ctx)}: {len(routes)} IPv4 route{'s' if len(routes) > 1 else ''}"
+                            f" of the main table, on {', '.join(devices) or 'no device'}; none "
+                            f"on docker0, docker_gwbridge or br-<id>"],
+                  hint="the kernel routes a bridge's subnet while the bridge is up with its "
+                       "address: if the engine should run here, see whether it started "
+                       "(systemctl status docker, docker info) and ip addr show docker0")
