@@ -1,0 +1,82 @@
+"""Views and fragments are evidence for what they show, never for what they lack: on the seed note
+(tests/fixtures/transcripts/seed_note.md), whose container listing is `docker inspect $(docker
+ps -q) | grep -e "IPAddress\\|Id"` and whose last `ip addr` is grep'd, and on real dumps."""
+
+import shutil
+
+import netparse
+from netparse.analysis import load
+from netparse.analysis.model import Severity
+from netparse.analysis.topology import build
+from tests.conftest import FIXTURES
+
+SEED = FIXTURES / "transcripts" / "seed_note.md"
+DUMPS = FIXTURES / "dumps"
+
+
+def loud(report):
+    return [(f.code, f.severity.value, f.subjects) for f in report.findings
+            if f.severity in (Severity.ERROR, Severity.WARNING)]
+
+
+def test_the_seed_note_whole_gives_no_error_or_warning():
+    report = netparse.analyze(SEED)
+    assert loud(report) == []
+    # The grep'd inspect cannot show that test1 (in docker ps) is not recorded: not run.
+    codes = {f.code for f in report.findings}
+    assert "ps-inspect-mismatch" not in codes and "orphan-veth" not in codes
+    not_run = {n.code: [m.fact for m in n.missing] for n in report.not_run}
+    assert "containers" in not_run["ps-inspect-mismatch"]
+    assert "containers" in not_run["port-mapping-missing"]
+
+
+def test_the_seed_notes_grepd_containers_are_in_the_topology_with_ids_and_addresses():
+    topology = netparse.analyze(SEED).topology
+    grepd = {c.id[:12]: c for c in topology.containers if c.in_inspect}
+    assert sorted(grepd) == ["115d73223caf", "6a28e596819e", "8f407c2e9a2b"]
+    assert grepd["8f407c2e9a2b"].id == \
+        "8f407c2e9a2b9d9d6c5a89a74641d95bdebc7cb06e28598c137ee62b182cb5e2"
+    addresses = {}
+    for key, c in grepd.items():
+        (ep,) = c.endpoints
+        # No network named: the default bridge, marked inferred with the line it rests on.
+        assert (ep.network, ep.bridge, ep.inferred) == ("bridge", "docker0", True)
+        assert [f.split(":", 1)[1] for f in ep.inferred_from] == [
+            f"102: {key} NetworkSettings IPAddress {ep.ip}, no network named (the default "
+            f"bridge network)"]
+        # `$(docker ps -q)` lists running containers.
+        assert c.running is True
+        addresses[key] = (str(ep.ip), ep.prefix_len)
+    assert addresses == {"8f407c2e9a2b": ("172.17.0.4", None),
+                         "6a28e596819e": ("172.17.0.3", None),
+                         "115d73223caf": ("172.17.0.2", None)}
+    # An address without its prefix says nothing of the subnet: not a /32 network.
+    (bridge,) = [n for n in topology.networks if n.name == "bridge"]
+    assert all(s.prefixlen < 32 for s in bridge.subnets)
+
+
+def test_the_seed_note_uses_the_whole_ip_addr_over_the_later_grepd_one():
+    ctx = build(load(SEED))
+    assert ctx.used["interfaces"].first_line == 43
+    assert "interfaces" not in ctx.views
+    assert ctx.views["containers"].startswith("filtered through `docker inspect $(docker ps -q)")
+    (note,) = [n for n in ctx.earlier if n.subjects == ["ip addr"]]
+    assert "again later as a view" in note.message
+    assert note.evidence[1].endswith(":95 `ip addr`")
+
+
+def test_a_whole_dump_with_a_grepd_inspect_beside_it_still_uses_the_whole_one(tmp_path):
+    dump = tmp_path / "dump"
+    shutil.copytree(DUMPS / "basic-five", dump)
+    whole = netparse.analyze(DUMPS / "basic-five")
+    # The same inspect, grep'd, later in time by its name: a view, not the state analysed.
+    lines = (DUMPS / "basic-five" / "docker_inspect.json").read_text().splitlines(keepends=True)
+    (dump / "docker_inspect_after.json").write_text(
+        "".join(line for line in lines if '"Id"' in line or '"IPAddress"' in line))
+    ctx = build(load(dump))
+    assert ctx.used["containers"].source.path.endswith("docker_inspect.json")
+    assert "containers" not in ctx.views
+    report = netparse.analyze(dump)
+    assert loud(report) == loud(whole)
+    assert {c.name for c in report.topology.containers} == \
+        {c.name for c in whole.topology.containers}
