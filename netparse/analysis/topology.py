@@ -24,6 +24,7 @@ from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface,
                                      Network, Port, PublishedPort, Route, Severity, Topology)
 from netparse.analysis.pairing import pair
 from netparse.snapshot import Entry, Snapshot, in_time
+from netparse.sources.commands import NewContainer, new_container
 
 DOCKER_BRIDGE = re.compile(r"br-[0-9a-f]{12}")
 _NO_ENDPOINT_NETWORKS = {"host", "none"}
@@ -715,6 +716,11 @@ def _inside(ctx: Context) -> None:
     for key, entries in ctx.snapshot.inside().items():
         container = match(key)
         execs = [e for e in entries if _DOCKER_EXEC.search(e.source.command or "")]
+        run = new_container(key)
+        if container is None and run is not None and run.name:
+            container = match(run.name)
+        if container is None and run is not None:
+            container = _run_container(ctx, key, run, entries)
         if container is None and execs and not (ctx.ps_source or ctx.inspect_source):
             # `docker exec` ran in it: a running container, though no listing shows it.
             container = Container(name=key, running=True, inferred=True,
@@ -741,6 +747,28 @@ def _inside(ctx: Context) -> None:
                 view.routes = (view.routes or []) + _convert_routes(e)
         container.inside = view
         _inside_endpoints(ctx, container, entries)
+
+
+def _run_container(ctx: Context, key: str, run: NewContainer, entries: list[Entry]) -> Container:
+    """A container that `docker run` started for the captures taken in it: running while they
+    were taken, with an endpoint on the network `docker run` put it on (the default bridge
+    unless --network named another). No listing may show it: it is new."""
+    how = (f"`docker run` {'--name ' + run.name + ' ' if run.name else ''}{run.image}"
+           + (f" --network {run.network}" if run.network != "bridge" else ""))
+    facts = [f"{at(e)}: `{e.source.command}` ran inside a new container ({how})" for e in entries]
+    container = Container(name=run.name or key, running=True, image=run.image, inferred=True,
+                          inferred_from=facts)
+    if run.network not in _NO_ENDPOINT_NETWORKS:
+        net = ctx.network(run.network)
+        bridge = net.bridge if net else ("docker0" if run.network == "bridge" else None)
+        container.endpoints.append(Endpoint(
+            network=run.network, network_id=net.id if net else None, bridge=bridge,
+            inferred=True,
+            inferred_from=[f"{facts[0]}: on network {run.network}"
+                           + (" (no --network: the default bridge)"
+                              if run.network == "bridge" else "")]))
+    ctx.topology.containers.append(container)
+    return container
 
 
 def _inside_endpoints(ctx: Context, container: Container, entries: list[Entry]) -> None:

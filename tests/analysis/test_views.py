@@ -80,3 +80,25 @@ def test_a_whole_dump_with_a_grepd_inspect_beside_it_still_uses_the_whole_one(tm
     assert loud(report) == loud(whole)
     assert {c.name for c in report.topology.containers} == \
         {c.name for c in whole.topology.containers}
+
+
+# --- a command run in a new container --------------------------------------------------------
+
+CC_OCI = FIXTURES / "pastes" / "endpoints-partial" / "cc-oci-runtime-953-container-without-eth0.txt"
+
+
+def test_ip_a_in_the_shell_docker_run_opened_is_the_new_containers():
+    report = netparse.analyze(CC_OCI)
+    (source,) = [s for s in report.sources if s.status.value != "ignored"]
+    assert (source.kind, source.container) == ("ip_addr", "run:busybox")
+    assert report.topology.interfaces == []   # nothing of the host was captured
+    (c,) = report.topology.containers
+    assert (c.name, c.image, c.running, c.inferred) == ("run:busybox", "busybox", True, True)
+    (ep,) = c.endpoints
+    assert (ep.network, ep.bridge, ep.inferred) == ("bridge", "docker0", True)
+    assert "no --network: the default bridge" in ep.inferred_from[0]
+    (f,) = [f for f in report.findings if f.severity is not Severity.INFO]
+    assert (f.code, f.severity, f.subjects) == \
+        ("container-no-interface", Severity.ERROR, ["run:busybox", "bridge"])
+    assert "only lo, sit0" in f.message
+    assert any("is inferred from" in line for line in f.evidence)

@@ -56,6 +56,12 @@ CONTAINERS = Fact("containers", "containers' state, endpoints and addresses as t
                   "records them (a whole `docker inspect`, not filtered nor a fragment)",
                   ("docker_inspect",),
                   lambda ctx: ctx.inspect_source is not None and "containers" not in ctx.views)
+# That a container has an endpoint is evidence from whatever shows it: its record (whole or a
+# view), `docker ps`, a network's Containers, the `docker run` line that started it.
+ENDPOINTS = Fact("endpoints", "containers' endpoints, from any record of them (docker inspect, "
+                 "docker ps, a network's Containers, the `docker run` that started it)",
+                 ("docker_inspect",),
+                 lambda ctx: any(c.endpoints for c in ctx.topology.containers))
 # Inferred from the containers' endpoints when `docker network inspect` is missing.
 NETWORKS = Fact("networks", "Docker networks: subnets, gateways, bridges",
                 ("docker_network_inspect", "docker_inspect"),
@@ -90,5 +96,5 @@ INSIDE_ROUTES = Fact("inside-routes", "the routes inside the containers",
                      present=lambda ctx: any(c.inside and c.inside.routes is not None
                                              for c in ctx.topology.containers))
 
-FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
+FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, ENDPOINTS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
          LISTED_CONTAINERS, FIREWALL, FIREWALL_INTERFACES, INSIDE_ADDRESSES, INSIDE_ROUTES)
