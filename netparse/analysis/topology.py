@@ -907,8 +907,9 @@ def _sysctl(ctx: Context) -> None:
     if entry is None:
         return
     ctx.sysctl_source = entry.source.path
-    # A paste may hold one `sysctl KEY` per key: every capture counts, the later one wins.
-    for e in entries:
+    # A paste may hold one `sysctl KEY` per key: every capture counts, the later one in time
+    # wins.
+    for e in in_time(entries):
         ctx.forwarding.update((k, v) for k, v in e.model.ipv4_forwarding.items() if v is not None)
         if e.model.ip_forward is not None:
             ctx.topology.ip_forward = e.model.ip_forward

@@ -887,7 +887,32 @@ def _nft(args: list[str], container: str | None) -> _Result:
     return _Result(reason=f"`list {args[i + 1]}` is not read")
 
 
+_PROC_SYS = re.compile(r"/proc/sys/(?P<key>net/[\w./-]+)")
+
+
+def proc_sys_key(cmdline: str | None) -> str | None:
+    """The sysctl key that `cat /proc/sys/net/ipv4/ip_forward` reads (`net.ipv4.ip_forward`),
+    or None when the line reads no such file. The file holds the value alone."""
+    command = identify(cmdline or "")
+    words = command.line.split()
+    while words and words[0] in ("sudo", "doas"):
+        words = words[1:]
+    if command.kind != _KIND_OF["sysctl"] or len(words) != 2 \
+            or posixpath.basename(words[0]) != "cat":
+        return None
+    m = _PROC_SYS.fullmatch(posixpath.normpath(words[1]))
+    return m.group("key").replace("/", ".") if m else None
+
+
+def _cat(args: list[str], container: str | None) -> _Result:
+    """`cat /proc/sys/net/...`: one kernel setting, as `sysctl KEY` reads it."""
+    if len(args) == 1 and _PROC_SYS.fullmatch(posixpath.normpath(args[0])):
+        return _capture(_KIND_OF["sysctl"], container)
+    return _not_read(args)
+
+
 _PROGRAMS = {
+    "cat": _cat,
     "ip": _ip,
     "bridge": _bridge,
     "brctl": _brctl,

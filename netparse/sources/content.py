@@ -6,6 +6,7 @@ from netparse import rawtext
 from netparse.errors import ParseError
 from netparse.sources import limits, transcript
 from netparse.sources.archive import archive_format
+from netparse.sources.commands import proc_sys_key
 from netparse.sources.items import Ignored, Item, SourceSet
 
 
@@ -68,6 +69,11 @@ def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
             if segment.output:
                 data = ("\n".join(segment.output) + "\n").encode("utf-8")
                 kind = command.kind or _choose(command.choices, segment.output)
+                key = proc_sys_key(command.line)
+                values = [line for line in segment.output if line.strip()]
+                if key is not None and len(values) == 1 == len(segment.output):
+                    # The file holds the value alone: the line `sysctl KEY` would print.
+                    data = f"{key} = {values[0].strip()}\n".encode("utf-8")
                 result.items.append(Item(path, data, kind, command.line, where,
                                          segment.first_line, command.filtered, segment.host))
             elif segment.style == "prompt":

@@ -102,3 +102,35 @@ def test_ip_a_in_the_shell_docker_run_opened_is_the_new_containers():
         ("container-no-interface", Severity.ERROR, ["run:busybox", "bridge"])
     assert "only lo, sit0" in f.message
     assert any("is inferred from" in line for line in f.evidence)
+
+
+# --- a kernel setting read from /proc/sys --------------------------------------------------------
+
+FORLINUX_840 = FIXTURES / "pastes" / "time-and-hosts" / "forlinux-840-ip-forward-before-after-start.txt"
+
+
+def test_cat_proc_sys_is_a_sysctl_reading_of_its_key_in_time_order():
+    report = netparse.analyze(FORLINUX_840)
+    readings = [s for s in report.sources if s.kind == "sysctl"]
+    assert [(s.command, s.order, s.ordered_by) for s in readings] == [
+        ("cat /proc/sys/net/ipv4/ip_forward", 1, "transcript"),
+        ("cat /proc/sys/net/ipv4/ip_forward", 2, "transcript")]
+    # 0 before dockerd started, 1 after: the latest is the state, the 0 an earlier state.
+    assert report.topology.ip_forward is True
+    assert loud(report) == []
+    (note,) = report.findings
+    assert note.code == "earlier-state"
+    assert [line.split(":")[-1] for line in note.evidence[:2]] == \
+        ["2 `cat /proc/sys/net/ipv4/ip_forward`", "6 `cat /proc/sys/net/ipv4/ip_forward`"]
+
+
+def test_cat_of_one_proc_sys_net_file_is_read_and_nothing_else():
+    from netparse.sources.commands import identify, proc_sys_key
+
+    assert proc_sys_key("sudo cat /proc/sys/net/ipv4/conf/all/forwarding") == \
+        "net.ipv4.conf.all.forwarding"
+    assert proc_sys_key("cat /proc/sys/net/bridge/bridge-nf-call-iptables") == \
+        "net.bridge.bridge-nf-call-iptables"
+    for line in ("cat /proc/sys/kernel/pid_max", "cat /etc/iptables/rules.v4",
+                 "cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/all/forwarding"):
+        assert proc_sys_key(line) is None and not identify(line).capture
