@@ -27,7 +27,7 @@ def examine(result: SourceSet, path: str, data: bytes, kind: str | None, command
     if not sos:
         found = transcript.split(text)
         if found is not None:
-            _add_transcript(result, path, found, container)
+            _add_transcript(result, path, found, container, text)
             return
     if kind is None and command is None:
         from netparse.kinds.detect import closest, scores
@@ -55,8 +55,9 @@ def _decode(data: bytes) -> str | None:
 
 
 def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
-                    container: str | None) -> None:
+                    container: str | None, text: str) -> None:
     ignored: list[tuple[int, Ignored]] = []
+    lead = _leading_capture(found, text)
     for segment in found.segments:
         command = segment.command
         at = f"{path}:{segment.line}"
@@ -80,10 +81,36 @@ def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
                 ignored.append((segment.line, Ignored(at, f"`{segment.text}`: no output")))
         elif command.reason != "no command":  # a comment typed at the prompt
             ignored.append((segment.line, Ignored(at, f"`{segment.text}`: {command.reason}")))
+    if lead is not None:
+        start, data, kind = lead
+        result.items.append(Item(path, data, kind, None, container, start))
     for line, count in found.stray:
+        if lead is not None and line == lead[0]:
+            continue
         what = "line" if count == 1 else f"{count} lines"
         ignored.append((line, Ignored(f"{path}:{line}", f"{what} outside any command's output")))
     result.ignored.extend(i for _, i in sorted(ignored, key=lambda pair: pair[0]))
+
+
+def _leading_capture(found: transcript.Transcript, text: str) -> tuple[int, bytes, str] | None:
+    """The text above the first command line, when a kind reads it well (a `NetworkSettings`
+    fragment pasted above `# brctl show`): (its first line, its text, the kind). No command
+    line tells its kind, so the content does, as for a file of one capture."""
+    if not found.stray or not found.segments or found.stray[0][0] > found.segments[0].line:
+        return None
+    start, count = found.stray[0]
+    lines = transcript.clean_lines(text)[start - 1:start - 1 + count]
+    from netparse.kinds.detect import scores
+
+    block = "\n".join(lines) + "\n"
+    try:
+        found_kinds = scores(rawtext.prepare(block))
+    except ParseError:
+        return None
+    best = max(found_kinds, key=found_kinds.get, default=None)
+    if best is None or found_kinds[best] < 50:
+        return None
+    return start, block.encode("utf-8"), best
 
 
 def _placeholder(container: str | None) -> bool:

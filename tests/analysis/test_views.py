@@ -134,3 +134,30 @@ def test_cat_of_one_proc_sys_net_file_is_read_and_nothing_else():
     for line in ("cat /proc/sys/kernel/pid_max", "cat /etc/iptables/rules.v4",
                  "cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/all/forwarding"):
         assert proc_sys_key(line) is None and not identify(line).capture
+
+
+# --- a capture above the first command line ------------------------------------------------------
+
+MOBY_8042 = FIXTURES / "pastes" / "fragments" / "moby-8042-networksettings-1.2-and-brctl.txt"
+
+
+def test_a_fragment_above_the_first_command_is_kept_as_what_it_reads_as():
+    from netparse import sources
+
+    found = sources.load(MOBY_8042)
+    assert [(i.first_line, i.kind, i.command) for i in found.items] == [
+        (15, "brctl_show", "brctl show"), (1, "docker_inspect", None)]
+    # Only the author's sentence between the two is left out.
+    assert [(i.path.rsplit(":", 1)[-1], i.reason) for i in found.ignored] == [
+        ("12", "line outside any command's output")]
+    report = netparse.analyze(MOBY_8042)
+    assert loud(report) == []
+    (inspect,) = [s for s in report.sources if s.kind == "docker_inspect"]
+    # The author's proposed line is not read as an inspect field, and is said at its line.
+    assert any(m.endswith(':9: not understood: ---->  "interface": "veth4d43"')
+               for m in inspect.messages)
+    (c,) = report.topology.containers
+    (ep,) = c.endpoints
+    assert (str(ep.ip), ep.prefix_len, str(ep.gateway), ep.bridge) == \
+        ("172.17.0.2", 16, "172.17.42.1", "docker0")
+    assert ep.host_veth is None   # pairing would rest on the author's line
