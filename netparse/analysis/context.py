@@ -42,6 +42,10 @@ class Context:
     port_bindings: dict[str, list[PublishedPort]] = field(default_factory=dict)
     # Which capture each part came from, for evidence lines.
     used: dict[str, Entry] = field(default_factory=dict)  # "interfaces", "routes", ... -> capture
+    # Parts known only from a view of their command's output (filtered, or a fragment), with
+    # why: "containers", "container-list", "interfaces", "routes", "networks". Such a part is
+    # evidence for what it shows; a check that concludes from absence needs it whole.
+    views: dict[str, str] = field(default_factory=dict)
     iface_source: str | None = None
     address_source: str | None = None  # `ip addr`: an interface without an address has none
     bridge_source: str | None = None

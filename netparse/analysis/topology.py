@@ -24,6 +24,7 @@ from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface,
                                      Network, Port, PublishedPort, Route, Severity, Topology)
 from netparse.analysis.pairing import pair
 from netparse.snapshot import Entry, Snapshot, in_time
+from netparse.sources.commands import NewContainer, new_container
 
 DOCKER_BRIDGE = re.compile(r"br-[0-9a-f]{12}")
 _NO_ENDPOINT_NETWORKS = {"host", "none"}
@@ -51,30 +52,45 @@ def build(snapshot: Snapshot) -> Context:
 
 
 def _last(entries: list[Entry], ctx: Context, what: str) -> Entry | None:
-    """The latest capture of a kind, in the order of `snapshot.in_time` (the manifest's times,
-    then the file names, then the place in a transcript). Earlier captures of the same command
-    that differ from it are an earlier state when that order is known, a conflict when the
-    files' order is all there is."""
+    """The latest whole capture of a kind, in the order of `snapshot.in_time` (the manifest's
+    times, then the file names, then the place in a transcript); the latest of all when every
+    one is a view (filtered, or a fragment). A later view is not merged into a whole capture:
+    what it lacks proves nothing, so it is noted as a later view, not used. Earlier captures of
+    the same command that differ from the one used are an earlier state when that order is
+    known, a conflict when the files' order is all there is."""
     if not entries:
         return None
     entries = in_time(entries)
-    last = entries[-1]
-    for earlier in entries[:-1]:
+    whole = [e for e in entries if not partial(e)]
+    last = (whole or entries)[-1]
+    later = False
+    for other in entries:
+        if other is last:
+            later = True
+            continue
         # Other forms of a command (`ip -o addr` beside `ip -d addr`, as sosreport keeps them)
         # print different details of the same moment; only the same command is compared.
-        if earlier.source.command != last.source.command:
+        if other.source.command != last.source.command:
             continue
-        if earlier.model.model_dump(exclude={"unparsed"}) == last.model.model_dump(exclude={"unparsed"}):
+        if other.model.model_dump(exclude={"unparsed"}) == last.model.model_dump(exclude={"unparsed"}):
+            continue
+        if later:
+            note = Conflict(
+                subjects=[what],
+                message=f"{what} was captured again later as a view ({partial(other)}): what "
+                        f"it lacks proves nothing; the topology uses the latest whole capture",
+                evidence=[f"used: {at(last, command=True)}", f"later view: {at(other, command=True)}"])
+            if note not in ctx.earlier:
+                ctx.earlier.append(note)
             continue
         if last.source.ordered_by:
-            partial = [e.source.filtered for e in (earlier, last) if e.source.filtered]
+            views = [partial(e) for e in (other, last) if partial(e)]
             note = Conflict(
                 subjects=[what],
                 message=f"{what} was captured more than once: an earlier capture shows another "
                         f"state; the topology uses the latest"
-                        + (f" (filtered through `{partial[0]}`: what it lacks proves nothing)"
-                           if partial else ""),
-                evidence=[f"earlier: {_at(earlier)}", f"latest: {_at(last)}",
+                        + (f" ({views[0]}: what it lacks proves nothing)" if views else ""),
+                evidence=[f"earlier: {at(other, command=True)}", f"latest: {at(last, command=True)}",
                           f"order told by the {_ORDER_WORDS[last.source.ordered_by]}"])
             if note not in ctx.earlier:
                 ctx.earlier.append(note)
@@ -83,15 +99,45 @@ def _last(entries: list[Entry], ctx: Context, what: str) -> Entry | None:
             subjects=[what],
             message=f"{what} was captured more than once and the captures differ "
                     f"(taken at different times); the topology uses the last one",
-            evidence=[f"{earlier.source.path} differs from {last.source.path}"])
+            evidence=[f"{other.source.path} differs from {last.source.path}"])
         if conflict not in ctx.conflicts:
             ctx.conflicts.append(conflict)
     return last
 
 
-def at(entry: Entry) -> str:
-    """Where a fact comes from: the capture, and the line it starts on inside a transcript."""
-    return entry.source.path if entry.first_line <= 1 else f"{entry.source.path}:{entry.first_line}"
+def partial(entry: Entry) -> str | None:
+    """Why a capture is a view of its command's output rather than the whole of it (filtered
+    through a pipe or a template, or read from a fragment), or None when it is whole. A view is
+    evidence for what it shows, never for what it lacks."""
+    if entry.source.filtered:
+        return f"filtered through `{entry.source.command} {entry.source.filtered}`" \
+            if entry.source.filtered.startswith("|") else f"filtered through `{entry.source.filtered}`"
+    objects = getattr(entry.model, "containers", None) or getattr(entry.model, "networks", None) or []
+    if entry.kind in ("docker_inspect", "docker_network_inspect") \
+            and any(getattr(o, "partial", False) for o in objects):
+        return "read from a fragment of the output"
+    if entry.kind == "docker_ps" and _PS_FILTER.search(entry.source.command or ""):
+        return f"filtered by `{entry.source.command}`"
+    return None
+
+
+def _view(ctx: Context, part: str, entry: Entry) -> None:
+    why = partial(entry)
+    if why:
+        ctx.views[part] = why
+
+
+_PS_FILTER = re.compile(r"(?<!\S)(?:-f|--filter|-n|--last|-l|--latest)(?:[=\s]|$)")
+
+
+def at(entry: Entry, command: bool = False) -> str:
+    """Where a fact comes from: the capture, and the line it starts on inside a transcript;
+    with `command`, a whole capture as evidence: its line always, and the command line that
+    printed it when known."""
+    if not command:
+        return entry.source.path if entry.first_line <= 1 else f"{entry.source.path}:{entry.first_line}"
+    where = f"{entry.source.path}:{entry.first_line}"
+    return f"{where} `{entry.source.command}`" if entry.source.command else where
 
 
 def docker_bridge_name(name: str | None) -> bool:
@@ -101,12 +147,6 @@ def docker_bridge_name(name: str | None) -> bool:
 _ORDER_WORDS = {"manifest": "collector's manifest (start times)",
                 "name": "file names (before/after, old/new, numbers)",
                 "transcript": "transcript (the later run)"}
-
-
-def _at(entry: Entry) -> str:
-    """A capture as evidence: file, line where its output starts, and the command."""
-    where = f"{entry.source.path}:{entry.first_line}"
-    return f"{where} `{entry.source.command}`" if entry.source.command else where
 
 
 # --- host interfaces ---------------------------------------------------------------------------
@@ -120,6 +160,7 @@ def _interfaces(ctx: Context) -> None:
         return
     ctx.iface_source = primary.source.path
     ctx.used["interfaces"] = primary
+    _view(ctx, "interfaces", primary)
     ctx.address_source = addr.source.path if addr else None
     details = {i.name: i for i in link.model.interfaces} if link and addr else {}
     for iface in primary.model.interfaces:
@@ -184,6 +225,7 @@ def _networks(ctx: Context) -> None:
     if inspect:
         ctx.network_source = inspect.source.path
         ctx.used["networks"] = inspect
+        _view(ctx, "networks", inspect)
         for net in inspect.model.networks:
             config = net.ipam.config if net.ipam else []
             ctx.topology.networks.append(Network(
@@ -215,13 +257,14 @@ def _networks(ctx: Context) -> None:
                 net.inferred_from.append(
                     f"{at(containers)}: {c.name or c.id[:12]} on network {ep.name}"
                     + "".join(f" {k} {v}" for k, v in (("NetworkID", ep.network_id),
-                                                      ("IPAddress", ep.ip_interface),
+                                                      ("IPAddress", ep.ip_interface if ep.ip_prefix_len
+                                                       else ep.ip_address),
                                                       ("Gateway", ep.gateway)) if v))
             if net.id is None and ep.network_id:
                 net.id = ep.network_id
             elif net.id and ep.network_id and ep.network_id.startswith(net.id):
                 net.id = ep.network_id
-            if ep.ip_interface is not None:
+            if ep.ip_interface is not None and ep.ip_prefix_len:
                 subnet = ep.ip_interface.network
                 if subnet not in net.subnets:
                     net.subnets.append(subnet)
@@ -475,13 +518,17 @@ def _containers(ctx: Context) -> None:
     if inspect:
         ctx.inspect_source = inspect.source.path
         ctx.used["containers"] = inspect
+        _view(ctx, "containers", inspect)
+    # `docker inspect $(docker ps -q)` inspects the running containers: a view of it that
+    # leaves out State still says they ran.
+    ran = inspect is not None and _RUNNING_LIST.search(inspect.source.command or "") is not None
     for c in inspect.model.containers if inspect else []:
         state = c.state
         container = Container(
             name=c.name or c.id[:12], id=c.id,
             state=state.status.value if state and state.status else None,
             # A restarting container is between two runs: no namespace, no veth.
-            running=(state.running and not state.restarting) if state else None,
+            running=(state.running and not state.restarting) if state else (True if ran else None),
             pid=state.pid if state else None,
             network_mode=c.network_mode, image=c.image, in_inspect=True)
         own_netns = not (c.network_mode or "").startswith(("host", "none", "container:"))
@@ -489,11 +536,23 @@ def _containers(ctx: Context) -> None:
             if ep.name in _NO_ENDPOINT_NETWORKS:
                 continue
             net = ctx.network(ep.name)
-            container.endpoints.append(Endpoint(
+            endpoint = Endpoint(
                 network=ep.name, network_id=ep.network_id or (net.id if net else None),
                 bridge=net.bridge if net else None,
                 ip=ep.ip_address, prefix_len=ep.ip_prefix_len, mac=ep.mac_address,
-                gateway=ep.gateway, ipv6=ep.ipv6_interface))
+                gateway=ep.gateway, ipv6=ep.ipv6_interface)
+            if not c.networks and c.network_mode is None:
+                # NetworkSettings' own address with no network named: the default bridge, as
+                # the engine puts a container on it unless told otherwise.
+                endpoint.inferred = True
+                endpoint.inferred_from.append(
+                    f"{at(inspect)}: {container.name} NetworkSettings"
+                    + "".join(f" {k} {v}" for k, v in (("IPAddress", ep.ip_address),
+                                                      ("Gateway", ep.gateway),
+                                                      ("Bridge", _settings_bridge(c)))
+                              if v)
+                    + ", no network named (the default bridge network)")
+            container.endpoints.append(endpoint)
         container.published = [_published(p) for p in c.ports if p.host_port is not None]
         ctx.port_bindings[container.name] = [_published(p) for p in c.port_bindings]
         ctx.topology.containers.append(container)
@@ -501,7 +560,10 @@ def _containers(ctx: Context) -> None:
     known = _Known(ctx.topology.containers)
     listings = snap.host("docker_ps")
     if listings:
-        ctx.ps_source = listings[-1].source.path
+        whole = [e for e in listings if not partial(e)]
+        ctx.ps_source = (whole or listings)[-1].source.path
+        if not whole:
+            ctx.views["container-list"] = partial(listings[-1])
         ctx.ps_all = any("-a" in (e.source.command or "")
                          or "_a" in e.source.path.rsplit("/", 1)[-1] for e in listings)
     for entry in listings:
@@ -588,6 +650,16 @@ def _network_endpoints(ctx: Context) -> None:
                     severity=Severity.INFO))
 
 
+def _settings_bridge(c) -> str | None:
+    """`NetworkSettings.Bridge` of an old engine's record (`docker0`), when it kept it."""
+    settings = getattr(c, "NetworkSettings", None) or (c.model_extra or {}).get("NetworkSettings")
+    return settings.get("Bridge") or None if isinstance(settings, dict) else None
+
+
+_RUNNING_LIST = re.compile(r"(?:\$\(|`)\s*(?:sudo\s+)?(?:docker|podman)\s+"
+                           r"(?:ps|container\s+(?:ls|list|ps))(?![^)`]*\s-[a-zA-Z]*a)[^)`]*(?:\)|`)")
+
+
 def _compare_states(ctx: Context, container: Container, row, entry: Entry) -> None:
     """`docker ps` and `docker inspect` of one container should agree on whether it runs."""
     ps_running = row.state.value in ("running", "paused")
@@ -645,6 +717,11 @@ def _inside(ctx: Context) -> None:
     for key, entries in ctx.snapshot.inside().items():
         container = match(key)
         execs = [e for e in entries if _DOCKER_EXEC.search(e.source.command or "")]
+        run = new_container(key)
+        if container is None and run is not None and run.name:
+            container = match(run.name)
+        if container is None and run is not None:
+            container = _run_container(ctx, key, run, entries)
         if container is None and execs and not (ctx.ps_source or ctx.inspect_source):
             # `docker exec` ran in it: a running container, though no listing shows it.
             container = Container(name=key, running=True, inferred=True,
@@ -671,6 +748,28 @@ def _inside(ctx: Context) -> None:
                 view.routes = (view.routes or []) + _convert_routes(e)
         container.inside = view
         _inside_endpoints(ctx, container, entries)
+
+
+def _run_container(ctx: Context, key: str, run: NewContainer, entries: list[Entry]) -> Container:
+    """A container that `docker run` started for the captures taken in it: running while they
+    were taken, with an endpoint on the network `docker run` put it on (the default bridge
+    unless --network named another). No listing may show it: it is new."""
+    how = (f"`docker run` {'--name ' + run.name + ' ' if run.name else ''}{run.image}"
+           + (f" --network {run.network}" if run.network != "bridge" else ""))
+    facts = [f"{at(e)}: `{e.source.command}` ran inside a new container ({how})" for e in entries]
+    container = Container(name=run.name or key, running=True, image=run.image, inferred=True,
+                          inferred_from=facts)
+    if run.network not in _NO_ENDPOINT_NETWORKS:
+        net = ctx.network(run.network)
+        bridge = net.bridge if net else ("docker0" if run.network == "bridge" else None)
+        container.endpoints.append(Endpoint(
+            network=run.network, network_id=net.id if net else None, bridge=bridge,
+            inferred=True,
+            inferred_from=[f"{facts[0]}: on network {run.network}"
+                           + (" (no --network: the default bridge)"
+                              if run.network == "bridge" else "")]))
+    ctx.topology.containers.append(container)
+    return container
 
 
 def _inside_endpoints(ctx: Context, container: Container, entries: list[Entry]) -> None:
@@ -758,6 +857,7 @@ def _routes(ctx: Context) -> None:
         return
     ctx.route_source = chosen.source.path
     ctx.used["routes"] = chosen
+    _view(ctx, "routes", chosen)
     ctx.topology.routes = _convert_routes(chosen)
     # Only `ip route show table all` prints the local table.
     ctx.all_tables = chosen is iproute and any(r.table == "local" for r in ctx.topology.routes)
@@ -808,8 +908,9 @@ def _sysctl(ctx: Context) -> None:
     if entry is None:
         return
     ctx.sysctl_source = entry.source.path
-    # A paste may hold one `sysctl KEY` per key: every capture counts, the later one wins.
-    for e in entries:
+    # A paste may hold one `sysctl KEY` per key: every capture counts, the later one in time
+    # wins.
+    for e in in_time(entries):
         ctx.forwarding.update((k, v) for k, v in e.model.ipv4_forwarding.items() if v is not None)
         if e.model.ip_forward is not None:
             ctx.topology.ip_forward = e.model.ip_forward

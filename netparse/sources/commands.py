@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from netparse.kinds import KINDS
 
-__all__ = ["Command", "identify", "kind_of_command", "unmangle_sos_name"]
+__all__ = ["Command", "NewContainer", "identify", "kind_of_command", "new_container",
+           "unmangle_sos_name"]
 
 
 @dataclass(frozen=True)
@@ -519,6 +520,8 @@ def _docker(args: list[str], container: str | None) -> _Result:
         sub, rest = f"{sub} {rest[0]}", rest[1:]
     if sub in ("exec", "container exec"):
         return _docker_exec(rest, container)
+    if sub in ("run", "container run"):
+        return _docker_run(rest, container)
     if sub in ("version", "info", "system info"):
         return _docker_report(rest, _KIND_OF[f"docker {sub}"], container)
     kind = _KIND_OF.get(f"docker {sub}")
@@ -626,6 +629,105 @@ def _docker_exec(args: list[str], container: str | None) -> _Result:
     if not command:
         return _Result(reason="no command")
     return _enter(command, name)
+
+
+# `docker run` options that take a value (the short ones also at the end of a cluster: -dp 80:80).
+_RUN_ARG = {"-a", "--attach", "-c", "--cpu-shares", "-e", "--env", "-h", "--hostname", "-l",
+            "--label", "-m", "--memory", "-p", "--publish", "-u", "--user", "-v", "--volume",
+            "-w", "--workdir", "--name", "--network", "--net", "--network-alias", "--net-alias",
+            "--add-host", "--annotation", "--blkio-weight", "--blkio-weight-device",
+            "--cap-add", "--cap-drop", "--cgroup-parent", "--cgroupns", "--cidfile", "--cpus",
+            "--cpu-period", "--cpu-quota", "--cpu-rt-period", "--cpu-rt-runtime",
+            "--cpuset-cpus", "--cpuset-mems", "--detach-keys", "--device",
+            "--device-cgroup-rule", "--device-read-bps", "--device-read-iops",
+            "--device-write-bps", "--device-write-iops", "--dns", "--dns-opt", "--dns-option",
+            "--dns-search", "--domainname", "--entrypoint", "--env-file", "--expose", "--gpus",
+            "--group-add", "--health-cmd", "--health-interval", "--health-retries",
+            "--health-start-period", "--health-start-interval", "--health-timeout", "--ip",
+            "--ip6", "--ipc", "--isolation", "--kernel-memory", "--label-file", "--link",
+            "--link-local-ip", "--log-driver", "--log-opt", "--mac-address",
+            "--memory-reservation", "--memory-swap", "--memory-swappiness", "--mount",
+            "--oom-score-adj", "--pid", "--pids-limit", "--platform", "--pull", "--restart",
+            "--runtime", "--security-opt", "--shm-size", "--stop-signal", "--stop-timeout",
+            "--storage-opt", "--sysctl", "--tmpfs", "--ulimit", "--userns", "--uts",
+            "--volume-driver", "--volumes-from"}
+_RUN_SHORT_ARG = {"a", "c", "e", "h", "l", "m", "p", "u", "v", "w"}
+# A new container's namespace, as the key of the captures taken in it: `run:IMAGE`, with the
+# name and network that `docker run` gave it (`run:busybox --name web1 --network front`).
+_RUN_KEY = re.compile(r"run:(?P<image>\S+)(?: --name (?P<name>\S+))?(?: --network (?P<network>\S+))?")
+
+
+@dataclass(frozen=True)
+class NewContainer:
+    """A container that `docker run IMAGE [CMD]` started, known from its command line."""
+
+    image: str
+    name: str | None       # --name, else the engine made one up that the line does not show
+    network: str           # --network/--net, else the default bridge network
+
+
+def new_container(key: str | None) -> NewContainer | None:
+    """The container a capture's key names when `docker run` started it (see `_docker_run`)."""
+    m = _RUN_KEY.fullmatch(key or "")
+    if m is None:
+        return None
+    return NewContainer(m.group("image"), m.group("name"), m.group("network") or "bridge")
+
+
+def _docker_run(args: list[str], container: str | None) -> _Result:
+    """`docker run [OPTIONS] IMAGE [CMD]`: CMD runs inside a new container, on the default
+    bridge network unless --network says otherwise; `-it IMAGE` alone opens a shell there."""
+    opts: dict[str, str] = {}
+    flags: set[str] = set()
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        arg = args[i]
+        if arg == "--":
+            i += 1
+            break
+        name, eq, value = arg.partition("=")
+        if name.startswith("--"):
+            if not eq and name in _RUN_ARG:
+                i += 1
+                value = args[i] if i < len(args) else ""
+            opts[name] = value
+        elif not eq and name in _RUN_ARG:
+            i += 1
+            opts[name] = args[i] if i < len(args) else ""
+        else:
+            # A cluster of short flags (-it, -dp 80:80): one taking a value ends it.
+            for j, letter in enumerate(name[1:]):
+                if letter in _RUN_SHORT_ARG:
+                    rest = name[j + 2:]
+                    if not rest:
+                        i += 1
+                        rest = args[i] if i < len(args) else ""
+                    opts[f"-{letter}"] = rest
+                    break
+                flags.add(letter)
+        i += 1
+    if i >= len(args):
+        return _Result(reason="no image named")
+    image, command = args[i], args[i + 1:]
+    if "d" in flags or "--detach" in opts:
+        return _Result(reason="starts a container in the background")
+    network = opts.get("--network", opts.get("--net"))
+    if network in ("host",):
+        inside = container  # the host's own namespace
+    elif network and network.startswith("container:"):
+        inside = network.split(":", 1)[1]
+    else:
+        inside = f"run:{image}" + (f" --name {opts['--name']}" if opts.get("--name") else "") \
+            + (f" --network {network}" if network and network not in ("bridge", "default")
+               else "")
+    interactive = "i" in flags or "--interactive" in opts
+    if not command:
+        if interactive:
+            return _Result(container=inside, shell=True, reason="opens a shell")
+        return _Result(reason="starts a container")
+    if inside is None:
+        return _identify_argv(command, None)
+    return _enter(command, inside)
 
 
 def _enter(command: list[str], container: str) -> _Result:
@@ -785,7 +887,32 @@ def _nft(args: list[str], container: str | None) -> _Result:
     return _Result(reason=f"`list {args[i + 1]}` is not read")
 
 
+_PROC_SYS = re.compile(r"/proc/sys/(?P<key>net/[\w./-]+)")
+
+
+def proc_sys_key(cmdline: str | None) -> str | None:
+    """The sysctl key that `cat /proc/sys/net/ipv4/ip_forward` reads (`net.ipv4.ip_forward`),
+    or None when the line reads no such file. The file holds the value alone."""
+    command = identify(cmdline or "")
+    words = command.line.split()
+    while words and words[0] in ("sudo", "doas"):
+        words = words[1:]
+    if command.kind != _KIND_OF["sysctl"] or len(words) != 2 \
+            or posixpath.basename(words[0]) != "cat":
+        return None
+    m = _PROC_SYS.fullmatch(posixpath.normpath(words[1]))
+    return m.group("key").replace("/", ".") if m else None
+
+
+def _cat(args: list[str], container: str | None) -> _Result:
+    """`cat /proc/sys/net/...`: one kernel setting, as `sysctl KEY` reads it."""
+    if len(args) == 1 and _PROC_SYS.fullmatch(posixpath.normpath(args[0])):
+        return _capture(_KIND_OF["sysctl"], container)
+    return _not_read(args)
+
+
 _PROGRAMS = {
+    "cat": _cat,
     "ip": _ip,
     "bridge": _bridge,
     "brctl": _brctl,

@@ -8,6 +8,7 @@ from netparse import rawtext
 from netparse.errors import ParseError
 from netparse.sources import limits, transcript
 from netparse.sources.archive import archive_format
+from netparse.sources.commands import proc_sys_key
 from netparse.sources.items import Ignored, Item, SourceSet
 
 
@@ -28,7 +29,7 @@ def examine(result: SourceSet, path: str, data: bytes, kind: str | None, command
     if not sos:
         found = transcript.split(text)
         if found is not None:
-            _add_transcript(result, path, found, container)
+            _add_transcript(result, path, found, container, text)
             return
     if kind is None and command is None:
         from netparse.kinds.detect import closest, scores
@@ -104,8 +105,9 @@ def _decode(data: bytes) -> str | None:
 
 
 def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
-                    container: str | None) -> None:
+                    container: str | None, text: str) -> None:
     ignored: list[tuple[int, Ignored]] = []
+    lead = _leading_capture(found, text)
     for segment in found.segments:
         command = segment.command
         at = f"{path}:{segment.line}"
@@ -118,6 +120,11 @@ def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
             if segment.output:
                 data = ("\n".join(segment.output) + "\n").encode("utf-8")
                 kind = command.kind or _choose(command.choices, segment.output)
+                key = proc_sys_key(command.line)
+                values = [line for line in segment.output if line.strip()]
+                if key is not None and len(values) == 1 == len(segment.output):
+                    # The file holds the value alone: the line `sysctl KEY` would print.
+                    data = f"{key} = {values[0].strip()}\n".encode("utf-8")
                 starts = _tables_again(segment.output) if kind == "route_n" else []
                 for a, b in zip(starts, [*starts[1:], len(segment.output)]):
                     part = ("\n".join(segment.output[a:b]) + "\n").encode("utf-8")
@@ -131,10 +138,36 @@ def _add_transcript(result: SourceSet, path: str, found: transcript.Transcript,
                 ignored.append((segment.line, Ignored(at, f"`{segment.text}`: no output")))
         elif command.reason != "no command":  # a comment typed at the prompt
             ignored.append((segment.line, Ignored(at, f"`{segment.text}`: {command.reason}")))
+    if lead is not None:
+        start, data, kind = lead
+        result.items.append(Item(path, data, kind, None, container, start))
     for line, count in found.stray:
+        if lead is not None and line == lead[0]:
+            continue
         what = "line" if count == 1 else f"{count} lines"
         ignored.append((line, Ignored(f"{path}:{line}", f"{what} outside any command's output")))
     result.ignored.extend(i for _, i in sorted(ignored, key=lambda pair: pair[0]))
+
+
+def _leading_capture(found: transcript.Transcript, text: str) -> tuple[int, bytes, str] | None:
+    """The text above the first command line, when a kind reads it well (a `NetworkSettings`
+    fragment pasted above `# brctl show`): (its first line, its text, the kind). No command
+    line tells its kind, so the content does, as for a file of one capture."""
+    if not found.stray or not found.segments or found.stray[0][0] > found.segments[0].line:
+        return None
+    start, count = found.stray[0]
+    lines = transcript.clean_lines(text)[start - 1:start - 1 + count]
+    from netparse.kinds.detect import scores
+
+    block = "\n".join(lines) + "\n"
+    try:
+        found_kinds = scores(rawtext.prepare(block))
+    except ParseError:
+        return None
+    best = max(found_kinds, key=found_kinds.get, default=None)
+    if best is None or found_kinds[best] < 50:
+        return None
+    return start, block.encode("utf-8"), best
 
 
 def _placeholder(container: str | None) -> bool:

@@ -4,6 +4,7 @@ A command line is recognised by its prompt:
 
     user@host:~$ ip addr          [root@host ~]# route -n        host:~ # brctl show
     root@3f2a1b9c0d4e:/# ip addr  / # ip route                    bash-5.1# sysctl -a
+    -> % docker ps                ➜ ~ $ ip addr
     $ docker ps                   # ip addr   (only when what follows `#` is a command netparse
                                                 reads, otherwise it is a comment)
 
@@ -61,6 +62,8 @@ _PROMPTS = tuple(re.compile(rx) for rx in (
     r"(?P<prompt>[~/][^\s$#]*\s[$#])(?:\s+(?P<cmd>.*))?$",
     # bash-5.1#   sh-4.4$
     r"(?P<prompt>(?:ba|z|k|da)?sh-\d[\d.]*[$#])(?:\s+(?P<cmd>.*))?$",
+    # -> %   ➜ ~ $   (zsh themes that open the prompt with an arrow)
+    r"(?P<prompt>(?:->|=>|\u279c|\u2192|\u00bb)\s+(?:[~/][^\s$#%]*\s+)?[$#%])(?:\s+(?P<cmd>.*))?$",
 ))
 _DOLLAR = re.compile(r"\$(?:\s+(?P<cmd>.*))?$")
 _WORD = re.compile(r"(?:[A-Za-z_][\w.+-]*=\S*\s+)*[A-Za-z_./][\w./+-]*(?:\s|$)")

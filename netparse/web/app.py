@@ -247,15 +247,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         form = await form_of(request)
         text = form.fields.get("text", "")
         kind = form.fields.get("kind", "")
+        host = form.fields.get("host", "").strip()
         options = Options.of(form.fields)
         files = uploads(form)
         size = len(text) + sum(map(len, files.values()))
         try:
             # The page is made in the worker too: it can be as large as the upload.
-            status, html = await pool.run(pages.results, files, text, kind, options,
+            status, html = await pool.run(pages.results, files, text, kind, options, host,
                                           client=client(request), size=size)
         except WebError as exc:
-            return page(exc.status, error=exc, text=text, kind=kind, options=options)
+            return page(exc.status, error=exc, text=text, kind=kind, options=options, host=host)
         return page(status, html)
 
     @app.post("/api/parse", summary="Parse one capture",

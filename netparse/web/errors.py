@@ -5,16 +5,17 @@ from __future__ import annotations
 
 class WebError(Exception):
     def __init__(self, status: int, message: str, line: int | None = None,
-                 candidates: tuple[str, ...] = ()):
+                 candidates: tuple[str, ...] = (), hosts: tuple[str, ...] = ()):
         super().__init__(message)
         self.status = status
         self.message = message
         self.line = line
         self.candidates = candidates
+        self.hosts = hosts  # a paste of several hosts: the ones to choose from
 
     def __reduce__(self):
         # Pickled with its fields: it comes back from a worker process (netparse.web.pool).
-        return type(self), (self.status, self.message, self.line, self.candidates)
+        return type(self), (self.status, self.message, self.line, self.candidates, self.hosts)
 
     def body(self) -> dict:
         """The JSON the API answers with."""
@@ -23,4 +24,6 @@ class WebError(Exception):
             out["line"] = self.line
         if self.candidates:
             out["candidates"] = list(self.candidates)
+        if self.hosts:
+            out["hosts"] = list(self.hosts)
         return out

@@ -41,22 +41,24 @@ def index(**context) -> str:
 
     context.setdefault("text", "")
     context.setdefault("kind", "")
+    context.setdefault("host", "")
     if context.get("options") is None:
         context["options"] = Options()
     return render("index.html", kinds=KINDS, **context)
 
 
 def results(files: dict[str, bytes], text: str, kind: str,
-            options: Options | None = None) -> tuple[int, str]:
+            options: Options | None = None, host: str = "") -> tuple[int, str]:
     """`POST /`: the status and the page with the results of a paste or an upload, or with
-    what went wrong."""
+    what went wrong. `host` chooses one host of a paste that holds several, as `netparse
+    analyze --host` does."""
     try:
         if files and text.strip():
             raise WebError(400, "paste text or upload files, not both at once")
         if files:
-            result = work.analyze_files(files, kind or None)
+            result = work.analyze_files(files, kind or None, host or None)
         elif text.strip():
-            result = work.analyze_text(text, kind or None)
+            result = work.analyze_text(text, kind or None, host or None)
         else:
             raise WebError(400, "nothing to analyse: paste a command's output or choose files")
         view = build(result, options or Options())
@@ -64,5 +66,5 @@ def results(files: dict[str, bytes], text: str, kind: str,
             reasons = "; ".join(f"{s.path}: {' '.join(s.messages)}" for s in view.ignored)
             raise WebError(422, f"no output of a command netparse reads was found ({reasons})")
     except WebError as exc:
-        return exc.status, index(error=exc, text=text, kind=kind, options=options)
-    return 200, index(result=view, text=text, kind=kind, options=options)
+        return exc.status, index(error=exc, text=text, kind=kind, options=options, host=host)
+    return 200, index(result=view, text=text, kind=kind, options=options, host=host)

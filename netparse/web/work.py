@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from netparse import sources
 from netparse.analysis import analyze_snapshot
 from netparse.analysis.model import Report
-from netparse.errors import DetectError, LimitError, ParseError, SourceError
+from netparse.errors import DetectError, HostsError, LimitError, ParseError, SourceError
 from netparse.models.base import Capture
 from netparse.render import render_json
 from netparse.snapshot import Snapshot, take
@@ -95,6 +95,8 @@ def snapshot_of(files: dict[str, bytes], kind: str | None = None,
             found = sources.from_files(files, origin_of(list(files)), host=host)
     except LimitError as exc:
         raise WebError(413, str(exc)) from None
+    except HostsError as exc:
+        raise WebError(422, str(exc), hosts=tuple(exc.hosts)) from None
     except SourceError as exc:
         raise WebError(422, str(exc)) from None
     return take(found)

@@ -6,7 +6,7 @@ import pytest
 
 import netparse
 from netparse.sources import kind_of_command
-from netparse.sources.commands import identify
+from netparse.sources.commands import NewContainer, identify, new_container
 from tests.conftest import FIXTURES
 
 
@@ -169,6 +169,12 @@ def test_command_is_the_part_before_the_pipe_and_the_pipe_is_noted():
     ("ip netns exec cni-1 ip -d address show", "netns:cni-1"),
     ("ip -n cni-1 route", "netns:cni-1"),
     # the host's own namespace, or no network namespace entered
+    # `docker run IMAGE CMD`: CMD runs in a new container, keyed by what the line says of it
+    ("docker run --rm busybox ip a", "run:busybox"),
+    ("docker run --net=front --name web1 -e X=1 alpine:3 ip route", "run:alpine:3 --name web1 --network front"),
+    ("docker run -p 8080:80 --network bridge busybox ip addr", "run:busybox"),
+    ("docker run --network container:web1 busybox ip addr", "web1"),
+    ("docker run --network host busybox ip addr", None),
     ("nsenter -t 1 -n ip addr", None),
     ("nsenter -t 4242 -m ip addr", None),
     ("ip addr", None),
@@ -183,6 +189,8 @@ def test_container_of_a_command(cmdline, container):
     ("docker exec -it web1 sh", "web1"),
     ("docker exec -it web1 /bin/bash", "web1"),
     ("nsenter -t 4242 -n", "pid:4242"),
+    ("docker run -it busybox", "run:busybox"),
+    ("docker run -it --name web1 ubuntu:16.04 bash", "run:ubuntu:16.04 --name web1"),
     ("sudo -i", None),
     ("bash", None),
 ])
@@ -190,6 +198,25 @@ def test_commands_that_open_a_shell(cmdline, container):
     command = identify(cmdline)
     assert command.shell and not command.capture
     assert command.container == container
+
+
+@pytest.mark.parametrize("cmdline, reason", [
+    ("docker run -it -d ubuntu:16.04", "starts a container in the background"),
+    ("docker run -dp 80:80 nginx ip addr", "starts a container in the background"),
+    ("docker run nginx", "starts a container"),
+])
+def test_docker_run_without_output_to_read(cmdline, reason):
+    command = identify(cmdline)
+    assert not command.capture and not command.shell
+    assert command.reason == reason
+
+
+def test_the_container_docker_run_started_is_read_back_from_its_key():
+    assert new_container(identify("docker run -it busybox").container) == \
+        NewContainer("busybox", None, "bridge")
+    assert new_container(identify("docker run --name web1 --net front alpine ip r").container) \
+        == NewContainer("alpine", "web1", "front")
+    assert new_container("web1") is None and new_container(None) is None
 
 
 def _manifest_entries():

@@ -121,7 +121,7 @@ def test_the_manifest_times_come_first(tmp_path):
 
 TIME_AND_HOSTS_RUNS = {
     # file: the runs of each kind, as (line where the output starts, order)
-    "forlinux-840-ip-forward-before-after-start.txt": {},   # `cat /proc/...`: not read
+    "forlinux-840-ip-forward-before-after-start.txt": {"sysctl": [(2, 1), (6, 2)]},
     "forlinux-924-docker0-no-address-until-restart.txt": {"ip_addr": [(2, 1), (14, 2)]},
     "moby-38942-docker0-loses-ipv4.txt": {"ip_addr": [(2, 1), (11, 2)]},
 }

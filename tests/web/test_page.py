@@ -123,3 +123,21 @@ def test_errors_are_shown_on_the_page(client):
     assert r.status_code == 422 and "damaged" in r.text
     r = client.get("/nowhere")
     assert r.status_code == 404 and 'id="error"' in r.text
+
+
+def test_a_paste_of_several_hosts_is_refused_with_them_named_and_one_can_be_chosen(client):
+    # Ansible's output of `ip addr` on two hosts of this project's Docker host
+    # (tests/fixtures/transcripts/README.md).
+    text = (FIXTURES / "transcripts" / "ansible-two-hosts-ip-addr.log").read_text()
+    refused = client.post("/", data={"text": text})
+    assert refused.status_code == 422 and 'id="error"' in refused.text
+    hosts = re.findall(r'<datalist id="host-names">(.*?)</datalist>', refused.text)
+    names = re.findall(r'<option value="([^"]+)">', hosts[0])
+    assert len(names) == 2 and all(name in refused.text for name in names)
+    # The field keeps the paste's hosts to pick from; one chosen, that host is analysed.
+    chosen = client.post("/", data={"text": text, "host": names[1]})
+    assert chosen.status_code == 200, chosen.text[:2000]
+    assert f'name="host" value="{names[1]}"' in chosen.text
+    assert 'data-kind="ip_addr"' in chosen.text
+    unknown = client.post("/", data={"text": text, "host": "nowhere"})
+    assert unknown.status_code == 422 and "nowhere" in unknown.text

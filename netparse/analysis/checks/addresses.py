@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from netparse.analysis.checks.base import Problem, check, docker_bridges
-from netparse.analysis.checks.facts import CONTAINERS, INSIDE_ADDRESSES, NETWORKS, Fact
+from netparse.analysis.checks.facts import CONTAINERS, ENDPOINTS, INSIDE_ADDRESSES, NETWORKS, Fact
 from netparse.analysis.context import Context, subnet_of
 from netparse.analysis.model import Container, Severity
 
@@ -195,7 +195,7 @@ _PLACEHOLDERS = {"lo", "sit0", "tunl0", "ip6tnl0", "gre0", "gretap0", "erspan0",
 @check("container-no-interface", Severity.ERROR,
        "A running container with endpoints on bridge networks has, as captured inside it, no "
        "interface but lo (and the kernel's idle tunnel devices): it has no network.",
-       needs=(CONTAINERS, INSIDE_INTERFACES))
+       needs=(ENDPOINTS, INSIDE_INTERFACES))
 def container_no_interface(ctx: Context):
     for c in ctx.topology.containers:
         if c.running is False or not c.inside or not c.inside.interfaces or not c.endpoints:

@@ -48,8 +48,20 @@ BRIDGES = Fact("bridges", "the host's bridges and their ports",
                lambda ctx: ctx.bridge_source is not None or bool(ctx.topology.bridges))
 ROUTES = Fact("routes", "the host's routing table", ("ip_route", "route_n"),
               lambda ctx: ctx.route_source is not None)
+# A view of a listing (`docker inspect ... | grep IPAddress`, an inspect fragment, `docker ps
+# --filter ...`) shows what it holds and proves nothing by what it lacks: the facts that checks
+# conclude absence from (a container not recorded, a mapping not in place, a veth no container
+# owns) are present only with the whole output. A view still builds the topology.
 CONTAINERS = Fact("containers", "containers' state, endpoints and addresses as the engine "
-                  "records them", ("docker_inspect",), lambda ctx: ctx.inspect_source is not None)
+                  "records them (a whole `docker inspect`, not filtered nor a fragment)",
+                  ("docker_inspect",),
+                  lambda ctx: ctx.inspect_source is not None and "containers" not in ctx.views)
+# That a container has an endpoint is evidence from whatever shows it: its record (whole or a
+# view), `docker ps`, a network's Containers, the `docker run` line that started it.
+ENDPOINTS = Fact("endpoints", "containers' endpoints, from any record of them (docker inspect, "
+                 "docker ps, a network's Containers, the `docker run` that started it)",
+                 ("docker_inspect",),
+                 lambda ctx: any(c.endpoints for c in ctx.topology.containers))
 # Inferred from the containers' endpoints when `docker network inspect` is missing.
 NETWORKS = Fact("networks", "Docker networks: subnets, gateways, bridges",
                 ("docker_network_inspect", "docker_inspect"),
@@ -58,12 +70,12 @@ IP_FORWARD = Fact("ip-forward", "the kernel's net.ipv4.ip_forward", ("sysctl",),
                   lambda ctx: ctx.topology.ip_forward is not None,
                   command="sysctl net.ipv4.ip_forward")
 CONTAINER_LIST = Fact("container-list", "the containers the engine lists", ("docker_ps",),
-                      lambda ctx: ctx.ps_source is not None)
+                      lambda ctx: ctx.ps_source is not None and "container-list" not in ctx.views)
 # What a capture taken inside a container is matched against: only the engine's own lists can
 # show that a container is not there.
 LISTED_CONTAINERS = Fact("listed-containers", "the containers the engine lists or records",
                          ("docker_ps", "docker_inspect"),
-                         lambda ctx: ctx.ps_source is not None or ctx.inspect_source is not None)
+                         lambda ctx: CONTAINER_LIST.present(ctx) or CONTAINERS.present(ctx))
 FIREWALL = Fact("firewall", "the host's IPv4 iptables rules", ("iptables_save", "iptables_list"),
                 lambda ctx: ctx.firewall is not None)
 # Without -v an `iptables -L` listing leaves out each rule's -i/-o: what a rule matches is then
@@ -84,5 +96,5 @@ INSIDE_ROUTES = Fact("inside-routes", "the routes inside the containers",
                      present=lambda ctx: any(c.inside and c.inside.routes is not None
                                              for c in ctx.topology.containers))
 
-FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
+FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, ENDPOINTS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
          LISTED_CONTAINERS, FIREWALL, FIREWALL_INTERFACES, INSIDE_ADDRESSES, INSIDE_ROUTES)

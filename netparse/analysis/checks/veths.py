@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netparse.analysis.checks.base import Problem, check, docker_bridges
-from netparse.analysis.checks.facts import BRIDGES, CONTAINERS, INTERFACES
+from netparse.analysis.checks.facts import BRIDGES, CONTAINER_LIST, CONTAINERS, INTERFACES
 from netparse.analysis.context import Context
 from netparse.analysis.model import Severity
 
@@ -25,7 +25,7 @@ def all_endpoints_known(ctx: Context) -> bool:
     """Every running container's endpoints are on record: `docker ps` lists the running
     containers and `docker inspect` holds each of them. Only then can a veth be said to have no
     container behind it; a container known only from a reference may own any veth."""
-    if ctx.inspect_source is None or ctx.ps_source is None:
+    if not (CONTAINERS.present(ctx) and CONTAINER_LIST.present(ctx)):
         return False
     return all(c.in_inspect for c in ctx.topology.containers
                if c.running is not False and (c.in_ps or c.inferred))
