@@ -118,8 +118,9 @@ def test_cat_proc_sys_is_a_sysctl_reading_of_its_key_in_time_order():
     # 0 before dockerd started, 1 after: the latest is the state, the 0 an earlier state.
     assert report.topology.ip_forward is True
     assert loud(report) == []
-    (note,) = report.findings
-    assert note.code == "earlier-state"
+    note, before = report.findings
+    assert (note.code, before.code) == ("earlier-state", "earlier-state")
+    assert "ip-forward-off (error)" in before.message  # the 0, before dockerd started
     assert [line.split(":")[-1] for line in note.evidence[:2]] == \
         ["2 `cat /proc/sys/net/ipv4/ip_forward`", "6 `cat /proc/sys/net/ipv4/ip_forward`"]
 
