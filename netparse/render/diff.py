@@ -9,13 +9,13 @@ from netparse.compare.model import DiffReport, PathChange
 from netparse.render.visible import visible_model
 
 
-def _value(value) -> str:
+def value_text(value) -> str:
     if value is None:
         return "-"
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_value(v) if not isinstance(v, list) else json.dumps(v)}"
+        return ", ".join(f"{k}: {value_text(v) if not isinstance(v, list) else json.dumps(v)}"
                          for k, v in value.items())
     return json.dumps(value)
 
@@ -61,9 +61,9 @@ def render_diff_text(report: DiffReport) -> str:
         for c in report.changes:
             lines.append(f"  {c.change.value} {c.kind} {c.subject}")
             if c.before is not None:
-                lines.append(f"      before: {_value(c.before)}")
+                lines.append(f"      before: {value_text(c.before)}")
             if c.after is not None:
-                lines.append(f"      after:  {_value(c.after)}")
+                lines.append(f"      after:  {value_text(c.after)}")
             for e in c.evidence:
                 lines.append(f"      [{e}]")
         lines.append("")

@@ -6,8 +6,9 @@
 
 Routes: `GET /` the page; `POST /` the page with the results of a paste or an upload (and,
 for a dump with containers, who reaches whom, and the path asked for in the form);
-`POST /api/parse`, `/api/analyze`, `/api/reach` and `/api/trace` for other tools; `GET /docs`
-and `/openapi.json`.
+`GET /diff` and `POST /diff` the page comparing two dumps (`netparse diff`);
+`POST /api/parse`, `/api/analyze`, `/api/reach`, `/api/trace` and `/api/diff` for other tools;
+`GET /docs` and `/openapi.json`.
 Nothing a user sends is written to disk or logged: forms are read into memory
 (`netparse.web.forms`), handled in a worker process (`netparse.web.pool`; the jobs are in
 `netparse.web.work` and `netparse.web.pages`) and dropped with the request.
@@ -31,6 +32,7 @@ from netparse import __version__
 from netparse.analysis.model import Report
 from netparse.errors import NetparseError
 from netparse.web import pages, work
+from netparse.web.diffview import DiffForm
 from netparse.web.errors import WebError
 from netparse.web.forms import Form, read_form
 from netparse.web.paths import Options, port_of
@@ -340,6 +342,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               form.fields.get("client") or None, client=client(request),
                               size=sum(len(d) for f in sides.values() for d in f.values()))
         return Response(body, media_type="application/json")
+
+    @app.get("/diff", response_class=HTMLResponse, include_in_schema=False)
+    async def diff_page(request: Request):
+        return page(html=pages.diff_page())
+
+    @app.post("/diff", response_class=HTMLResponse, include_in_schema=False)
+    async def diff_post(request: Request):
+        form = None
+        try:
+            sent = await form_of(request)
+            form = DiffForm.of(sent.fields, sent.files)
+            status, html = await pool.run(pages.diff_results, form, client=client(request),
+                                          size=form.size)
+        except WebError as exc:
+            return page(exc.status, pages.diff_page(error=exc, form=form and form.for_page()))
+        return page(status, html)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request):

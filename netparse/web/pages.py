@@ -10,7 +10,9 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from netparse import __version__
+from netparse.errors import NetparseError
 from netparse.web import work
+from netparse.web.diffview import DiffForm, build_diff
 from netparse.web.errors import WebError
 from netparse.web.paths import Options
 from netparse.web.view import build
@@ -68,3 +70,39 @@ def results(files: dict[str, bytes], text: str, kind: str,
     except WebError as exc:
         return exc.status, index(error=exc, text=text, kind=kind, options=options, host=host)
     return 200, index(result=view, text=text, kind=kind, options=options, host=host)
+
+
+def diff_page(**context) -> str:
+    """The page of `netparse diff`: the two-sided form (`form`, as sent), and `error` or
+    `result` if any."""
+    if context.get("form") is None:
+        context["form"] = DiffForm()
+    return render("diff.html", **context)
+
+
+def _side(label: str, files: dict[str, bytes], text: str) -> dict[str, bytes]:
+    if files and text.strip():
+        raise WebError(400, f"{label}: paste text or upload files, not both at once")
+    if files:
+        return files
+    if text.strip():
+        return {work.PASTE_NAME: text.encode("utf-8")}
+    raise WebError(400, f"{label}: nothing to compare: paste a command's output or choose files")
+
+
+def diff_results(form: DiffForm) -> tuple[int, str]:
+    """`POST /diff`: the status and the page comparing the two sides, or saying what is wrong
+    with one of them."""
+    shown = form.for_page()
+    try:
+        before = _side("before", form.before_files, form.before_text)
+        after = _side("after", form.after_files, form.after_text)
+        try:
+            report = work.diff_report(before, after, form.to, form.client or None,
+                                      need_captures=True)
+        except NetparseError as exc:  # a target that is no address
+            raise WebError(400, str(exc)) from None
+        view = build_diff(report, work.diff_json_of(report))
+    except WebError as exc:
+        return exc.status, diff_page(error=exc, form=shown)
+    return 200, diff_page(result=view, form=shown)

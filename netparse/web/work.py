@@ -141,16 +141,35 @@ def trace_json_of(snapshot: Snapshot, source: str, target: str, port: int | None
     return trace(snapshot, source, target, port).model_dump_json(indent=2, by_alias=True) + "\n"
 
 
+def diff_report(before: dict[str, bytes], after: dict[str, bytes], to: list[str],
+                client: str | None, *, need_captures: bool = False):
+    """Two uploads compared as `netparse diff` compares them; an error names the side it is
+    in. With `need_captures` (the page), a side in which nothing could be read is refused
+    rather than compared as a host with nothing on it."""
+    from netparse.compare import diff_sources
+
+    sets = []
+    for label, files in (("before", before), ("after", after)):
+        try:
+            found = sources.from_files(files, origin_of(list(files)))
+        except LimitError as exc:
+            raise WebError(413, f"{label}: {exc}") from None
+        except SourceError as exc:
+            raise WebError(422, f"{label}: {exc}") from None
+        if need_captures and not found.items:
+            reasons = "; ".join(f"{i.path}: {i.reason}" for i in found.ignored)
+            raise WebError(422, f"{label}: no output of a command netparse reads was found"
+                           + (f" ({reasons})" if reasons else ""))
+        sets.append(found)
+    return diff_sources(*sets, to=to, client=client)
+
+
 def diff_json(before: dict[str, bytes], after: dict[str, bytes], to: list[str],
               client: str | None) -> str:
     """`POST /api/diff`: two uploads compared as `netparse diff --format json` compares them."""
-    from netparse.compare import diff_sources
+    return diff_json_of(diff_report(before, after, to, client))
 
-    try:
-        sets = [sources.from_files(files, origin_of(list(files))) for files in (before, after)]
-    except LimitError as exc:
-        raise WebError(413, str(exc)) from None
-    except SourceError as exc:
-        raise WebError(422, str(exc)) from None
-    return diff_sources(*sets, to=to, client=client).model_dump_json(indent=2, by_alias=True) \
-        + "\n"
+
+def diff_json_of(report) -> str:
+    """A diff as `/api/diff` answers it (the page offers these bytes for download)."""
+    return report.model_dump_json(indent=2, by_alias=True) + "\n"

@@ -295,3 +295,36 @@ def test_reachability_without_javascript(browser, server, tmp_path):
     page.locator("#reach").screenshot(path=str(ARTIFACTS / "11-reach-no-script.png"))
     assert watch.problems == []
     context.close()
+
+
+def test_compare_two_dumps_and_download_the_diff(page, server, tmp_path):
+    """The live engine's pair: healthy before, a DOCKER-USER drop after, uploaded as archives."""
+    page.click("header nav a[href='/diff']")
+    page.locator("#diff-form").wait_for()
+    page.set_input_files("#before_files", str(pack(REACH / "healthy" / "dump",
+                                                   tmp_path / "before.tar.gz")))
+    page.set_input_files("#after_files", str(pack(REACH / "docker_user_drop" / "dump",
+                                                  tmp_path / "after.tar.gz")))
+    page.fill("#to", CLIENT)
+    page.click("#compare")
+    lost = page.locator("#lost li.path-change")
+    lost.first.wait_for()
+    cli = subprocess.run([sys.executable, "-m", "netparse.cli.main", "diff", "before.tar.gz",
+                          "after.tar.gz", "--to", CLIENT, "--format", "json"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    expected = json.loads(cli.stdout)
+    assert lost.count() == len(expected["reachability"]["lost"]) == 4
+    assert "breaks at filter DOCKER-USER rule 1" in lost.first.inner_text()
+    shot(page, "12-diff", full_page=True)
+    # "because of" leads to the rule added, in the table of changes.
+    lost.first.locator(".because a").click()
+    assert page.url.endswith("#change-1")
+    row = page.locator("tr#change-1")
+    assert row.locator("td.mark").inner_text() == "+"
+    assert "iptables_save.txt:37" in row.inner_text()
+    with page.expect_download() as info:
+        page.click("#download-diff")
+    assert info.value.suggested_filename == "netparse-diff.json"
+    download = pathlib.Path(info.value.path()).read_text()
+    assert json.loads(page.locator("#diff-json").text_content()) == download
+    assert download == cli.stdout       # the archives' names are the same in both
