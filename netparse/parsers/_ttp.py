@@ -39,6 +39,7 @@ class Template:
         self._text: str | None = None
         self._covers: re.Pattern[str] | None = None
         self._table: list | bool | None = None
+        self._groups: _Groups | bool | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
 
@@ -62,7 +63,26 @@ class Template:
         return parser
 
     def run(self, text: str) -> list[dict] | dict:
-        """Parse `text`; TTP's result for the single input, as TTP shapes it."""
+        """Parse `text`; TTP's result for the single input, as TTP shapes it.
+
+        The template's line regexes are run directly and the rows put together here when the
+        template is of the simple shape that `_Groups` knows and the input holds no case it
+        leaves to TTP; otherwise TTP runs it.
+        """
+        groups = self._groups_of()
+        if groups:
+            result = groups.run("\n" + text + "\n\n")
+            if result is not None:
+                return result
+        return self.run_ttp(text)
+
+    def _groups_of(self):
+        if self._groups is None:
+            self._groups = _Groups.of(self._parser()) or False
+        return self._groups
+
+    def run_ttp(self, text: str) -> list[dict] | dict:
+        """`run` through TTP itself."""
         parser = self._parser()
         parser.clear_result()
         parser.set_input("\n" + text)
@@ -166,3 +186,161 @@ def _coverage_regex(parser) -> re.Pattern[str]:
         for group in template.groups:
             walk(group)
     return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_JOIN_FUNCTIONS = [{"args": [], "kwargs": {}, "name": "to_list"},
+                   {"args": [], "kwargs": {}, "name": "joinmatches"}]
+
+
+class _Line:
+    """One compiled template line: its regex, what it does to its group, its variables."""
+
+    __slots__ = ("regex", "action", "names", "listed", "group", "child")
+
+    def __init__(self, item: dict, group: int, child: bool):
+        self.regex = item["REGEX"]
+        self.action = item["ACTION"]  # start, add or join
+        names = {name: v.var_name_original for name, v in item["VARIABLES"].items()}
+        self.names = None if all(k == v for k, v in names.items()) else names
+        # `to_list | joinmatches` on a start line: the value starts a list that join lines extend.
+        self.listed = [v.var_name_original for v in item["VARIABLES"].values()
+                       if v.functions] if self.action != "join" else []
+        self.group = group
+        self.child = child
+
+
+class _Groups:
+    """TTP's result for templates of top groups of plain lines, each with at most one child
+    group of start and plain lines: what TTP gives, without its general result assembly.
+
+    Matches are taken in input order, group by group, as TTP does. Each start line opens a row
+    (a child's start line a row of its parent's list); a plain line fills what its row does not
+    have yet; a `to_list | joinmatches` line adds to its list. Lines before a group's first
+    start are not read. Two template lines on one input line, or a parent's line after its
+    child has started (TTP then merges into rows already saved), are left to TTP (`run` gives
+    None). `tests/parsers/test_ttp_groups.py` holds this to TTP's own result.
+    """
+
+    def __init__(self, groups: list[tuple[str, str | None, list[_Line]]]):
+        self.groups = groups  # (name, child name, lines)
+
+    @classmethod
+    def of(cls, parser) -> _Groups | None:
+        if len(parser._templates) != 1:
+            return None
+        template = parser._templates[0]
+        if template.vars.get("_vars_to_results_") or template.vars.get("_var_functions_"):
+            return None
+        groups = []
+        for index, group in enumerate(template.groups):
+            if not _plain_group(group) or len(group.children) > 1:
+                return None
+            lines = [_Line(item, index, False) for item in group.start_re + group.re]
+            child_name = None
+            for child in group.children:
+                if not _plain_group(child) or child.children or any(
+                        item["ACTION"] == "join" for item in child.re):
+                    return None
+                child_name = child.name.rsplit(".", 1)[-1]
+                lines += [_Line(item, index, True) for item in child.start_re + child.re]
+            if any(not _plain_line(item) for item in group.start_re + group.re) or any(
+                    not _plain_line(item) for c in group.children for item in c.start_re + c.re):
+                return None
+            groups.append((group.name, child_name, lines))
+        return cls(groups)
+
+    def run(self, data: str) -> dict | None:
+        result: dict = {}
+        for name, child_name, lines in self.groups:
+            found = []
+            for line in lines:
+                found += [(m.start(), line, m) for m in line.regex.finditer(data)]
+            found.sort(key=lambda item: item[0])
+            rows = self._rows(found, child_name)
+            if rows is None:
+                return None
+            rows = [row for row in rows if row]  # TTP keeps no empty row
+            if rows:
+                result[name] = rows[0] if len(rows) == 1 else rows
+        return result
+
+    @staticmethod
+    def _rows(found: list, child_name: str | None) -> list[dict] | None:
+        rows: list[dict] = []
+        row: dict | None = None
+        child: dict | None = None
+        children: list[dict] = []
+        at = -1
+        for start, line, match in found:
+            if start == at:
+                return None  # two template lines match this line
+            at = start
+            values = match.groupdict()
+            if line.names is not None:
+                values = {line.names[k]: v for k, v in values.items()}
+            for key in line.listed:
+                values[key] = [values[key]]
+            if line.child:
+                if row is None:
+                    continue  # before the group's first start
+                if line.action == "start":
+                    if not children:
+                        row[child_name] = children
+                    child = values
+                    children.append(child)
+                elif child is not None:
+                    for key, value in values.items():
+                        child.setdefault(key, value)
+                continue
+            if line.action == "start":
+                if row is not None:
+                    _close(row, child_name, children)
+                row, child, children = values, None, []
+                rows.append(row)
+                continue
+            if row is None:
+                continue
+            if child is not None:
+                return None  # a parent's line after its child started
+            if line.action == "join":
+                for key, value in values.items():
+                    if key not in row:
+                        row[key] = [value]
+                    elif isinstance(row[key], list):
+                        row[key].append(value)
+                    else:
+                        return None
+            else:
+                if line.listed:
+                    return None
+                for key, value in values.items():
+                    row.setdefault(key, value)
+        if row is not None:
+            _close(row, child_name, children)
+        return rows
+
+
+def _close(row: dict, child_name: str | None, children: list[dict]) -> None:
+    if len(children) == 1:
+        row[child_name] = children[0]  # TTP gives one child row as a dict, several as a list
+
+
+def _plain_group(group) -> bool:
+    return (group.method == "group" and not group.end_re and not group.funcs
+            and not group.has_start_re_default and group.default == "_Not_Given_")
+
+
+def _plain_line(item: dict) -> bool:
+    variables = item["VARIABLES"]
+    if item["IS_LINE"] or item["ACTION"] not in ("start", "add", "join"):
+        return False
+    if set(variables) != set(item["REGEX"].groupindex):
+        return False
+    for v in variables.values():
+        if v.var_name_original.startswith("_") or v.var_name_original == "ignore":
+            return False
+        if v.functions and (v.functions != _JOIN_FUNCTIONS or v.SAVEACTION != "join"):
+            return False
+        if not v.functions and v.SAVEACTION not in ("start", "add"):
+            return False
+    return True
