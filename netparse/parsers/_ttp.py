@@ -11,6 +11,7 @@ import os
 import re
 import threading
 from importlib import resources
+from pathlib import Path
 
 
 def _point_ttp_cache_away_from_site_packages() -> None:
@@ -57,10 +58,28 @@ class Template:
 
             parser = ttp(template=self.text, log_level="CRITICAL")
             self._local.parser = parser
-            with self._lock:
-                if self._covers is None:
-                    self._covers = _coverage_regex(parser)
         return parser
+
+    def _load(self) -> None:
+        """The template's line regexes: those shipped in `_patterns.py` when they were made from
+        this very template text, else TTP's compile of it (a template edited since)."""
+        if self._covers is not None:
+            return
+        with self._lock:
+            if self._covers is not None:
+                return
+            from netparse.parsers._patterns import PATTERNS
+
+            shipped = PATTERNS.get(self.filename)
+            data = shipped if shipped and shipped["sha1"] == _sha1(self.text) else None
+            if data is None:
+                data = patterns_of(self._parser(), self.text)
+            self._table = [(re.compile(p), names) for p, names in data["table"]] \
+                if data["table"] else False
+            self._groups = _Groups([(name, child, [_Line(*line) for line in lines])
+                                    for name, child, lines in data["groups"]]) \
+                if data["groups"] else False
+            self._covers = re.compile(data["covers"])
 
     def run(self, text: str) -> list[dict] | dict:
         """Parse `text`; TTP's result for the single input, as TTP shapes it.
@@ -77,8 +96,7 @@ class Template:
         return self.run_ttp(text)
 
     def _groups_of(self):
-        if self._groups is None:
-            self._groups = _Groups.of(self._parser()) or False
+        self._load()
         return self._groups
 
     def run_ttp(self, text: str) -> list[dict] | dict:
@@ -103,10 +121,7 @@ class Template:
         not hold: another kind of template, or a line that two template lines match (TTP then
         chooses between them); the caller then uses `run` and `understood`.
         """
-        self._parser()
-        if self._table is None:
-            with self._lock:
-                self._table = _table_regexes(self._local.parser) or False
+        self._load()
         if not self._table:
             return None
         data = "\n" + text + "\n\n"
@@ -131,7 +146,7 @@ class Template:
 
     def understood(self, text: str) -> set[int]:
         """1-based numbers of the lines of `text` that some line of the template matches."""
-        self._parser()
+        self._load()
         data = "\n" + text + "\n"
         lines: set[int] = set()
         newline_at = 0
@@ -145,7 +160,19 @@ class Template:
         return lines
 
 
-def _table_regexes(parser) -> list[tuple[re.Pattern[str], dict | None]] | None:
+def _sha1(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def patterns_of(parser, text: str) -> dict:
+    """What this module needs of a TTP-compiled template, as plain data (`_patterns.py`)."""
+    return {"sha1": _sha1(text), "covers": _coverage_regex(parser).pattern,
+            "table": _table_regexes(parser), "groups": _group_lines(parser)}
+
+
+def _table_regexes(parser) -> list[tuple[str, dict | None]] | None:
     """The line regexes of a template that is one `method="table"` group of plain variables,
     each with the renaming of its groups to variable names (None when they are the same)."""
     groups = [g for t in parser._templates for g in t.groups]
@@ -166,7 +193,8 @@ def _table_regexes(parser) -> list[tuple[re.Pattern[str], dict | None]] | None:
                 or any(v.functions or v.SAVEACTION != "add" or v.var_name_original.startswith("_")
                        or v.var_name_original == "ignore" for v in variables.values())):
             return None
-        found.append((item["REGEX"], None if all(k == v for k, v in names.items()) else names))
+        found.append((item["REGEX"].pattern,
+                      None if all(k == v for k, v in names.items()) else names))
     return found
 
 
@@ -195,18 +223,50 @@ _JOIN_FUNCTIONS = [{"args": [], "kwargs": {}, "name": "to_list"},
 class _Line:
     """One compiled template line: its regex, what it does to its group, its variables."""
 
-    __slots__ = ("regex", "action", "names", "listed", "group", "child")
+    __slots__ = ("regex", "action", "names", "listed", "child")
 
-    def __init__(self, item: dict, group: int, child: bool):
-        self.regex = item["REGEX"]
-        self.action = item["ACTION"]  # start, add or join
-        names = {name: v.var_name_original for name, v in item["VARIABLES"].items()}
-        self.names = None if all(k == v for k, v in names.items()) else names
+    def __init__(self, pattern: str, action: str, names: dict | None, listed: list[str],
+                 child: bool):
+        self.regex = re.compile(pattern)
+        self.action = action  # start, add or join
+        self.names = names  # regex group -> variable, None when the same
         # `to_list | joinmatches` on a start line: the value starts a list that join lines extend.
-        self.listed = [v.var_name_original for v in item["VARIABLES"].values()
-                       if v.functions] if self.action != "join" else []
-        self.group = group
+        self.listed = listed
         self.child = child
+
+
+def _line(item: dict, child: bool) -> tuple:
+    names = {name: v.var_name_original for name, v in item["VARIABLES"].items()}
+    listed = [v.var_name_original for v in item["VARIABLES"].values()
+              if v.functions] if item["ACTION"] != "join" else []
+    return (item["REGEX"].pattern, item["ACTION"],
+            None if all(k == v for k, v in names.items()) else names, listed, child)
+
+
+def _group_lines(parser) -> list | None:
+    """The groups of a template `_Groups` can run, as plain data; None for another one."""
+    if len(parser._templates) != 1:
+        return None
+    template = parser._templates[0]
+    if template.vars.get("_vars_to_results_") or template.vars.get("_var_functions_"):
+        return None
+    groups = []
+    for group in template.groups:
+        if not _plain_group(group) or len(group.children) > 1:
+            return None
+        lines = [_line(item, False) for item in group.start_re + group.re]
+        child_name = None
+        for child in group.children:
+            if not _plain_group(child) or child.children or any(
+                    item["ACTION"] == "join" for item in child.re):
+                return None
+            child_name = child.name.rsplit(".", 1)[-1]
+            lines += [_line(item, True) for item in child.start_re + child.re]
+        if any(not _plain_line(item) for item in group.start_re + group.re) or any(
+                not _plain_line(item) for c in group.children for item in c.start_re + c.re):
+            return None
+        groups.append((group.name, child_name, lines))
+    return groups
 
 
 class _Groups:
@@ -223,31 +283,6 @@ class _Groups:
 
     def __init__(self, groups: list[tuple[str, str | None, list[_Line]]]):
         self.groups = groups  # (name, child name, lines)
-
-    @classmethod
-    def of(cls, parser) -> _Groups | None:
-        if len(parser._templates) != 1:
-            return None
-        template = parser._templates[0]
-        if template.vars.get("_vars_to_results_") or template.vars.get("_var_functions_"):
-            return None
-        groups = []
-        for index, group in enumerate(template.groups):
-            if not _plain_group(group) or len(group.children) > 1:
-                return None
-            lines = [_Line(item, index, False) for item in group.start_re + group.re]
-            child_name = None
-            for child in group.children:
-                if not _plain_group(child) or child.children or any(
-                        item["ACTION"] == "join" for item in child.re):
-                    return None
-                child_name = child.name.rsplit(".", 1)[-1]
-                lines += [_Line(item, index, True) for item in child.start_re + child.re]
-            if any(not _plain_line(item) for item in group.start_re + group.re) or any(
-                    not _plain_line(item) for c in group.children for item in c.start_re + c.re):
-                return None
-            groups.append((group.name, child_name, lines))
-        return cls(groups)
 
     def run(self, data: str) -> dict | None:
         result: dict = {}
@@ -344,3 +379,26 @@ def _plain_line(item: dict) -> bool:
         if not v.functions and v.SAVEACTION not in ("start", "add"):
             return False
     return True
+
+
+TEMPLATES = ("brctl_show.ttp", "bridge_fdb.ttp", "bridge_link.ttp", "interfaces.ttp",
+             "ip_route.ttp", "route_n.ttp", "sysctl.ttp")
+
+
+def shipped_patterns() -> str:
+    """The text of `_patterns.py`: every template's line regexes as TTP compiles them, so that
+    parsing needs neither TTP's import nor its compile; a template whose text changed since is
+    compiled by TTP again (and `tests/parsers/test_ttp_groups.py` asks for this file anew)."""
+    import pprint
+
+    data = {}
+    for name in TEMPLATES:
+        template = Template(name)
+        data[name] = patterns_of(template._parser(), template.text)
+    return ('"""Generated by `python -m netparse.parsers._ttp` from the `.ttp` files beside it: '
+            'do not edit."""\n\nPATTERNS = ' + pprint.pformat(data, width=100, sort_dicts=True)
+            + "\n")
+
+
+if __name__ == "__main__":
+    (Path(__file__).parent / "_patterns.py").write_text(shipped_patterns())

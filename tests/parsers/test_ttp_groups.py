@@ -3,6 +3,7 @@ result is TTP's own on every text file of the tests and of the peer corpus, and 
 copies of them; an input the fast path leaves to TTP still gives TTP's result."""
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -65,3 +66,34 @@ def test_two_template_lines_on_one_line_go_to_ttp():
         assert groups.run("\n1: lo: <LOOPBACK> mtu 1\n\n") is None
     finally:
         groups.groups[0] = (name, child, lines)
+
+
+def test_shipped_patterns_are_the_templates_own():
+    from pathlib import Path
+
+    from netparse.parsers import _ttp
+
+    shipped = (Path(_ttp.__file__).parent / "_patterns.py").read_text()
+    assert shipped == _ttp.shipped_patterns(), "run `python -m netparse.parsers._ttp`"
+
+
+def test_a_template_edited_since_is_compiled_by_ttp(monkeypatch):
+    from netparse.parsers import _patterns
+
+    template = Template("bridge_fdb.ttp")
+    monkeypatch.setitem(_patterns.PATTERNS, "bridge_fdb.ttp",
+                        {**_patterns.PATTERNS["bridge_fdb.ttp"], "covers": "(?!)", "sha1": "0"})
+    assert template.understood("02:42:ac:11:00:02 dev veth0 master docker0\n") == {1}
+
+
+def test_parsing_imports_no_ttp():
+    import subprocess
+    import sys
+
+    code = ("import sys, netparse; "
+            "netparse.parse(open('tests/fixtures/dumps/default-bridge/route_n.txt').read()); "
+            "netparse.parse(open('tests/fixtures/dumps/default-bridge/ip_addr.txt').read()); "
+            "print('ttp' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent.parent)
+    assert out.stdout.strip() == "False"
