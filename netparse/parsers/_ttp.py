@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-from importlib import resources
-from pathlib import Path
 
 
 def _point_ttp_cache_away_from_site_packages() -> None:
@@ -47,7 +45,11 @@ class Template:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = resources.files(__package__).joinpath(self.filename).read_text("utf-8")
+            # Beside this module (not through importlib.resources, whose import costs more
+            # than a small parse).
+            path = os.path.join(os.path.dirname(__file__), self.filename)
+            with open(path, encoding="utf-8") as handle:
+                self._text = handle.read()
         return self._text
 
     def _parser(self):
@@ -401,4 +403,6 @@ def shipped_patterns() -> str:
 
 
 if __name__ == "__main__":
+    from pathlib import Path
+
     (Path(__file__).parent / "_patterns.py").write_text(shipped_patterns())
