@@ -90,12 +90,19 @@ class Template:
         template is of the simple shape that `_Groups` knows and the input holds no case it
         leaves to TTP; otherwise TTP runs it.
         """
+        return self.run_lines(text)[0]
+
+    def run_lines(self, text: str) -> tuple[list[dict] | dict, set[int]]:
+        """`run` and `understood` of `text` together: when the line regexes are run directly,
+        their matches are the lines understood, and the text is scanned once."""
         groups = self._groups_of()
         if groups:
-            result = groups.run("\n" + text + "\n\n")
+            data = "\n" + text + "\n\n"
+            starts: list[int] = []
+            result = groups.run(data, starts)
             if result is not None:
-                return result
-        return self.run_ttp(text)
+                return result, _line_numbers(data, starts)
+        return self.run_ttp(text), self.understood(text)
 
     def _groups_of(self):
         self._load()
@@ -160,6 +167,18 @@ class Template:
             newline_at = start + 1
             lines.add(number)
         return lines
+
+
+def _line_numbers(data: str, starts: list[int]) -> set[int]:
+    """1-based numbers of the lines whose regex matches start at `starts` in `data` (each match
+    starts at the newline before its line, and `data` is the text after one newline)."""
+    lines: set[int] = set()
+    number, newline_at = 0, 0
+    for start in sorted(set(starts)):
+        number += data.count("\n", newline_at, start + 1)
+        newline_at = start + 1
+        lines.add(number)
+    return lines
 
 
 def _sha1(text: str) -> str:
@@ -286,13 +305,16 @@ class _Groups:
     def __init__(self, groups: list[tuple[str, str | None, list[_Line]]]):
         self.groups = groups  # (name, child name, lines)
 
-    def run(self, data: str) -> dict | None:
+    def run(self, data: str, starts: list[int] | None = None) -> dict | None:
+        """The result, or None for TTP to decide; `starts` gets where every match starts."""
         result: dict = {}
         for name, child_name, lines in self.groups:
             found = []
             for line in lines:
                 found += [(m.start(), line, m) for m in line.regex.finditer(data)]
             found.sort(key=lambda item: item[0])
+            if starts is not None:
+                starts += [item[0] for item in found]
             rows = self._rows(found, child_name)
             if rows is None:
                 return None

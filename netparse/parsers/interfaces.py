@@ -72,9 +72,10 @@ def parse_interfaces(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
         return _from_json(text)
     lines, origin = _normalise(text)
     normalised = "\n".join(lines)
-    understood = _understood(normalised, lines)
+    result, matched = TEMPLATE.run_lines(normalised)
+    understood = _understood(matched, lines)
     headers = sorted(n for n in understood if _HEADER.match(lines[n - 1]))
-    rows = as_list(TEMPLATE.run(normalised).get("interfaces"))
+    rows = as_list(result.get("interfaces"))
     interfaces: list[Interface] = []
     for index, row in enumerate(rows):
         first = headers[index] if index < len(headers) else 0
@@ -112,9 +113,8 @@ def _normalise(text: str) -> tuple[list[str], list[int] | None]:
     return lines, origin
 
 
-def _understood(normalised: str, lines: list[str]) -> set[int]:
+def _understood(understood: set[int], lines: list[str]) -> set[int]:
     # Lines before the first header belong to no interface: they are not understood.
-    understood = TEMPLATE.understood(normalised)
     first = min((n for n in understood if _HEADER.match(lines[n - 1])), default=len(lines) + 1)
     understood = {n for n in understood if n >= first}
     # The template reads one link line per interface and one lifetimes line per address: a

@@ -39,6 +39,7 @@ def test_fast_result_is_ttps(name):
             direct += 1
             assert fast == _ttp(template, text), path
             assert template.run(text) == fast
+            assert template.run_lines(text)[1] == template.understood(text), path
     assert direct > 100
 
 
