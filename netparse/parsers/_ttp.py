@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from operator import itemgetter
 
 
 def _point_ttp_cache_away_from_site_packages() -> None:
@@ -27,6 +28,7 @@ def _point_ttp_cache_away_from_site_packages() -> None:
     os.environ["TTPCACHEFOLDER"] = folder
 
 
+_first = itemgetter(0)
 _NAMED_GROUP = re.compile(r"\(\?P<[^>]+>")
 
 
@@ -312,7 +314,7 @@ class _Groups:
             found = []
             for line in lines:
                 found += [(m.start(), line, m) for m in line.regex.finditer(data)]
-            found.sort(key=lambda item: item[0])
+            found.sort(key=_first)
             if starts is not None:
                 starts += [item[0] for item in found]
             rows = self._rows(found, child_name)
@@ -352,7 +354,7 @@ class _Groups:
                         child.setdefault(key, value)
                 continue
             if line.action == "start":
-                if row is not None:
+                if children:
                     _close(row, child_name, children)
                 row, child, children = values, None, []
                 rows.append(row)
@@ -374,7 +376,7 @@ class _Groups:
                     return None
                 for key, value in values.items():
                     row.setdefault(key, value)
-        if row is not None:
+        if children:
             _close(row, child_name, children)
         return rows
 
