@@ -95,7 +95,7 @@ def _entry(mac: str, words: list[str]) -> FdbEntry:
         else:
             other.append(word)
         i += taken
-    return FdbEntry(**fields)
+    return FdbEntry.model_validate(fields)  # FdbEntry(**fields), without keyword arguments
 
 
 def _is_ip(word: str) -> bool:

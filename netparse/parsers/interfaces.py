@@ -192,8 +192,10 @@ def _interface(row: dict, block: _Block) -> Interface | None:
             addresses.append(_address(item, name))
         except (ValueError, ValidationError):
             block.reject(f"\t{item['family']} {item['address']}")
+    fields["addresses"] = addresses
     try:
-        return Interface(**fields, addresses=addresses)
+        # Interface.model_validate(fields) is Interface(**fields) without the keyword arguments.
+        return Interface.model_validate(fields)
     except ValidationError:
         block.reject(f"{row['ifindex']}: ")
         return None
@@ -332,7 +334,8 @@ def _address(row: dict, name: str) -> Address:
     _set_flags(fields, flags)
     fields["valid_lft"] = _lifetime(row.get("valid_lft"))
     fields["preferred_lft"] = _lifetime(row.get("preferred_lft"))
-    return Address(family=family, **fields)
+    fields["family"] = family
+    return Address.model_validate(fields)
 
 
 # Read once: every namespace has 127.0.0.1/8 and ::1/128, and a host repeats its addresses.
