@@ -4,7 +4,8 @@
                         [--work /tmp/netparse-bench] [--json results.json] [--skip-peers]
 
 Run it with the interpreter of an environment that has bench/requirements.txt installed (the
-peers: jc, ttp_templates, ntc-templates with TextFSM); without them the peer table is left out.
+peers: jc, ttp_templates, ntc-templates with TextFSM, insights-core); without them the peer
+table is left out.
 The machine may be shared: every table gives ratios measured in the same run next to the
 absolute numbers, and each figure is the best of --repeat runs.
 """
@@ -12,10 +13,8 @@ absolute numbers, and each figure is the best of --repeat runs.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -111,123 +110,11 @@ def jobs_table(work: Path, dumps: int, containers: int, repeat: int) -> list[dic
 
 # --- parsers against their peers, in this process -------------------------------------------------
 
-def _best(fn, repeat: int) -> float:
-    fn()  # warm: templates compiled, modules imported
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def peers_table(work: Path, routes: int, containers: int, repeat: int) -> list[dict]:
+    """Each parser beside its peers and the floor (bench/parsers.py), in this process."""
+    from bench import parsers
 
-
-def _peers() -> dict:
-    found = {}
-    try:
-        import jc
-
-        found["jc"] = jc
-    except ImportError:
-        pass
-    try:
-        from ttp import ttp
-        from ttp_templates import get_template
-
-        found["ttp_templates"] = (ttp, get_template)
-    except ImportError:
-        pass
-    try:
-        import textfsm
-        import ntc_templates
-
-        found["ntc"] = (textfsm, Path(ntc_templates.__file__).parent / "templates")
-    except ImportError:
-        pass
-    return found
-
-
-def peers_table(work: Path, routes: int, containers: int, networks: int, repeat: int) -> list[dict]:
-    from netparse.parsers import parse
-
-    peers = _peers()
-    big = _dump(work, 10, 2, routes)
-    host = _dump(work, containers, networks, 0)
-    route_n = (big / "route_n.txt").read_text()
-    # `ip route`: the main IPv4 table, the output every peer is written for.
-    ip_route = "".join(line for line in (big / "ip_route.txt").read_text().splitlines(True)
-                       if " table " not in line and ":" not in line)
-    ip_addr = (host / "ip_addr.txt").read_text()
-    inside = (host / "containers" / "np-c00001" / "ip_addr.txt").read_text()
-    cases = [("route -n", "route_n", route_n, [("jc", "jc:route")]),
-             ("ip route", "ip_route", ip_route,
-              [("jc", "jc:ip_route"), ("ntc-templates", "ntc:linux_ip_route_show.textfsm")]),
-             ("ip addr (host)", "ip_addr", ip_addr,
-              [("ttp_templates", "ttp:ip address show"),
-               ("ntc-templates", "ntc:linux_ip_address_show.textfsm")]),
-             ("ip addr (in a container) ×200", "ip_addr", inside,
-              [("ttp_templates", "ttp:ip address show"),
-               ("ntc-templates", "ntc:linux_ip_address_show.textfsm")])]
-    rows = []
-    for title, kind, text, others in cases:
-        times = 200 if "×" in title else 1
-        lines = text.count("\n") * times
-
-        def ours(text=text, kind=kind, times=times):
-            for _ in range(times):
-                parse(text, kind)
-        mine = _best(ours, repeat)
-        row = {"input": title, "lines": lines, "netparse": mine, "peers": {}}
-        for name, spec in others:
-            fn = _peer_fn(peers, spec, text, times)
-            if fn is None:
-                continue
-            try:
-                row["peers"][name] = _best(fn, repeat)
-            except Exception as exc:  # a peer that cannot read the input says so in the table
-                row["peers"][name] = f"error: {type(exc).__name__}: {exc}"[:80]
-        rows.append(row)
-        print(f"  {title}: netparse {mine:.3f} s", file=sys.stderr)
-    return rows
-
-
-def _peer_fn(peers: dict, spec: str, text: str, times: int):
-    tool, _, what = spec.partition(":")
-    if tool == "jc" and "jc" in peers:
-        jc = peers["jc"]
-
-        def run():
-            for _ in range(times):
-                result = jc.parse(what, text, quiet=True)
-            if not result:
-                raise ValueError("no result")
-        return run
-    if tool == "ttp" and "ttp_templates" in peers:
-        ttp, get_template = peers["ttp_templates"]
-        template = get_template(platform="linux", command=what)
-        name = re.search(r'<template name="([^"]+)"', template)
-        parser = ttp(template=template, log_level="CRITICAL")
-
-        def run():
-            for _ in range(times):
-                parser.clear_result()
-                parser.add_input(text, template_name=name[1] if name else "_root_template_")
-                parser.parse(one=True)
-                result = parser.result()
-                parser.clear_input()
-            if not result or not result[0]:
-                raise ValueError("no result")
-        return run
-    if tool == "ntc" and "ntc" in peers:
-        textfsm, folder = peers["ntc"]
-        template = (folder / what).read_text()
-
-        def run():
-            for _ in range(times):
-                result = textfsm.TextFSM(io.StringIO(template)).ParseText(text)
-            if not result:
-                raise ValueError("no result")
-        return run
-    return None
+    return parsers.run(work, containers, routes, max(repeat, 5))
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -257,17 +144,10 @@ def markdown(results: dict) -> str:
         out.append(f"| {kind} | {largest['files_by_kind'][kind]:,} | {lines:,} | {spent:.3f} s | "
                    f"{lines / spent:,.0f} |")
     if results.get("peers"):
+        from bench.parsers import markdown as peers_markdown
+
         out.append("")
-        out.append("| input | lines | netparse | peer | peer time | netparse ÷ peer |")
-        out.append("| --- | ---: | ---: | --- | ---: | ---: |")
-        for r in results["peers"]:
-            for name, t in r["peers"].items():
-                if isinstance(t, str):
-                    out.append(f"| {r['input']} | {r['lines']:,} | {r['netparse']:.3f} s | {name} "
-                               f"| {t} | – |")
-                else:
-                    out.append(f"| {r['input']} | {r['lines']:,} | {r['netparse']:.3f} s | {name} "
-                               f"| {t:.3f} s | {r['netparse'] / t:.2f} |")
+        out.append(peers_markdown(results["peers"]))
     if results.get("jobs"):
         one = results["jobs"][0]["wall"]
         out.append("")
@@ -307,8 +187,7 @@ def main(argv=None) -> None:
     results["jobs"] = jobs_table(work, 8, 250, a.repeat)
     if not a.skip_peers:
         print("peers", file=sys.stderr)
-        results["peers"] = peers_table(work, a.routes, min(max(sizes), 5000), a.networks,
-                                       a.repeat)
+        results["peers"] = peers_table(work, a.routes, min(max(sizes), 1000), a.repeat)
     results["load_after"] = os.getloadavg()[0]
     if a.json:
         Path(a.json).write_text(json.dumps(results, indent=2))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from importlib import resources
+from operator import itemgetter
 
 
 def _point_ttp_cache_away_from_site_packages() -> None:
@@ -28,6 +28,7 @@ def _point_ttp_cache_away_from_site_packages() -> None:
     os.environ["TTPCACHEFOLDER"] = folder
 
 
+_first = itemgetter(0)
 _NAMED_GROUP = re.compile(r"\(\?P<[^>]+>")
 
 
@@ -39,13 +40,18 @@ class Template:
         self._text: str | None = None
         self._covers: re.Pattern[str] | None = None
         self._table: list | bool | None = None
+        self._groups: _Groups | bool | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
 
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = resources.files(__package__).joinpath(self.filename).read_text("utf-8")
+            # Beside this module (not through importlib.resources, whose import costs more
+            # than a small parse).
+            path = os.path.join(os.path.dirname(__file__), self.filename)
+            with open(path, encoding="utf-8") as handle:
+                self._text = handle.read()
         return self._text
 
     def _parser(self):
@@ -56,13 +62,56 @@ class Template:
 
             parser = ttp(template=self.text, log_level="CRITICAL")
             self._local.parser = parser
-            with self._lock:
-                if self._covers is None:
-                    self._covers = _coverage_regex(parser)
         return parser
 
+    def _load(self) -> None:
+        """The template's line regexes: those shipped in `_patterns.py` when they were made from
+        this very template text, else TTP's compile of it (a template edited since)."""
+        if self._covers is not None:
+            return
+        with self._lock:
+            if self._covers is not None:
+                return
+            from netparse.parsers._patterns import PATTERNS
+
+            shipped = PATTERNS.get(self.filename)
+            data = shipped if shipped and shipped["sha1"] == _sha1(self.text) else None
+            if data is None:
+                data = patterns_of(self._parser(), self.text)
+            self._table = [(re.compile(p), names) for p, names in data["table"]] \
+                if data["table"] else False
+            self._groups = _Groups([(name, child, [_Line(*line) for line in lines])
+                                    for name, child, lines in data["groups"]]) \
+                if data["groups"] else False
+            self._covers = re.compile(data["covers"])
+
     def run(self, text: str) -> list[dict] | dict:
-        """Parse `text`; TTP's result for the single input, as TTP shapes it."""
+        """Parse `text`; TTP's result for the single input, as TTP shapes it.
+
+        The template's line regexes are run directly and the rows put together here when the
+        template is of the simple shape that `_Groups` knows and the input holds no case it
+        leaves to TTP; otherwise TTP runs it.
+        """
+        return self.run_lines(text)[0]
+
+    def run_lines(self, text: str) -> tuple[list[dict] | dict, set[int]]:
+        """`run` and `understood` of `text` together: when the line regexes are run directly,
+        their matches are the lines understood, and the text is scanned once."""
+        groups = self._groups_of()
+        if groups:
+            data = "\n" + text + "\n\n"
+            starts: list[int] = []
+            result = groups.run(data, starts)
+            if result is not None:
+                return result, _line_numbers(data, starts)
+        return self.run_ttp(text), self.understood(text)
+
+    def _groups_of(self):
+        self._load()
+        return self._groups
+
+    def run_ttp(self, text: str) -> list[dict] | dict:
+        """`run` through TTP itself."""
         parser = self._parser()
         parser.clear_result()
         parser.set_input("\n" + text)
@@ -83,10 +132,7 @@ class Template:
         not hold: another kind of template, or a line that two template lines match (TTP then
         chooses between them); the caller then uses `run` and `understood`.
         """
-        self._parser()
-        if self._table is None:
-            with self._lock:
-                self._table = _table_regexes(self._local.parser) or False
+        self._load()
         if not self._table:
             return None
         data = "\n" + text + "\n\n"
@@ -111,7 +157,7 @@ class Template:
 
     def understood(self, text: str) -> set[int]:
         """1-based numbers of the lines of `text` that some line of the template matches."""
-        self._parser()
+        self._load()
         data = "\n" + text + "\n"
         lines: set[int] = set()
         newline_at = 0
@@ -125,7 +171,31 @@ class Template:
         return lines
 
 
-def _table_regexes(parser) -> list[tuple[re.Pattern[str], dict | None]] | None:
+def _line_numbers(data: str, starts: list[int]) -> set[int]:
+    """1-based numbers of the lines whose regex matches start at `starts` in `data` (each match
+    starts at the newline before its line, and `data` is the text after one newline)."""
+    lines: set[int] = set()
+    number, newline_at = 0, 0
+    for start in sorted(set(starts)):
+        number += data.count("\n", newline_at, start + 1)
+        newline_at = start + 1
+        lines.add(number)
+    return lines
+
+
+def _sha1(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def patterns_of(parser, text: str) -> dict:
+    """What this module needs of a TTP-compiled template, as plain data (`_patterns.py`)."""
+    return {"sha1": _sha1(text), "covers": _coverage_regex(parser).pattern,
+            "table": _table_regexes(parser), "groups": _group_lines(parser)}
+
+
+def _table_regexes(parser) -> list[tuple[str, dict | None]] | None:
     """The line regexes of a template that is one `method="table"` group of plain variables,
     each with the renaming of its groups to variable names (None when they are the same)."""
     groups = [g for t in parser._templates for g in t.groups]
@@ -146,7 +216,8 @@ def _table_regexes(parser) -> list[tuple[re.Pattern[str], dict | None]] | None:
                 or any(v.functions or v.SAVEACTION != "add" or v.var_name_original.startswith("_")
                        or v.var_name_original == "ignore" for v in variables.values())):
             return None
-        found.append((item["REGEX"], None if all(k == v for k, v in names.items()) else names))
+        found.append((item["REGEX"].pattern,
+                      None if all(k == v for k, v in names.items()) else names))
     return found
 
 
@@ -166,3 +237,196 @@ def _coverage_regex(parser) -> re.Pattern[str]:
         for group in template.groups:
             walk(group)
     return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_JOIN_FUNCTIONS = [{"args": [], "kwargs": {}, "name": "to_list"},
+                   {"args": [], "kwargs": {}, "name": "joinmatches"}]
+
+
+class _Line:
+    """One compiled template line: its regex, what it does to its group, its variables."""
+
+    __slots__ = ("regex", "action", "names", "listed", "child")
+
+    def __init__(self, pattern: str, action: str, names: dict | None, listed: list[str],
+                 child: bool):
+        self.regex = re.compile(pattern)
+        self.action = action  # start, add or join
+        self.names = names  # regex group -> variable, None when the same
+        # `to_list | joinmatches` on a start line: the value starts a list that join lines extend.
+        self.listed = listed
+        self.child = child
+
+
+def _line(item: dict, child: bool) -> tuple:
+    names = {name: v.var_name_original for name, v in item["VARIABLES"].items()}
+    listed = [v.var_name_original for v in item["VARIABLES"].values()
+              if v.functions] if item["ACTION"] != "join" else []
+    return (item["REGEX"].pattern, item["ACTION"],
+            None if all(k == v for k, v in names.items()) else names, listed, child)
+
+
+def _group_lines(parser) -> list | None:
+    """The groups of a template `_Groups` can run, as plain data; None for another one."""
+    if len(parser._templates) != 1:
+        return None
+    template = parser._templates[0]
+    if template.vars.get("_vars_to_results_") or template.vars.get("_var_functions_"):
+        return None
+    groups = []
+    for group in template.groups:
+        if not _plain_group(group) or len(group.children) > 1:
+            return None
+        lines = [_line(item, False) for item in group.start_re + group.re]
+        child_name = None
+        for child in group.children:
+            if not _plain_group(child) or child.children or any(
+                    item["ACTION"] == "join" for item in child.re):
+                return None
+            child_name = child.name.rsplit(".", 1)[-1]
+            lines += [_line(item, True) for item in child.start_re + child.re]
+        if any(not _plain_line(item) for item in group.start_re + group.re) or any(
+                not _plain_line(item) for c in group.children for item in c.start_re + c.re):
+            return None
+        groups.append((group.name, child_name, lines))
+    return groups
+
+
+class _Groups:
+    """TTP's result for templates of top groups of plain lines, each with at most one child
+    group of start and plain lines: what TTP gives, without its general result assembly.
+
+    Matches are taken in input order, group by group, as TTP does. Each start line opens a row
+    (a child's start line a row of its parent's list); a plain line fills what its row does not
+    have yet; a `to_list | joinmatches` line adds to its list. Lines before a group's first
+    start are not read. Two template lines on one input line, or a parent's line after its
+    child has started (TTP then merges into rows already saved), are left to TTP (`run` gives
+    None). `tests/parsers/test_ttp_groups.py` holds this to TTP's own result.
+    """
+
+    def __init__(self, groups: list[tuple[str, str | None, list[_Line]]]):
+        self.groups = groups  # (name, child name, lines)
+
+    def run(self, data: str, starts: list[int] | None = None) -> dict | None:
+        """The result, or None for TTP to decide; `starts` gets where every match starts."""
+        result: dict = {}
+        for name, child_name, lines in self.groups:
+            found = []
+            for line in lines:
+                found += [(m.start(), line, m) for m in line.regex.finditer(data)]
+            found.sort(key=_first)
+            if starts is not None:
+                starts += [item[0] for item in found]
+            rows = self._rows(found, child_name)
+            if rows is None:
+                return None
+            rows = [row for row in rows if row]  # TTP keeps no empty row
+            if rows:
+                result[name] = rows[0] if len(rows) == 1 else rows
+        return result
+
+    @staticmethod
+    def _rows(found: list, child_name: str | None) -> list[dict] | None:
+        rows: list[dict] = []
+        row: dict | None = None
+        child: dict | None = None
+        children: list[dict] = []
+        at = -1
+        for start, line, match in found:
+            if start == at:
+                return None  # two template lines match this line
+            at = start
+            values = match.groupdict()
+            if line.names is not None:
+                values = {line.names[k]: v for k, v in values.items()}
+            for key in line.listed:
+                values[key] = [values[key]]
+            if line.child:
+                if row is None:
+                    continue  # before the group's first start
+                if line.action == "start":
+                    if not children:
+                        row[child_name] = children
+                    child = values
+                    children.append(child)
+                elif child is not None:
+                    for key, value in values.items():
+                        child.setdefault(key, value)
+                continue
+            if line.action == "start":
+                if children:
+                    _close(row, child_name, children)
+                row, child, children = values, None, []
+                rows.append(row)
+                continue
+            if row is None:
+                continue
+            if child is not None:
+                return None  # a parent's line after its child started
+            if line.action == "join":
+                for key, value in values.items():
+                    if key not in row:
+                        row[key] = [value]
+                    elif isinstance(row[key], list):
+                        row[key].append(value)
+                    else:
+                        return None
+            else:
+                if line.listed:
+                    return None
+                for key, value in values.items():
+                    row.setdefault(key, value)
+        if children:
+            _close(row, child_name, children)
+        return rows
+
+
+def _close(row: dict, child_name: str | None, children: list[dict]) -> None:
+    if len(children) == 1:
+        row[child_name] = children[0]  # TTP gives one child row as a dict, several as a list
+
+
+def _plain_group(group) -> bool:
+    return (group.method == "group" and not group.end_re and not group.funcs
+            and not group.has_start_re_default and group.default == "_Not_Given_")
+
+
+def _plain_line(item: dict) -> bool:
+    variables = item["VARIABLES"]
+    if item["IS_LINE"] or item["ACTION"] not in ("start", "add", "join"):
+        return False
+    if set(variables) != set(item["REGEX"].groupindex):
+        return False
+    for v in variables.values():
+        if v.var_name_original.startswith("_") or v.var_name_original == "ignore":
+            return False
+        if v.functions and (v.functions != _JOIN_FUNCTIONS or v.SAVEACTION != "join"):
+            return False
+        if not v.functions and v.SAVEACTION not in ("start", "add"):
+            return False
+    return True
+
+
+TEMPLATES = ("brctl_show.ttp", "bridge_fdb.ttp", "bridge_link.ttp", "interfaces.ttp",
+             "ip_route.ttp", "route_n.ttp", "sysctl.ttp")
+
+
+def shipped_patterns() -> str:
+    """The text of `_patterns.py`: every template's line regexes as TTP compiles them, so that
+    parsing needs neither TTP's import nor its compile; a template whose text changed since is
+    compiled by TTP again (and `tests/parsers/test_ttp_groups.py` asks for this file anew)."""
+    import pprint
+
+    data = {}
+    for name in TEMPLATES:
+        template = Template(name)
+        data[name] = patterns_of(template._parser(), template.text)
+    return ('"""Generated by `python -m netparse.parsers._ttp` from the `.ttp` files beside it: '
+            'do not edit."""\n\nPATTERNS = ' + pprint.pformat(data, width=100, sort_dicts=True)
+            + "\n")
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    (Path(__file__).parent / "_patterns.py").write_text(shipped_patterns())

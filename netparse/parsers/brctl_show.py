@@ -33,7 +33,7 @@ _INDENT = re.compile(r"^[ \t]+(?=\S)", re.M)
 
 def parse(text: str) -> BrctlShow:
     normalised = _INDENT.sub("\t", text)
-    result = _TEMPLATE.run(normalised)
+    result, understood = _TEMPLATE.run_lines(normalised)
     bridges = []
     for row in as_list(result.get("bridges")):
         prio, mac = row["bridge_id"].split(".")
@@ -46,4 +46,4 @@ def parse(text: str) -> BrctlShow:
             interfaces=row.get("interfaces", []),
         ))
     return BrctlShow(bridges=bridges,
-                     unparsed=unparsed_lines(text, _TEMPLATE.understood(normalised)))
+                     unparsed=unparsed_lines(text, understood))

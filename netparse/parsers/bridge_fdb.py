@@ -38,10 +38,10 @@ _INT_FIELDS = {"vlan": "vlan", "port": "port", "vni": "vni", "src_vni": "src_vni
 
 
 def parse(text: str) -> BridgeFdb:
-    result = _TEMPLATE.run(text)
+    result, understood = _TEMPLATE.run_lines(text)
     entries = [_entry(row["mac"], row.get("words", "").split())
                for row in as_list(result.get("entries"))]
-    return BridgeFdb(entries=entries, unparsed=unparsed_lines(text, _TEMPLATE.understood(text)))
+    return BridgeFdb(entries=entries, unparsed=unparsed_lines(text, understood))
 
 
 def _entry(mac: str, words: list[str]) -> FdbEntry:
@@ -95,7 +95,7 @@ def _entry(mac: str, words: list[str]) -> FdbEntry:
         else:
             other.append(word)
         i += taken
-    return FdbEntry(**fields)
+    return FdbEntry.model_validate(fields)  # FdbEntry(**fields), without keyword arguments
 
 
 def _is_ip(word: str) -> bool:

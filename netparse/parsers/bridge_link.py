@@ -39,14 +39,14 @@ _FLAGS = {f.value: f for f in LinkFlag}
 
 def parse(text: str) -> BridgeLink:
     normalised = _INDENT.sub("\t", text)
-    result = _TEMPLATE.run(normalised)
+    result, understood = _TEMPLATE.run_lines(normalised)
     ports = [_port(row) for row in as_list(result.get("ports"))]
-    return BridgeLink(ports=ports, unparsed=unparsed_lines(text, _understood(normalised)))
+    return BridgeLink(ports=ports, unparsed=unparsed_lines(text, _understood(normalised,
+                                                                          understood)))
 
 
-def _understood(normalised: str) -> set[int]:
+def _understood(normalised: str, understood: set[int]) -> set[int]:
     # A detail line before the first header belongs to no port: it is not understood.
-    understood = _TEMPLATE.understood(normalised)
     lines = normalised.split("\n")
     headers = [n for n in understood if _HEADER.match(lines[n - 1])]
     first = min(headers, default=len(lines) + 1)

@@ -28,14 +28,18 @@ from netparse.parsers.jsontext import read_elements, starts_json
 TEMPLATE = Template("interfaces.ttp")
 
 _INDENT = re.compile(r"^[ \t]+(?=\S)", re.M)
+# The same, after a newline: a pattern that starts with a literal is searched for that literal
+# first, where `^` with re.M is tried at every character of the text.
+_INDENT_AFTER_NEWLINE = re.compile(r"\n[ \t]+(?=\S)")
 # `ip -o`: a backslash stands for a line break; what follows it is the next line's indentation.
 _ONELINE_BREAK = re.compile(r"\\(?=[ \t]|$)")
 # `ip -o addr`: `N: name    inet ...` is a header and an address line in one.
 _ONELINE_ADDR = re.compile(r"(\d+:[ \t]+[^ \t:]+)[ \t]+(inet6? .*)")
-_ONELINE_ADDR_ANY = re.compile(r"^\d+:[ \t]+[^ \t:]+[ \t]+inet6? ", re.M)
+_ONELINE_ADDR_ANY = re.compile(r"\n\d+:[ \t]+[^ \t:]+[ \t]+inet6? ")  # in "\n" + text
 _HEADER = re.compile(r"\d+: ")
 _MAC = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}")
 _KEY = re.compile(r"[a-z][a-z0-9_-]*")
+_KEYS = re.compile(r"[a-z][a-z0-9_-]*(?: [a-z][a-z0-9_-]*)*")  # keys joined by spaces
 
 _FLAGS = {f.value: f for f in LinkFlag}
 _STATES = {s.value: s for s in LinkState}
@@ -72,9 +76,10 @@ def parse_interfaces(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
         return _from_json(text)
     lines, origin = _normalise(text)
     normalised = "\n".join(lines)
-    understood = _understood(normalised, lines)
+    result, matched = TEMPLATE.run_lines(normalised)
+    understood = _understood(matched, lines)
     headers = sorted(n for n in understood if _HEADER.match(lines[n - 1]))
-    rows = as_list(TEMPLATE.run(normalised).get("interfaces"))
+    rows = as_list(result.get("interfaces"))
     interfaces: list[Interface] = []
     for index, row in enumerate(rows):
         first = headers[index] if index < len(headers) else 0
@@ -99,8 +104,8 @@ def parse_interfaces(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
 
 def _normalise(text: str) -> tuple[list[str], list[int] | None]:
     """Lines as the template expects them and, if lines were split, each one's capture line."""
-    if "\\" not in text and not _ONELINE_ADDR_ANY.search(text):
-        return _INDENT.sub("\t", text).split("\n"), None
+    if "\\" not in text and not _ONELINE_ADDR_ANY.search("\n" + text):
+        return _INDENT_AFTER_NEWLINE.sub("\n\t", "\n" + text)[1:].split("\n"), None
     lines: list[str] = []
     origin: list[int] = []
     for number, line in enumerate(text.split("\n"), 1):
@@ -112,9 +117,8 @@ def _normalise(text: str) -> tuple[list[str], list[int] | None]:
     return lines, origin
 
 
-def _understood(normalised: str, lines: list[str]) -> set[int]:
+def _understood(understood: set[int], lines: list[str]) -> set[int]:
     # Lines before the first header belong to no interface: they are not understood.
-    understood = TEMPLATE.understood(normalised)
     first = min((n for n in understood if _HEADER.match(lines[n - 1])), default=len(lines) + 1)
     understood = {n for n in understood if n >= first}
     # The template reads one link line per interface and one lifetimes line per address: a
@@ -188,8 +192,10 @@ def _interface(row: dict, block: _Block) -> Interface | None:
             addresses.append(_address(item, name))
         except (ValueError, ValidationError):
             block.reject(f"\t{item['family']} {item['address']}")
+    fields["addresses"] = addresses
     try:
-        return Interface(**fields, addresses=addresses)
+        # Interface.model_validate(fields) is Interface(**fields) without the keyword arguments.
+        return Interface.model_validate(fields)
     except ValidationError:
         block.reject(f"{row['ifindex']}: ")
         return None
@@ -249,7 +255,7 @@ def _hardware(value: str, mac_field: str, other_field: str, fields: dict) -> Non
 def _detail_line(words: list[str], fields: dict, details: dict[str, str]) -> None:
     """`ip -d`: `KIND [settings]` or `KIND_slave settings`, the last one followed by the
     settings common to all devices (`addrgenmode eui64 numtxqueues 1 ...`)."""
-    cut = next((i for i, w in enumerate(words) if w in _COMMON_DETAILS), len(words))
+    cut = min((words.index(w) for w in _COMMON_DETAILS if w in words), default=len(words))
     head, tail = words[:cut], words[cut:]
     common = dict(_pairs(tail))
     if None in common.values():
@@ -275,8 +281,15 @@ def _detail_line(words: list[str], fields: dict, details: dict[str, str]) -> Non
         fields[target] = pairs
 
 
-def _pairs(words: list[str]):
+def _pairs(words: list[str]) -> list[tuple[str, str | None]]:
     """(key, value) of `key value key value ...`; value None for a word that is not a key."""
+    keys = words[::2]
+    if len(words) % 2 == 0 and _KEYS.fullmatch(" ".join(keys)):
+        return list(zip(keys, words[1::2]))  # the usual case, as the loop below reads it
+    return list(_pairs_one_by_one(words))
+
+
+def _pairs_one_by_one(words: list[str]):
     i = 0
     while i < len(words):
         key = words[i]
@@ -321,7 +334,8 @@ def _address(row: dict, name: str) -> Address:
     _set_flags(fields, flags)
     fields["valid_lft"] = _lifetime(row.get("valid_lft"))
     fields["preferred_lft"] = _lifetime(row.get("preferred_lft"))
-    return Address(family=family, **fields)
+    fields["family"] = family
+    return Address.model_validate(fields)
 
 
 # Read once: every namespace has 127.0.0.1/8 and ::1/128, and a host repeats its addresses.

@@ -59,6 +59,8 @@ _DEFAULT_COLUMNS = {
          "window", "irtt"),
     7: ("destination", "gateway", "flags", "metric", "ref", "use", "iface"),
 }
+# The same validation as Route(**values), without building keyword arguments (faster).
+_validate_route = Route.model_validate
 _FIELDS = ("destination", "gateway", "genmask", "flags", "c1", "c2", "c3", "iface", "c4", "c5",
            "c6")
 
@@ -160,14 +162,13 @@ def _route(fields: dict[str, str], family: AddressFamily) -> Route:
         if value is not None:
             values[key] = value
     for key in _NUMBERS:
-        if key in fields:
-            number = _number(fields[key])
-            if number is not None:
-                values[key] = number
+        printed = fields.get(key)
+        if printed is not None and printed != "-":
+            values[key] = int(printed)
     iface = fields.get("iface")
     if iface not in (None, "-", "*"):
         values["iface"] = iface
-    return Route(**values)
+    return _validate_route(values)
 
 
 # A table repeats its masks, flags and gateways: each is read once.
@@ -222,7 +223,3 @@ def _address(printed: str, family: AddressFamily) -> IPv4Address | IPv6Address |
     if family is AddressFamily.INET and address.version == 6:
         raise ValueError(f"IPv6 address {printed} in an IPv4 table")
     return address
-
-
-def _number(printed: str | None) -> int | None:
-    return None if printed is None or printed == "-" else int(printed)

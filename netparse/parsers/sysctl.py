@@ -35,8 +35,9 @@ _ERROR_KEY = re.compile(r"""key ['"]([^'"]+)['"]|/proc/sys/([^:\s]+)""")
 
 
 def parse(text: str) -> Sysctl:
-    items = as_list(_TEMPLATE.run(text).get("lines"))
-    understood = sorted(_TEMPLATE.understood(text))
+    result, understood_lines = _TEMPLATE.run_lines(text)
+    items = as_list(result.get("lines"))
+    understood = sorted(understood_lines)
     if len(items) != len(understood):
         # Every template line starts an item, so this would be a template bug.
         raise ParseError(f"sysctl: {len(items)} items for {len(understood)} lines", 0)
