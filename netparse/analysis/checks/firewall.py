@@ -31,24 +31,30 @@ def _from_outside(ctx: Context, walker, wanted):
     UDP port whose host address `wanted(host_ip)` accepts."""
     from netparse.reach import client_path
 
+    walked = ctx._indexes.setdefault("from outside", {})  # one walk per port for every check
     for c in ctx.topology.containers:
         for p in c.published if c.running else []:
             if p.host_port is not None and p.protocol in ("tcp", "udp") and wanted(p.host_ip):
-                yield c, p, client_path(walker, OUTSIDE, c.name, p)
+                if id(p) not in walked:
+                    walked[id(p)] = client_path(walker, OUTSIDE, c.name, p)
+                yield c, p, walked[id(p)]
 
 
-def _outward(ctx: Context):
+def _outward(ctx: Context) -> list:
     """Running containers that have a way out (a network that is not internal), and the path
-    of each to the outside."""
+    of each to the outside: walked once for every check of the Context."""
     from netparse.reach import container_path
 
     if ctx.topology.uplink is None:
-        return
-    walker = _walker(ctx)
-    internal = {n.name for n in ctx.topology.networks if n.internal}
-    for c in ctx.topology.containers:
-        if c.running and any(ep.network not in internal and ep.gateway for ep in c.endpoints):
-            yield c, container_path(walker, c.name, str(OUTSIDE), None, OUTSIDE)
+        return []
+    if "outward" not in ctx._indexes:
+        walker = _walker(ctx)
+        internal = {n.name for n in ctx.topology.networks if n.internal}
+        ctx._indexes["outward"] = [
+            (c, container_path(walker, c.name, str(OUTSIDE), None, OUTSIDE))
+            for c in ctx.topology.containers
+            if c.running and any(ep.network not in internal and ep.gateway for ep in c.endpoints)]
+    return ctx._indexes["outward"]
 
 
 def _evidence(path) -> list[str]:
