@@ -73,6 +73,12 @@ class Context:
     policy_routing: bool | None = None   # `ip rule` holds rules of its own (None: not captured)
     _indexes: dict = field(default_factory=dict, repr=False)
 
+    @property
+    def left_out(self) -> list:
+        """The captures a limit kept from being read (snapshot entries, with kind and
+        container as far as their names tell)."""
+        return [e for e in self.snapshot.entries if e.left_out]
+
     def bridge(self, name: str | None) -> Bridge | None:
         return self._index(self.topology.bridges, "name").get(name)
 
