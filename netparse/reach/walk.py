@@ -52,8 +52,9 @@ class Leg:
     hops: list[Hop] = field(default_factory=list)
 
     def hop(self, at: str, step: str, text: str, evidence: str | None = None) -> None:
-        self.hops.append(Hop(direction=self.direction, at=at, step=step, text=text,
-                             evidence=evidence))
+        # Built from the walk's own strings: nothing to validate (a path has dozens of hops).
+        self.hops.append(Hop.model_construct(direction=self.direction, at=at, step=step,
+                                             text=text, evidence=evidence))
 
 
 @dataclass
