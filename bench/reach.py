@@ -4,8 +4,8 @@ every address of every other, so its paths grow as the square; each is walked th
     python -m bench.reach [SIZES...]       # default 25 50 100 200
     python -m bench.reach --diff [SIZES...]   # `netparse diff` against analysing both dumps
 
-Each size is a dump of bench.gen with a real iptables-save of a healthy Docker host beside it
-(tests/fixtures/reach/healthy); the command runs in a process of its own, as a user runs it, and
+Each size is a dump of bench.gen with its iptables-save (Docker's rules for its networks and
+ports, as in tests/fixtures/reach/healthy); the command runs in a process of its own, as a user runs it, and
 its wall time and peak memory are reported with the number of paths.
 """
 
@@ -22,13 +22,10 @@ from pathlib import Path
 
 from bench.gen import generate
 
-FIREWALL = Path(__file__).resolve().parent.parent / "tests/fixtures/reach/healthy/dump/iptables_save.txt"
-
 
 def measure(size: int, root: Path) -> dict:
     dump = root / f"d{size}"
     generate(dump, containers=size, networks=5)
-    shutil.copy(FIREWALL, dump / "iptables_save.txt")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "netparse.cli.main", "reach", str(dump),
@@ -50,7 +47,6 @@ def measure_diff(size: int, root: Path) -> dict:
     `netparse analyze` of each (best of 2 each)."""
     before, after = root / f"b{size}", root / f"a{size}"
     generate(before, containers=size, networks=5)
-    shutil.copy(FIREWALL, before / "iptables_save.txt")
     shutil.copytree(before, after)
     rules = (after / "iptables_save.txt").read_text()
     (after / "iptables_save.txt").write_text(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import stat
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from netparse.errors import NetparseError
@@ -108,7 +107,12 @@ def analyze_many(paths: list[str], jobs: int = 1, fmt: str = "text", fail_on: st
     args = [(p, fmt, fail_on, render_opts) for p in paths]
     if jobs <= 1 or len(paths) <= 1:
         return [analyze_one(*a) for a in args]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+    from concurrent.futures import ProcessPoolExecutor  # only when it is used
+
+    from netparse.parsers import freeze_on_resume
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)),
+                             initializer=freeze_on_resume) as pool:
         return list(pool.map(_analyze_args, args, chunksize=1))
 
 

@@ -56,6 +56,7 @@ class Entry:
     source: Source
     model: Capture | None = None
     first_line: int = 1  # line of the source file where the capture starts (transcripts)
+    left_out: bool = False  # a capture that a limit kept from being read
 
     @property
     def kind(self) -> str | None:
@@ -118,7 +119,8 @@ def take(source_set) -> Snapshot:
     _order(snap.entries)
     for ignored in source_set.ignored:
         snap.entries.append(Entry(Source(path=ignored.path, status=SourceStatus.IGNORED,
-                                         messages=[ignored.reason])))
+                                         kind=ignored.kind, container=ignored.container,
+                                         messages=[ignored.reason]), left_out=ignored.limit))
     return snap
 
 

@@ -80,6 +80,14 @@ class Context:
     policy_routing: bool | None = None   # `ip rule` holds rules of its own (None: not captured)
     _indexes: dict = field(default_factory=dict, repr=False)
 
+    @property
+    def left_out(self) -> list:
+        """The captures a limit kept from being read (snapshot entries, with kind and
+        container as far as their names tell)."""
+        if "left out" not in self._indexes:
+            self._indexes["left out"] = [e for e in self.snapshot.entries if e.left_out]
+        return self._indexes["left out"]
+
     def bridge(self, name: str | None) -> Bridge | None:
         return self._index(self.topology.bridges, "name").get(name)
 

@@ -53,7 +53,22 @@ def no_cyclic_gc():
         yield
     finally:
         if paused:
+            if _freeze:
+                # What was built stays until the process ends or drops it: out of the
+                # collector's sight, so that the first collection does not walk all of it.
+                gc.freeze()
             gc.enable()
+
+
+_freeze = False
+
+
+def freeze_on_resume() -> None:
+    """From now on, move every object to the collector's permanent generation when the
+    collector comes back on (gc.freeze). For a process that analyses and exits, or a batch
+    worker: a long-lived server frees its reports and is better off without it."""
+    global _freeze
+    _freeze = True
 
 
 def parse(text: str | bytes, kind: str | None = None, *, strict: bool = False) -> Capture:

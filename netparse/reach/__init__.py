@@ -79,9 +79,7 @@ def client_path(walker: Walker, client, container: str, published) -> Path:
     """From an outside client to a published port, at the host address on the interface the
     host's routes give for the client."""
     facts = walker.facts
-    from netparse.reach.host import lookup
-
-    route = lookup(facts.topology.routes, client, tables=("main",))
+    route = facts.routes.lookup(client, tables=("main",))
     iface = route.dev if route else None
     host_addr = published.host_ip if published.host_ip and not published.host_ip.is_unspecified \
         else facts.address_of(iface)

@@ -49,9 +49,11 @@ class Facts:
     local: frozenset = frozenset()
     endpoint_at: dict = field(default_factory=dict)   # address -> (container, endpoint)
     containers: dict[str, Container] = field(default_factory=dict)
+    routes: RouteIndex | None = None
 
     def __post_init__(self):
         topo = self.topology
+        self.routes = RouteIndex(topo.routes)
         self.interfaces = {i.name: i for i in topo.interfaces}
         self.local = frozenset(a.ip for i in topo.interfaces for a in i.addresses)
         for c in topo.containers:
@@ -92,19 +94,39 @@ def on_link(ep: Endpoint, address) -> bool:
     return address in ip_network(f"{ep.ip}/{ep.prefix_len}", strict=False)
 
 
+class RouteIndex:
+    """The routes by table, family and prefix length, each prefix with the route the kernel
+    prefers (lowest metric, the first of equals): a lookup costs one probe per prefix length
+    in use, not a pass over every route (a host with thousands of containers has thousands of
+    routes, and every path looks up several)."""
+
+    def __init__(self, routes: list[Route]):
+        # (table, version) -> [(prefixlen, {network as int: route}) longest first]
+        found: dict[tuple, dict[int, dict[int, Route]]] = {}
+        for r in routes:
+            d = r.destination
+            if d is None:
+                continue
+            by_len = found.setdefault((r.table or "main", d.version), {})
+            at = by_len.setdefault(d.prefixlen, {})
+            key = int(d.network_address)
+            best = at.get(key)
+            if best is None or -(r.metric or 0) > -(best.metric or 0):
+                at[key] = r
+        self._tables = {k: sorted(v.items(), reverse=True) for k, v in found.items()}
+
+    def lookup(self, address, tables=("local", "main", "default")) -> Route | None:
+        value, bits = int(address), address.max_prefixlen
+        for table in tables:
+            for prefixlen, at in self._tables.get((table, address.version), ()):
+                shift = bits - prefixlen
+                r = at.get(value >> shift << shift)
+                if r is not None:
+                    return r
+        return None
+
+
 def lookup(routes: list[Route], address, tables=("local", "main", "default")) -> Route | None:
     """The route the kernel picks for `address`: the longest prefix in the first table of the
     default rules that has one, the lowest metric among equals."""
-    for table in tables:
-        best = None
-        for r in routes:
-            if (r.table or "main") != table or r.destination is None:
-                continue
-            if r.destination.version != address.version or address not in r.destination:
-                continue
-            if best is None or (r.destination.prefixlen, -(r.metric or 0)) > \
-                    (best.destination.prefixlen, -(best.metric or 0)):
-                best = r
-        if best is not None:
-            return best
-    return None
+    return RouteIndex(routes).lookup(address, tables)

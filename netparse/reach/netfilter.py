@@ -8,6 +8,7 @@ the same way; otherwise it is unknown, and the assumptions say what would settle
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from ipaddress import ip_network
 from typing import Callable
@@ -61,6 +62,10 @@ Test = Callable[[Packet, Env], Tri]
 class Match:
     text: str        # as the rule wrote it, for what a verdict assumed
     test: Test
+    # (packet field, value): the match is false for a packet whose field is known and holds
+    # another value (`-i docker0`, `-d 172.17.0.2/32`, `--dport 80`), so a chain's index can
+    # pass over the rule without testing it.
+    key: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,58 @@ class Chain:
     name: str
     policy: str | None          # None for a user chain
     rules: list[Rule] = field(default_factory=list)
+    _index: "_Index | None" = field(default=None, repr=False, compare=False)
+
+    def candidates(self, pkt: Packet) -> list[int]:
+        """The positions of the rules that may match `pkt`, in order: a chain of Docker's
+        holds a rule or more per network and per published port, and a packet matches few."""
+        if self._index is None or self._index.size != len(self.rules):
+            self._index = _Index(self.rules)
+        return self._index.candidates(pkt)
+
+
+# Keyed fields, most selective first; when a packet's value is not known (an address not yet
+# set, an interface no capture names) every rule keyed on it stays a candidate.
+_KEYED = ("dst", "src", "dport", "iif", "oif")
+
+
+def _unsure(name: str, value) -> bool:
+    if name in ("iif", "oif"):
+        return value is not None and value.startswith("?")
+    return value is None and name in ("src", "dst")
+
+
+class _Index:
+    def __init__(self, rules: list[Rule]):
+        self.size = len(rules)
+        self.plain: list[int] = []
+        self.keyed: dict[tuple, list[int]] = {}
+        self.by_field: dict[str, list[int]] = {}
+        self.cache: dict[tuple, list[int]] = {}
+        for position, rule in enumerate(rules):
+            keys = {m.key[0]: m.key for m in rule.matches if m.key is not None}
+            name = next((n for n in _KEYED if n in keys), None)
+            if name is None:
+                self.plain.append(position)
+                continue
+            self.keyed.setdefault(keys[name], []).append(position)
+            self.by_field.setdefault(name, []).append(position)
+        self.fields = [n for n in _KEYED if n in self.by_field]
+
+    def candidates(self, pkt: Packet) -> list[int]:
+        if not self.fields:
+            return self.plain
+        values = tuple(getattr(pkt, n) for n in self.fields)
+        found = self.cache.get(values)
+        if found is None:
+            found = list(self.plain)
+            for name, value in zip(self.fields, values):
+                found += self.by_field[name] if _unsure(name, value) else \
+                    self.keyed.get((name, value), [])
+            found.sort()
+            if len(self.cache) < 4096:
+                self.cache[values] = found
+        return found
 
 
 @dataclass
@@ -148,9 +205,13 @@ def _chain(table: Table, name: str, packet: Packet, env: Env, steps, assumed,
         if len(results) + len(pending) > MAX_BRANCHES:
             return results + [Outcome("UNKNOWN", pkt, trail, took + ("too many branches",))]
         done = False
-        while index < len(chain.rules):
+        positions = chain.candidates(pkt)
+        at = bisect_left(positions, index)
+        while at < len(positions):
+            index = positions[at]
             rule = chain.rules[index]
             index += 1
+            at += 1
             hit = tri_all(m.test(pkt, env) for m in rule.matches)
             if hit is False:
                 continue

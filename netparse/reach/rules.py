@@ -103,10 +103,12 @@ def _rule(table: str, chain: str, r, at) -> Rule:
     matches = []
     if r.source:
         matches.append(Match(f"-s {r.source.network}", negate(address_in("src", str(
-            r.source.network)), r.source.negated)))
+            r.source.network)), r.source.negated),
+            _address_key("src", r.source.network, r.source.negated)))
     if r.destination:
         matches.append(Match(f"-d {r.destination.network}", negate(address_in("dst", str(
-            r.destination.network)), r.destination.negated)))
+            r.destination.network)), r.destination.negated),
+            _address_key("dst", r.destination.network, r.destination.negated)))
     matches.extend(_interfaces(r))
     if r.protocol:
         matches.append(Match(f"-p {r.protocol.name}", negate(protocol_is(r.protocol.name),
@@ -133,9 +135,24 @@ def _interfaces(r) -> list[Match]:
     for flag, which, iface in (("-i", "iif", r.in_interface), ("-o", "oif", r.out_interface)):
         if iface:
             name = iface.name + ("+" if iface.wildcard else "")
+            key = None if iface.negated or iface.wildcard else (which, name)
             found.append(Match(f"{flag} {'! ' if iface.negated else ''}{name}",
-                               negate(interface_is(which, name), iface.negated)))
+                               negate(interface_is(which, name), iface.negated), key))
     return found
+
+
+def _address_key(which: str, network, negated: bool):
+    """A match of one address: the index's key for it."""
+    if negated or network.prefixlen != network.max_prefixlen:
+        return None
+    return which, network.network_address
+
+
+def _port_key(which: str, ports) -> tuple | None:
+    """A match of one port: the index's key for it."""
+    if ports.negated or len(ports.ranges) != 1 or ports.ranges[0].first != ports.ranges[0].last:
+        return None
+    return which, ports.ranges[0].first
 
 
 def _list_rule(table: str, chain: str, r, at, verbose: bool) -> Rule:
@@ -145,7 +162,8 @@ def _list_rule(table: str, chain: str, r, at, verbose: bool) -> Rule:
         if addr.network is not None:
             if addr.network.prefixlen or addr.negated:
                 matches.append(Match(f"{flag} {bang}{addr.network}", negate(
-                    address_in(which, str(addr.network)), addr.negated)))
+                    address_in(which, str(addr.network)), addr.negated),
+                    _address_key(which, addr.network, addr.negated)))
         elif addr.text != "anywhere":
             # A name printed without -n: not resolved here.
             matches.append(Match(f"{flag} {bang}{addr.text}", always(None)))
@@ -271,7 +289,8 @@ def _module(m) -> list[Match]:
     found = []
     for which, ports in (("sport", m.sport), ("dport", m.dport)):
         if ports:
-            found.append(Match(m.text, negate(port_in(which, _ranges(ports)), ports.negated)))
+            found.append(Match(m.text, negate(port_in(which, _ranges(ports)), ports.negated),
+                               _port_key(which, ports)))
     if m.ports:
         either = port_in("dport", _ranges(m.ports))
         found.append(Match(m.text, negate(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from netparse.analysis.model import Container, Endpoint
-from netparse.reach.host import Facts, lookup, on_link
+from netparse.reach.host import Facts, on_link
 from netparse.reach.model import Disposition, Hop
 from netparse.reach.netfilter import Outcome, Packet, Step, run
 
@@ -52,8 +52,9 @@ class Leg:
     hops: list[Hop] = field(default_factory=list)
 
     def hop(self, at: str, step: str, text: str, evidence: str | None = None) -> None:
-        self.hops.append(Hop(direction=self.direction, at=at, step=step, text=text,
-                             evidence=evidence))
+        # Built from the walk's own strings: nothing to validate (a path has dozens of hops).
+        self.hops.append(Hop.model_construct(direction=self.direction, at=at, step=step,
+                                             text=text, evidence=evidence))
 
 
 @dataclass
@@ -156,7 +157,7 @@ class Walker:
         if facts.policy_routing is None and not facts.all_tables:
             raise Stop(Disposition.UNKNOWN, "policy routing: not every table was captured",
                        ["ip route show table all (ip_route.txt)", "ip rule (ip_rule.txt)"])
-        route = lookup(facts.topology.routes, pkt.dst)
+        route = facts.routes.lookup(pkt.dst)
         if route is None or route.type in ("unreachable", "blackhole", "prohibit"):
             text = f"no route to {pkt.dst}" if route is None else \
                 f"route {route.type} {route.destination}"

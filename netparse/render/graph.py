@@ -155,7 +155,7 @@ def build_graph(report: Report) -> Graph:
 
     seen_bridges = {bv.bridge.name for bv in view.bridges}
     for c in view.off_bridge:
-        ckey = container(c, c.name, [off_bridge_reason(c)])
+        ckey = container(c, c.name, [off_bridge_reason(c, view.endpoints_known)])
         if c.network_mode == "host":
             g.edges.append(Edge("host", ckey, "host network", dashed=True))
         elif c.running is False:

@@ -363,7 +363,7 @@ def _off_bridge(view: View) -> Group | None:
         return None
     grid = _grid(2)
     for c in view.off_bridge:
-        reason = off_bridge_reason(c)
+        reason = off_bridge_reason(c, view.endpoints_known)
         body = Text.assemble((reason, "yellow"))
         for fact in _container_facts(c, reason):
             body.append(" · ", style="dim")
@@ -373,7 +373,9 @@ def _off_bridge(view: View) -> Group | None:
             body.append(" ")
             body.append(flag)
         grid.add_row(Text(c.name, style="bold"), body)
-    return Group(Text(f"Containers on no bridge ({len(view.off_bridge)})", style="bold"),
+    title = "Containers on no bridge" if view.endpoints_known else \
+        "Containers on no known bridge"
+    return Group(Text(f"{title} ({len(view.off_bridge)})", style="bold"),
                  _indent(grid))
 
 

@@ -73,6 +73,9 @@ class View:
     inferred: list[InferredItem] = field(default_factory=list)
     interface: dict[str, HostInterface] = field(default_factory=dict)  # host interfaces by name
     network: dict[str, Network] = field(default_factory=dict)          # networks by name
+    # The engine's record of the containers' endpoints was read (docker inspect): without it a
+    # container with no endpoint is one whose endpoints are not known.
+    endpoints_known: bool = True
 
     def bridge_of(self, ep: Endpoint) -> str | None:
         return ep.bridge or self.bridge_of_network.get(ep.network)
@@ -206,8 +209,9 @@ def build(report: Report) -> View:
     network = {}
     for n in topo.networks:
         network.setdefault(n.name, n)
+    known = not any(m.fact == "containers" for n in report.not_run for m in n.missing)
     return View(report, bridges, off_bridge, loose, uplink, severity, codes, bridge_of_network,
-                inferred_items(report), interface, network)
+                inferred_items(report), interface, network, known)
 
 
 def inferred_items(report: Report) -> list[InferredItem]:
@@ -227,7 +231,7 @@ def inferred_items(report: Report) -> list[InferredItem]:
     return items
 
 
-def off_bridge_reason(c: Container) -> str:
+def off_bridge_reason(c: Container, endpoints_known: bool = True) -> str:
     """Why a container is not drawn under a bridge."""
     if _stopped(c):
         return f"not running ({c.state or 'stopped'})"
@@ -235,7 +239,8 @@ def off_bridge_reason(c: Container) -> str:
     if mode in ("host", "none") or mode.startswith("container:"):
         return f"network mode {mode}"
     if not c.endpoints:
-        return "no network endpoint"
+        return "no network endpoint" if endpoints_known else \
+            "its endpoints are not known (docker inspect not read)"
     veths = sorted(e.host_veth for e in c.endpoints if e.host_veth)
     if veths:
         return f"its veth {', '.join(veths)} is on no bridge"

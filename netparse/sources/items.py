@@ -28,6 +28,12 @@ class Ignored:
 
     path: str
     reason: str
+    # A capture left out by a limit (netparse.sources.limits): its kind as far as its name
+    # tells (None: any), and the container it was taken in. Every check that needed such a
+    # capture is then not run.
+    limit: bool = False
+    kind: str | None = None
+    container: str | None = None
 
 
 @dataclass

@@ -88,8 +88,11 @@ def tree(origin: str, entries: list[Entry], where: Callable[[str], str],
                              f"{limits.MAX_FILE_BYTES // limits.MiB} MiB limit for a capture; "
                              f"archive not read")
         else:
-            result.ignored.append(Ignored(where(entry.name), f"{entry.size / limits.MiB:.0f} "
-                                                             f"MiB: too large to be a capture"))
+            result.ignored.append(Ignored(
+                where(entry.name), f"{limits.size_text(entry.size)}, over the "
+                f"{limits.size_text(limits.MAX_FILE_BYTES)} limit for a capture (set by "
+                f"{limits.MAX_FILE_VARIABLE}): not read", limit=True, kind=item[1],
+                container=item[3]))
     if len(kept) > limits.MAX_FILES:
         raise LimitError(origin, f"more than {limits.MAX_FILES} files to read; not read")
     total = sum(entry.size for entry, *_ in kept)

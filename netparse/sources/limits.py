@@ -1,8 +1,10 @@
 """Bounds on what netparse reads from a folder, an archive or standard input.
 
-Captures are small (a busy host's `docker inspect` is a few MiB); the bounds are there so that
-a damaged upload, a compression bomb or captures too large to parse fail fast with a clear
-message instead of filling memory. They are read at call time, so a test can lower them.
+Captures are small (a busy host's `docker inspect` is a few MiB), but the bounds are derived from
+the largest host there can be (HOST_CONTAINERS), so that no real dump is refused or cut; they
+are there so that a damaged upload, a compression bomb or captures too large to parse fail fast
+with a clear message instead of filling memory. They are read at call time, so a test can lower
+them.
 """
 
 import os
@@ -23,10 +25,26 @@ def _mib_from_environment(variable: str, default: int) -> int:
     return int(value) * MiB if value.isdigit() and int(value) > 0 else default * MiB
 
 
-#: Largest single file read. In a folder a bigger file is ignored (it cannot be a capture); in
-#: an archive it is an error, as in a compression bomb; a single file (or standard input that
-#: is not an archive) is refused before it is read.
-MAX_FILE_BYTES = _mib_from_environment(MAX_FILE_VARIABLE, 64)
+#: The largest host the limits are made for. Docker's default address pools give 31 bridge
+#: networks (172.17-31.0.0/16 and 192.168.0.0/16 cut into /20s) and a Linux bridge holds at most
+#: 1,024 ports (BR_MAX_PORTS): about 32,000 containers, each with one endpoint.
+HOST_CONTAINERS = 32_768
+
+#: Captures taken inside one container (the collector takes ip addr and route -n; room for ip
+#: route and ip link beside them), and the most taken on the host itself.
+INSIDE_FILES = 4
+HOST_FILES = 1_000
+
+#: The largest record of one container in `docker inspect` (a real one with labels, mounts and
+#: an environment is 5 to 15 KiB; bench.gen's are 6.6 KiB).
+CONTAINER_BYTES = 16 * 1024
+
+#: Largest single file read: the `docker inspect` of the largest host (512 MiB). In a folder a
+#: bigger file is left out, and every check that needed its kind of capture does not run (the
+#: report says why); in an archive it is an error, as in a compression bomb; a single file (or
+#: standard input that is not an archive) is refused before it is read.
+MAX_FILE_BYTES = _mib_from_environment(MAX_FILE_VARIABLE,
+                                       HOST_CONTAINERS * CONTAINER_BYTES // MiB)
 
 #: Memory that parsing takes, as a multiple of the capture's size: the peak growth of a
 #: process parsing a generated capture of 22 to 38 MiB, over its size (`python -m
@@ -44,19 +62,32 @@ PARSE_FACTORS = {
 #: may take by PARSE_FACTORS, checked from the sizes before anything is parsed.
 MAX_PARSE_MEMORY = _mib_from_environment(MEMORY_VARIABLE, 4096)
 
-#: Largest total of the files read from one folder, archive or upload, and of standard input.
-MAX_TOTAL_BYTES = 256 * MiB
+#: Largest total of the files read from one folder, archive or upload, and of standard input:
+#: the largest host's `docker inspect` and as much again for the rest (a generated dump's other
+#: captures take half of it).
+MAX_TOTAL_BYTES = 2 * HOST_CONTAINERS * CONTAINER_BYTES
 
-#: Most files read from one folder, archive or upload.
-MAX_FILES = 10_000
+#: Most files read from one folder, archive or upload: the largest host's (131,072 inside its
+#: containers and 1,000 on the host).
+MAX_FILES = HOST_CONTAINERS * INSIDE_FILES + HOST_FILES
 
 #: Most entries listed in one folder or archive, read or not (a sosreport holds tens of
-#: thousands of files, of which only a few dozen are read).
-MAX_ENTRIES = 200_000
+#: thousands of files, of which only a few dozen are read): the largest host's files and a
+#: folder for each of its containers, with room to spare.
+MAX_ENTRIES = 2 * (MAX_FILES + HOST_CONTAINERS)
 
 #: Most uncompressed bytes streamed through while reading a compressed tar archive, counting the
 #: members that are skipped (such as a sosreport's logs). Decompression stops there.
-MAX_ARCHIVE_BYTES = 1024 * MiB
+MAX_ARCHIVE_BYTES = max(1024 * MiB, 2 * MAX_TOTAL_BYTES)
+
+
+def size_text(size: int) -> str:
+    """A size as a person reads it: 67 MiB, 19 KiB, 512 bytes."""
+    for unit, name in ((GiB, "GiB"), (MiB, "MiB"), (1024, "KiB")):
+        if size >= unit:
+            return f"{size / unit:.0f} {name}" if size % unit == 0 or size >= 10 * unit \
+                else f"{size / unit:.1f} {name}"
+    return f"{size} bytes"
 
 
 def parse_memory(size: int, kind: str | None) -> int:

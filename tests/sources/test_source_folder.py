@@ -180,7 +180,8 @@ def test_big_files_in_a_folder_are_ignored(tmp_path, monkeypatch):
     dump = _copy(USER_NETWORKS, tmp_path / "dump")
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10_000)
     found = sources.load(dump)
-    big = {os.path.basename(i.path) for i in found.ignored if "too large" in i.reason}
+    big = {os.path.basename(i.path) for i in found.ignored if "over the" in i.reason}
+    assert all(i.limit and i.kind for i in found.ignored if "over the" in i.reason)
     assert big == {p.name for p in _captures_of(dump) if p.stat().st_size > 10_000}
     assert big  # docker_inspect.json at least
 

@@ -35,7 +35,7 @@ class Check:
     find: Callable[[Context], Iterator[Problem]]
 
     def missing(self, ctx: Context) -> list[Fact]:
-        return [fact for fact in self.needs if not fact.present(ctx)]
+        return [fact for fact in self.needs if fact.left_out(ctx) or not fact.present(ctx)]
 
     def run(self, ctx: Context) -> Iterator[Finding]:
         for p in self.find(ctx):
@@ -70,9 +70,20 @@ def run_checks(ctx: Context) -> list[Finding]:
 
 def not_run(ctx: Context) -> list[NotRun]:
     """The checks left out, each with the captures that would let it run."""
-    return [NotRun(code=c.code, missing=[Missing(fact=f.name, captures=f.captures())
+    return [NotRun(code=c.code, missing=[Missing(fact=f.name, captures=_wanted(ctx, f))
                                          for f in missing])
             for c in CHECKS if (missing := c.missing(ctx))]
+
+
+def _wanted(ctx: Context, fact: Fact) -> list[str]:
+    """The captures that would let a check run; those a limit left out say so."""
+    left_out = fact.left_out(ctx)
+    if not left_out:
+        return fact.captures()
+    why = "; ".join(f"{e.source.path} was left out: {'; '.join(e.source.messages)}"
+                    for e in left_out[:3])
+    more = f" (and {len(left_out) - 3} more)" if len(left_out) > 3 else ""
+    return [f"{command} ({why}{more})" for command in fact.captures()]
 
 
 def inferred_facts(ctx: Context, subjects: Sequence[str]) -> list[str]:

@@ -40,6 +40,13 @@ class Fact:
         """The commands, as text, whose output would provide it."""
         return [command + self.where for command in self.commands]
 
+    def left_out(self, ctx: Context) -> list:
+        """The captures that could hold this fact but that a limit kept from being read: the
+        fact is then not there, whatever the other captures say (a kind not told by its name
+        could be any)."""
+        return [e for e in ctx.left_out if (e.kind is None or e.kind in self.kinds)
+                and (e.container is not None) == self.inside]
+
 
 INTERFACES = Fact("interfaces", "the host's interfaces: state, MTU, addresses, veth peers",
                   ("ip_addr", "ip_link"), lambda ctx: ctx.iface_source is not None)
