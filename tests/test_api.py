@@ -11,7 +11,6 @@ from netparse.errors import DetectError, ParseError
 from netparse.kinds import KINDS
 from netparse.sources.names import CANONICAL_NAMES
 from tests.conftest import FIXTURES
-from tests.expected import capture_files
 
 DUMP = FIXTURES / "dumps/default-bridge"
 
