@@ -163,7 +163,7 @@ def _interfaces(ctx: Context) -> None:
     _view(ctx, "interfaces", primary)
     ctx.address_source = addr.source.path if addr else None
     details = {i.name: i for i in link.model.interfaces} if link and addr else {}
-    for iface in primary.model.interfaces:
+    for iface in [*primary.model.interfaces, *_other_devices(ctx, primary)]:
         extra = details.get(iface.name)
         link_kind = iface.link_kind or (extra.link_kind if extra else None)
         ctx.topology.interfaces.append(HostInterface(
@@ -183,6 +183,24 @@ def _interfaces(ctx: Context) -> None:
         ))
     if addr and link:
         _compare_links(ctx, addr, link)
+
+
+_ONE_DEVICE = re.compile(r"\bip\s+(?:-\S+\s+)*a(?:ddr|ddress)?\s+(?:show|list|ls|s)\s+"
+                         r"(?:dev\s+)?(?P<dev>[\w.@-]+)\s*$")
+
+
+def _other_devices(ctx: Context, primary: Entry) -> list:
+    """When the latest `ip addr` shows one device (`ip addr show dev X`), the devices that other
+    one-device captures show: a paste that looks at two bridges one after the other is about
+    both. A complete listing never gets devices it lacks from another capture."""
+    if primary.kind != "ip_addr" or not (m := _ONE_DEVICE.search(primary.source.command or "")):
+        return []
+    seen, found = {m["dev"]}, {}
+    for e in in_time(ctx.snapshot.host("ip_addr")):
+        other = _ONE_DEVICE.search(e.source.command or "")
+        if e is not primary and other and other["dev"] not in seen:
+            found[other["dev"]] = [i for i in e.model.interfaces if i.name == other["dev"]]
+    return [i for ifaces in found.values() for i in ifaces]
 
 
 def _iface_kind(iface, link_kind: str | None) -> str | None:
