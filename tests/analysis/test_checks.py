@@ -819,8 +819,8 @@ def test_a_check_whose_fact_is_missing_is_not_run_and_says_what_would_run_it():
     assert "bridge-gateway" not in {f.code for f in run_checks(ctx)}
     listed = {n.code: n for n in not_run(ctx)}
     assert listed["bridge-gateway"] == NotRun(code="bridge-gateway", missing=[
-        Missing(fact="interfaces", captures=["ip addr", "ip link"])])
-    assert listed["detached-endpoint"].missing[0].fact == "interfaces"
+        Missing(fact="whole-interfaces", captures=["ip addr or ip link, not filtered"])])
+    assert listed["detached-endpoint"].missing[0].fact == "whole-interfaces"
 
     ctx = host()
     ctx.topology.ip_forward = None
@@ -828,7 +828,7 @@ def test_a_check_whose_fact_is_missing_is_not_run_and_says_what_would_run_it():
         Missing(fact="ip-forward", captures=["sysctl net.ipv4.ip_forward"])])]
     ctx.address_source = None
     assert {n.code: n.missing for n in not_run(ctx)}["bridge-no-address"] == [
-        Missing(fact="host-addresses", captures=["ip addr"])]
+        Missing(fact="host-addresses", captures=["ip addr, not filtered"])]
 
 
 def test_inside_facts_ask_for_captures_inside_the_containers():
@@ -971,3 +971,39 @@ def test_bridge_nf_from_docker_info_and_sysctl():
     sysctl = (TESTS / "fixtures/captures/host-kinds/sysctl.txt").read_bytes()
     ctx = build(take(from_files({"dump/docker_info.txt": info, "dump/sysctl.txt": sysctl})))
     assert ctx.bridge_nf is True and ctx.bridge_nf_off == []
+
+
+def _broken() -> Context:
+    """docker0's route and address gone, and the container's veth off the bridge."""
+    ctx = host()
+    ctx.topology.routes.pop()
+    ctx.interface("docker0").addresses = []
+    ctx.topology.bridges[0].addresses = []
+    ctx.interface("vethA").master = None
+    return ctx
+
+
+def _no_gateway_known() -> Context:
+    ctx = _broken()
+    ctx.topology.networks[0].gateways = []
+    return ctx
+
+
+@pytest.mark.parametrize("part, view, absent, broken", [
+    ("routes", "filtered through `ip route | grep default`", ["subnet-not-routed"], _broken),
+    ("interfaces", "filtered through `ip addr | grep -A1 docker0`",
+     ["detached-endpoint", "bridge-gateway"], _broken),
+    ("interfaces", "filtered through `ip addr | grep -A1 docker0`", ["bridge-no-address"],
+     _no_gateway_known),
+])
+def test_a_view_of_a_listing_never_proves_an_absence(part, view, absent, broken):
+    """What a check concludes from absence (no route on the bridge, no address on it, no veth
+    on the host) needs the whole listing: with only a view, the check is not run, and says so."""
+    ctx = broken()
+    assert set(absent) <= {f.code for f in run_checks(ctx)}
+    ctx.views[part] = view
+    assert not set(absent) & {f.code for f in run_checks(ctx)}
+    skipped = {n.code: n for n in not_run(ctx)}
+    for code in absent:
+        assert any("not filtered" in " ".join(m.captures) for m in skipped[code].missing), \
+            skipped[code]

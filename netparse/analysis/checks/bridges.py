@@ -7,12 +7,15 @@ import re
 from collections import Counter
 
 from netparse.analysis.checks.base import Problem, check, docker_bridges, users
-from netparse.analysis.checks.facts import BRIDGES, CONTAINERS, INTERFACES, NETWORKS, Fact
+from netparse.analysis.checks.facts import (BRIDGES, CONTAINERS, INTERFACES, NETWORKS,
+                                            WHOLE_INTERFACES, Fact)
 from netparse.analysis.context import Context
 from netparse.analysis.model import Severity
 
-HOST_ADDRESSES = Fact("host-addresses", "the addresses of the host's interfaces", ("ip_addr",),
-                      lambda ctx: ctx.address_source is not None)
+HOST_ADDRESSES = Fact("host-addresses", "the addresses of the host's interfaces (not a filtered "
+                      "view, which may lack the lines it did not select)", ("ip_addr",),
+                      lambda ctx: ctx.address_source is not None and "interfaces" not in ctx.views,
+                      command="ip addr, not filtered")
 
 DOCKER_BRIDGE_NAME = re.compile(r"docker0|docker_gwbridge|br-[0-9a-f]{12}")
 DOCKER_VETH = re.compile(r"veth[0-9a-f]{7}")
@@ -55,7 +58,7 @@ def bridge_down(ctx: Context):
 @check("bridge-gateway", Severity.ERROR,
        "A Docker bridge lacks its network's gateway address, or carries another one instead: "
        "containers cannot reach their default gateway.",
-       needs=(INTERFACES, NETWORKS))
+       needs=(WHOLE_INTERFACES, NETWORKS))
 def bridge_gateway(ctx: Context):
     for b in docker_bridges(ctx):
         net = ctx.network(b.network)

@@ -55,6 +55,16 @@ BRIDGES = Fact("bridges", "the host's bridges and their ports",
                lambda ctx: ctx.bridge_source is not None or bool(ctx.topology.bridges))
 ROUTES = Fact("routes", "the host's routing table", ("ip_route", "route_n"),
               lambda ctx: ctx.route_source is not None)
+# A check that concludes from absence (no route, no address, no veth) needs the whole listing;
+# a view (`ip route | grep default`, `ip addr | grep -A1 docker0`) lacks what it did not select.
+WHOLE_INTERFACES = Fact("whole-interfaces", "the host's interfaces, the whole listing (not "
+                        "filtered through grep or a template)", ("ip_addr", "ip_link"),
+                        lambda ctx: ctx.iface_source is not None and "interfaces" not in ctx.views,
+                        command="ip addr or ip link, not filtered")
+WHOLE_ROUTES = Fact("whole-routes", "the host's routing table, the whole of it (not filtered "
+                    "through grep or a template)", ("ip_route", "route_n"),
+                    lambda ctx: ctx.route_source is not None and "routes" not in ctx.views,
+                    command="ip route or route -n, not filtered")
 # A view of a listing (`docker inspect ... | grep IPAddress`, an inspect fragment, `docker ps
 # --filter ...`) shows what it holds and proves nothing by what it lacks: the facts that checks
 # conclude absence from (a container not recorded, a mapping not in place, a veth no container
@@ -103,5 +113,5 @@ INSIDE_ROUTES = Fact("inside-routes", "the routes inside the containers",
                      present=lambda ctx: any(c.inside and c.inside.routes is not None
                                              for c in ctx.topology.containers))
 
-FACTS = (INTERFACES, BRIDGES, ROUTES, CONTAINERS, ENDPOINTS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
+FACTS = (INTERFACES, WHOLE_INTERFACES, BRIDGES, ROUTES, WHOLE_ROUTES, CONTAINERS, ENDPOINTS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
          LISTED_CONTAINERS, FIREWALL, FIREWALL_INTERFACES, INSIDE_ADDRESSES, INSIDE_ROUTES)

@@ -7,7 +7,7 @@ from ipaddress import ip_network
 
 from netparse.analysis.checks.base import Problem, check, docker_bridges, users
 from netparse.analysis.checks.facts import (CONTAINERS, INSIDE_ROUTES, INTERFACES, IP_FORWARD,
-                                            NETWORKS, ROUTES, Fact)
+                                            NETWORKS, ROUTES, WHOLE_ROUTES, Fact)
 from netparse.analysis.context import Context
 from netparse.analysis.model import Route, Severity
 
@@ -236,7 +236,7 @@ def default_via_port(ctx: Context):
 
 @check("subnet-not-routed", Severity.ERROR,
        "A Docker subnet in use has no route on its bridge in the host's routing table.",
-       needs=(ROUTES, NETWORKS, CONTAINERS))
+       needs=(WHOLE_ROUTES, NETWORKS, CONTAINERS))
 def subnet_not_routed(ctx: Context):
     for net, subnet in _docker_subnets(ctx):
         if subnet.version != 4:

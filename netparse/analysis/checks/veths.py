@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from netparse.analysis.checks.base import Problem, check, docker_bridges
-from netparse.analysis.checks.facts import BRIDGES, CONTAINER_LIST, CONTAINERS, INTERFACES
+from netparse.analysis.checks.facts import (BRIDGES, CONTAINER_LIST, CONTAINERS,
+                                            WHOLE_INTERFACES)
 from netparse.analysis.context import Context
 from netparse.analysis.model import Severity
 
@@ -107,7 +108,7 @@ def _free_ports(ctx: Context):
 @check("detached-endpoint", Severity.ERROR,
        "A container endpoint's veth is missing, or is not on its network's bridge: the "
        "container is cut off.",
-       needs=(INTERFACES, CONTAINERS))
+       needs=(WHOLE_INTERFACES, CONTAINERS))
 def detached_endpoint(ctx: Context):
     for c in ctx.topology.containers:
         for ep in c.endpoints:
