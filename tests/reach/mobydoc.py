@@ -140,7 +140,24 @@ def load(path: Path) -> Doc:
                 b.table = BUILTIN.get(policies)
         elif b.text.lstrip().startswith(("docker ", "dockerd ")):
             _commands(doc, b)
+    _distinct(doc)
     return doc
+
+
+def _distinct(doc: Doc) -> None:
+    """usernet-internal.md's commands create two networks both named bridge1 and run two
+    containers both named c1, which Docker would refuse; its `docker run --network` name them
+    by their bridges (bridgeICC, bridgeNoICC), as moby's generator does. A network whose name
+    is taken is named by its bridge, a container whose name is taken by its name and network."""
+    names = [n.name for n in doc.networks]
+    for n in doc.networks:
+        if names.count(n.name) > 1:
+            n.name = n.bridge
+    seen = set()
+    for c in doc.containers:
+        if c.name in seen:
+            c.name = f"{c.name}-{c.network}"
+        seen.add(c.name)
 
 
 def _blocks(text: str):
@@ -301,13 +318,12 @@ def topology(doc: Doc) -> Topology:
         bridges.append((n.bridge, n.name,
                         ip_interface(f"{n.gateway}/{n.subnet.prefixlen}"),
                         said(n.line, n.command)))
-    containers, used = [], set()
+    containers = []
     addresses = _addresses(doc)
     for c in doc.containers:
         net = _network(doc, c)
-        name = c.name if c.name not in used else f"{c.name}-{net.name}"
-        used.add(name)
-        ip = addresses.get((c.name, net.bridge)) or _next_free(net, addresses.values())
+        name = c.name
+        ip = addresses.get((name, net.bridge)) or _next_free(net, addresses.values())
         addresses[(name, net.bridge)] = ip
         veth = f"veth-{name}"
         interfaces.append(HostInterface(name=veth, kind="veth", master=net.bridge, up=True,
@@ -337,13 +353,9 @@ def topology(doc: Doc) -> Topology:
 
 
 def _network(doc: Doc, c: ContainerSpec) -> NetworkSpec:
-    """The network `docker run --network X` names: by name, else by bridge name (a document's
-    commands may name a network by its bridge, usernet-internal.md)."""
+    """The network `docker run --network X` names."""
     for n in doc.networks:
-        if n.name == c.network and sum(m.name == c.network for m in doc.networks) == 1:
-            return n
-    for n in doc.networks:
-        if n.bridge == c.network:
+        if n.name == c.network:
             return n
     raise ValueError(f"{doc.where}:{c.line}: no network {c.network}")
 

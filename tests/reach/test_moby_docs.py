@@ -89,6 +89,18 @@ CLAIMS = [
           ("filter DOCKER-FORWARD rule 5: -A DOCKER-FORWARD -i bridge1 -j ACCEPT",
            "-s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE"),
           layouts=("docker-v29.0.0", "v28.0.1", "v28.5.2")),
+    Claim("usernet-portmap.md",
+          "These per-port rules are inserted at the head of the chain, so that they appear "
+          "before the network's DROP rule",
+          ("direct", C1, 22), "unreachable",
+          ("filter DOCKER", "-A DOCKER ! -i bridge1 -o bridge1 -j DROP"),
+          layouts=("v28.0.0", "v28.0.1")),   # raw drops direct access port by port
+    Claim("usernet-portmap.md",
+          "adds a DROP rule to the raw-PREROUTING chain to block direct remote access to the "
+          "mapped port.",
+          ("direct", C1, 22), "unreachable",
+          ("raw PREROUTING", "-A PREROUTING -d 192.0.2.2/32 ! -i bridge1 -j DROP"),
+          layouts=("docker-v29.0.0", "v28.5.2")),   # raw drops it per container
     # --- usernet-portmap-lo.md: published on 127.0.0.1 only ------------------------------------
     Claim("usernet-portmap-lo.md",
           "adds an extra rule in the raw-PREROUTING chain to DROP remote traffic destined to the "
@@ -154,6 +166,13 @@ CLAIMS = [
           ("chain", "filter", "FORWARD", dict(FORWARD_IN, proto="icmp", dport=None, sport=None)),
           "ACCEPT", ("-o bridge1 -p icmp -j ACCEPT",)),
     Claim("usernet-portmap-routed.md",
+          "So, it will accept packets from other networks, if they make it through the "
+          "port/protocol filtering rules in the DOCKER chain.",
+          ("chain", "filter", "FORWARD", dict(FORWARD_IN, src=ip_address("172.17.0.2"),
+                                              iif="docker0")),
+          "ACCEPT", ("-o bridge1 -j RETURN", PUBLISHED_ACCEPT),
+          layouts=("v28.0.0", "v28.0.1", "v28.5.2")),
+    Claim("usernet-portmap-routed.md",
           "No DNAT rule for the published port (port mapping is skipped).",
           ("chain", "nat", "PREROUTING", dict(src=CLIENT, dst=HOST.ip, proto="tcp", dport=8080,
                                               sport=40000, iif="eth0")),
@@ -206,6 +225,11 @@ def test_the_document_loads(doc):
         assert (c1.name, c1.endpoints[0].ip, c1.published[0].host_port) == ("c1", C1, 8080)
     if doc.name == "usernet-portmap-noproxy.md":
         assert not doc.userland_proxy
+    if doc.name == "usernet-internal.md":
+        assert [(c.name, c.endpoints[0].network, str(c.endpoints[0].ip), c.endpoints[0].gateway)
+                for c in facts.topology.containers] == [
+            ("c1", "bridgeICC", "192.0.2.2", None),
+            ("c1-bridgeNoICC", "bridgeNoICC", "198.51.100.2", None)]
 
 
 @pytest.mark.parametrize("doc,claim", CASES, ids=lambda x: getattr(x, "where", None) or x.id)
