@@ -263,7 +263,7 @@ def rules_entry(doc: Doc) -> Entry:
         tables.append(_shifted(table, b.line - 1).model_copy(update={"name": b.table}))
     model = IptablesSave(tables=tables)
     return Entry(Source(path=doc.where, kind="iptables_save", status=SourceStatus.PARSED,
-                        command="iptables -S -t " + ", -t ".join(sorted(seen))), model)
+                        command="; ".join(f"iptables -S -t {t}" for t in sorted(seen))), model)
 
 
 def _shifted(table, offset: int):

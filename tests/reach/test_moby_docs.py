@@ -255,6 +255,13 @@ def test_the_document_says_it(doc, claim):
             assert any(rule in s for s in said), (rule, said)
         if claim.verdict == "unreachable":
             assert all(r in path.breaks_at for r in claim.rules)
+        # each rule that decided is cited at its line of the document
+        lines = doc.text.split("\n")
+        cited = [h for h in path.hops if h.evidence and h.evidence.startswith(doc.where + ":")]
+        assert cited
+        for hop in cited:
+            line = int(hop.evidence.rpartition(":")[2])
+            assert f": {lines[line - 1].strip()} → " in hop.text, (hop.text, hop.evidence)
 
 
 def _chain_claim(doc, claim):
