@@ -108,13 +108,25 @@ def jobs_table(work: Path, dumps: int, containers: int, repeat: int,
             generate(fleet / f"host-{i:03d}", containers, 5, 0, seed=100 + i)
     jobs = sorted(set(jobs or [1, 2, os.cpu_count() or 1]))
     walls: dict[int, list[float]] = {n: [] for n in jobs}
+    cpus: dict[int, list[float]] = {n: [] for n in jobs}
     for _ in range(repeat):
         for n in jobs:
-            wall, _ = _process(_netparse("analyze", str(fleet), "--jobs", str(n)), 1)
+            wall, cpu = _timed(_netparse("analyze", str(fleet), "--jobs", str(n)))
             walls[n].append(wall)
-            print(f"  --jobs {n}: {wall:.2f} s", file=sys.stderr)
+            cpus[n].append(cpu)
+            print(f"  --jobs {n}: {wall:.2f} s, CPU {cpu:.2f} s, load {os.getloadavg()[0]:.2f}",
+                  file=sys.stderr)
     return [{"jobs": n, "dumps": dumps, "containers": containers, "wall": median(walls[n]),
-             "best": min(walls[n]), "rounds": len(walls[n])} for n in jobs]
+             "best": min(walls[n]), "cpu": median(cpus[n]), "rounds": len(walls[n])}
+            for n in jobs]
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, its worker processes included) of `cmd`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 # --- parsers against their peers, in this process -------------------------------------------------
@@ -131,12 +143,13 @@ def peers_table(work: Path, routes: int, containers: int, repeat: int) -> list[d
 def jobs_markdown(rows: list[dict]) -> str:
     one = rows[0]
     out = [f"| folder of dumps | --jobs | wall (median of {one.get('rounds', 1)}) | best | "
-           "speed-up (median) |",
-           "| --- | ---: | ---: | ---: | ---: |"]
+           "speed-up (median) | CPU time (median) |",
+           "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
+        cpu = f"{r['cpu']:.2f} s" if "cpu" in r else ""
         out.append(f"| {r['dumps']} × {r['containers']} containers | {r['jobs']} | "
                    f"{r['wall']:.2f} s | {r.get('best', r['wall']):.2f} s | "
-                   f"×{one['wall'] / r['wall']:.2f} |")
+                   f"×{one['wall'] / r['wall']:.2f} | {cpu} |")
     return "\n".join(out)
 
 
