@@ -120,6 +120,7 @@ def test_the_ray_recipe_on_a_local_ray_gives_the_sequential_results(in_fleet, mo
     monkeypatch.setenv("RAY_TMPDIR", own)
     monkeypatch.setenv("HOME", own)
     monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)  # a Ray of its own, never one found
     request.addfinalizer(ray.shutdown)
     space = {"address": None}
     exec(recipe("import ray"), space)
