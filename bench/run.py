@@ -2,6 +2,7 @@
 
     python -m bench.run [--sizes 10,100,1000,2000,5000] [--routes 100000] [--repeat 3]
                         [--work /tmp/netparse-bench] [--json results.json] [--skip-peers]
+                        [--fleet 8x250] [--jobs 1,2,4] [--only-jobs]
 
 Run it with the interpreter of an environment that has bench/requirements.txt installed (the
 peers: jc, ttp_templates, ntc-templates with TextFSM, insights-core); without them the peer
@@ -92,20 +93,40 @@ def startup(work: Path, repeat: int) -> dict:
     }
 
 
-def jobs_table(work: Path, dumps: int, containers: int, repeat: int) -> list[dict]:
-    """`netparse analyze FLEET --jobs N` over a folder of `dumps` dumps, for N = 1, 2, ... CPUs."""
+def jobs_table(work: Path, dumps: int, containers: int, repeat: int,
+               jobs: list[int] | None = None) -> list[dict]:
+    """`netparse analyze FLEET --jobs N` over a folder of `dumps` dumps, for each N in `jobs`
+    (default 1, 2 and the CPU count), rounds interleaved (every N once per round, in turn) so
+    that a change of load on a shared machine falls on every N alike; median and best."""
+    from statistics import median
+
     from bench.gen import generate
 
     fleet = work / f"fleet-{dumps}x{containers}"
     for i in range(dumps):
         if not (fleet / f"host-{i:03d}" / "sysctl.txt").exists():
             generate(fleet / f"host-{i:03d}", containers, 5, 0, seed=100 + i)
-    rows = []
-    for jobs in sorted({1, 2, os.cpu_count() or 1}):
-        wall, peak = _process(_netparse("analyze", str(fleet), "--jobs", str(jobs)), repeat)
-        rows.append({"jobs": jobs, "dumps": dumps, "containers": containers, "wall": wall})
-        print(f"  --jobs {jobs}: {wall:.2f} s", file=sys.stderr)
-    return rows
+    jobs = sorted(set(jobs or [1, 2, os.cpu_count() or 1]))
+    walls: dict[int, list[float]] = {n: [] for n in jobs}
+    cpus: dict[int, list[float]] = {n: [] for n in jobs}
+    for _ in range(repeat):
+        for n in jobs:
+            wall, cpu = _timed(_netparse("analyze", str(fleet), "--jobs", str(n)))
+            walls[n].append(wall)
+            cpus[n].append(cpu)
+            print(f"  --jobs {n}: {wall:.2f} s, CPU {cpu:.2f} s, load {os.getloadavg()[0]:.2f}",
+                  file=sys.stderr)
+    return [{"jobs": n, "dumps": dumps, "containers": containers, "wall": median(walls[n]),
+             "best": min(walls[n]), "cpu": median(cpus[n]), "rounds": len(walls[n])}
+            for n in jobs]
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, its worker processes included) of `cmd`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 # --- parsers against their peers, in this process -------------------------------------------------
@@ -118,6 +139,19 @@ def peers_table(work: Path, routes: int, containers: int, repeat: int) -> list[d
 
 
 # --- report ---------------------------------------------------------------------------------------
+
+def jobs_markdown(rows: list[dict]) -> str:
+    one = rows[0]
+    out = [f"| folder of dumps | --jobs | wall (median of {one.get('rounds', 1)}) | best | "
+           "speed-up (median) | CPU time (median) |",
+           "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        cpu = f"{r['cpu']:.2f} s" if "cpu" in r else ""
+        out.append(f"| {r['dumps']} × {r['containers']} containers | {r['jobs']} | "
+                   f"{r['wall']:.2f} s | {r.get('best', r['wall']):.2f} s | "
+                   f"×{one['wall'] / r['wall']:.2f} | {cpu} |")
+    return "\n".join(out)
+
 
 def markdown(results: dict) -> str:
     out = []
@@ -149,13 +183,8 @@ def markdown(results: dict) -> str:
         out.append("")
         out.append(peers_markdown(results["peers"]))
     if results.get("jobs"):
-        one = results["jobs"][0]["wall"]
         out.append("")
-        out.append("| folder of dumps | --jobs | wall | speed-up |")
-        out.append("| --- | ---: | ---: | ---: |")
-        for r in results["jobs"]:
-            out.append(f"| {r['dumps']} × {r['containers']} containers | {r['jobs']} | "
-                       f"{r['wall']:.2f} s | ×{one / r['wall']:.2f} |")
+        out.append(jobs_markdown(results["jobs"]))
     out.append("")
     out.append("| start-up | best wall time |")
     out.append("| --- | ---: |")
@@ -173,9 +202,24 @@ def main(argv=None) -> None:
     ap.add_argument("--work", default="/tmp/netparse-bench")
     ap.add_argument("--json")
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--fleet", default="8x250", help="the --jobs table's folder: DUMPSxCONTAINERS")
+    ap.add_argument("--jobs", help="the --jobs values measured, e.g. 1,2,4 (default 1,2,CPUs)")
+    ap.add_argument("--only-jobs", action="store_true", help="only the --jobs table")
     a = ap.parse_args(argv)
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
+    dumps, containers = (int(x) for x in a.fleet.split("x"))
+    jobs = [int(n) for n in a.jobs.split(",")] if a.jobs else None
+    if a.only_jobs:
+        load = os.getloadavg()[0]
+        rows = jobs_table(work, dumps, containers, a.repeat, jobs)
+        if a.json:
+            Path(a.json).write_text(json.dumps({"jobs": rows}, indent=2))
+        print(jobs_markdown(rows))
+        print(f"\n{a.repeat} interleaved rounds; load average {load:.2f} before, "
+              f"{os.getloadavg()[0]:.2f} after; {os.cpu_count()} CPUs; "
+              f"Python {sys.version.split()[0]}")
+        return
     sizes = [int(s) for s in a.sizes.split(",")]
     results = {"python": sys.version.split()[0], "cpus": os.cpu_count(),
                "load": os.getloadavg()[0]}
@@ -184,7 +228,7 @@ def main(argv=None) -> None:
     print("sizes", file=sys.stderr)
     results["sizes"] = sizes_table(sizes, a.networks, work, a.repeat)
     print("jobs", file=sys.stderr)
-    results["jobs"] = jobs_table(work, 8, 250, a.repeat)
+    results["jobs"] = jobs_table(work, dumps, containers, a.repeat, jobs)
     if not a.skip_peers:
         print("peers", file=sys.stderr)
         results["peers"] = peers_table(work, a.routes, min(max(sizes), 1000), a.repeat)
