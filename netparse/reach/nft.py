@@ -117,6 +117,7 @@ def _table(entry, t, offset: int, terse: bool) -> Table:
 _VERDICTS = {"accept": "ACCEPT", "drop": "DROP", "reject": "REJECT", "return": "RETURN",
              "continue": ""}
 _NAT = {"dnat": "DNAT", "snat": "SNAT", "masquerade": "MASQUERADE", "redirect": "REDIRECT"}
+_UNREAD = always(None)
 # Statements that act and let the packet go on.
 _PASSING = ("log",)
 
@@ -149,8 +150,16 @@ def _rule(table: str, chain: str, r, where: str, sets: dict) -> Rule:
             break
         elif s.text.split()[0] in _PASSING:
             continue
+        elif s.text.startswith('{"reject"'):  # nft -j's reject, with its options
+            target = "REJECT"
+            break
         else:
-            matches.append(Match(s.text, always(None)))
+            matches.append(Match(s.text, _UNREAD))
+    if not target and matches and matches[-1].test is _UNREAD:
+        # A statement not read where the verdict would be (`queue`, a map not read, a mark
+        # set): what it does to the packet is unknown, not nothing.
+        target = f"statement {matches[-1].text}"
+        matches.pop()
     return Rule(table=table, chain=chain, number=r.number, text=text, where=where,
                 matches=tuple(matches), target=target, goto=goto, options=options)
 
