@@ -84,12 +84,14 @@ def bases_of(entry, skip_own: bool) -> list[Base]:
         table = _table(entry, t, offset, terse)
         for c in hooked:
             hook = HOOK_NAMES.get(c.hook)
-            if hook is None:
-                continue  # ingress/egress exist only in the netdev family
             prio = priority(c.priority)
             at = f"{entry.source.path}:{c.line + offset}: table {table.name} chain {c.name}"
             why = None
-            if prio is None:
+            if hook is None:
+                # inet's ingress (a device's, before prerouting): not followed.
+                hook, prio = "PREROUTING", -1000
+                why = f"{at}: hook {c.hook} not followed"
+            elif prio is None:
                 why = f"{at}: priority {c.priority!r} not read"
             elif c.type not in ("filter", "nat", "route"):
                 why = f"{at}: type {c.type} not modelled"

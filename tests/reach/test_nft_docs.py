@@ -17,7 +17,7 @@ from netparse.analysis.model import Topology
 from netparse.reach.host import Facts, Firewall
 from netparse.reach.model import Disposition
 from netparse.reach.netfilter import Env, Packet
-from netparse.reach.nft import bases_of
+from netparse.reach.nft import Base, bases_of
 from netparse.reach.walk import Leg, Stop, Walker
 from netparse.snapshot import Entry, Source, SourceStatus
 from tests.conftest import FIXTURES
@@ -255,3 +255,16 @@ def test_an_unknown_interface_at_a_vmap_is_unknown_not_guessed():
     verdict, at, _ = fate(w, replace(tcp(C1, OUTSIDE, 443, "bridge1"), oif="?outside"),
                           hooks=("FORWARD",))
     assert verdict == "unknown"
+
+
+def test_a_base_chain_that_cannot_be_read_makes_its_hook_unknown():
+    """A base chain whose priority (or hook) is not read may come before or after Docker's:
+    every packet on that hook is unknown, naming it; other hooks are still walked."""
+    w = walker("usernet-portmap.md")
+    why = "nft.txt:3: table inet t chain c: priority 'filter * 2' not read"
+    w.facts.firewall.bases.append(Base("FORWARD", 0, (4, 6), None, "c", unknown=why))
+    leg = Leg("forward")
+    with pytest.raises(Stop) as stop:
+        w.hook(leg, "FORWARD", replace(tcp(C1, OUTSIDE, 443, "bridge1"), oif="eth0"))
+    assert stop.value.disposition is Disposition.UNKNOWN and stop.value.missing == [why]
+    assert fate(w, tcp(OUTSIDE, C1, 80, "eth0"), hooks=("PREROUTING",))[0] == "denied"
