@@ -152,21 +152,6 @@ def test_named_and_anonymous_sets_ranges_maps_and_wildcards():
     assert checked > 500
 
 
-def test_the_json_listing_gives_the_same_verdicts_where_it_is_read():
-    """nft -j: its anonymous verdict map is not read, so what crosses it is unknown."""
-    text, json_ = own("nft_ruleset.txt", "nft list ruleset"), \
-        own("nft_j_ruleset.json", "nft -j list ruleset")
-    unknown = 0
-    for pkt in set_packets():
-        got = fates(json_, pkt)
-        if len(got) > 1 or got == ["UNKNOWN"]:
-            unknown += 1
-            assert expected(pkt) in got or "UNKNOWN" in got
-        else:
-            assert got == fates(text, pkt), pkt
-    assert unknown
-
-
 def test_a_terse_listing_leaves_the_named_sets_unknown():
     """`nft -t list ruleset` prints no set elements: the rules on @allowed and @blocked_ifs
     are unknown, never taken as empty."""
