@@ -74,8 +74,13 @@ class Context:
     forwarding: dict[str, bool] = field(default_factory=dict)
     all_tables: bool = False        # every routing table was captured (`ip route show table all`)
     masquerade_off: set[str] = field(default_factory=set)  # networks created without masquerade
-    # What besides the iptables rules may decide a packet's fate, each said as what it is:
-    # nftables tables of their own, legacy rules beside the nf_tables ones, policy routing.
+    # `nft list ruleset`: its tables' base chains are walked beside iptables' (netparse.reach.nft);
+    # nft_own: iptables-nft's own tables are walked from it too (no iptables rules captured).
+    nft: Entry | None = None
+    nft_own: bool = False
+    # What besides the walked rules may decide a packet's fate, each said as what it is:
+    # nftables tables of the bridge or netdev family, legacy rules beside the nf_tables ones,
+    # nftables not captured beside iptables-nft.
     firewall_gaps: list[str] = field(default_factory=list)
     policy_routing: bool | None = None   # `ip rule` holds rules of its own (None: not captured)
     _indexes: dict = field(default_factory=dict, repr=False)

@@ -1088,23 +1088,43 @@ def _count(entry: Entry) -> str:
 
 
 def _firewall_gaps(ctx: Context, saves) -> list[str]:
+    """What may decide a packet's fate that the walk cannot follow. The tables of `nft list
+    ruleset` are walked (netparse.reach.nft), except those of the bridge and netdev families;
+    without that capture, a host on iptables-nft or Docker's nftables backend may hold tables
+    of nftables nobody saw."""
     gaps = []
-    for e in ctx.snapshot.host("nft_ruleset"):
-        for t in e.model.tables:
-            own = t.family in ("ip", "ip6") and t.name in _IPTABLES_TABLES
-            if not own and any(c.hook for c in t.chains):
-                gaps.append(f"{e.source.path}: nftables table {t.family} {t.name} has chains on "
-                            f"netfilter hooks, which the walk does not follow")
+    nft = ctx.snapshot.host("nft_ruleset")
+    ctx.nft = nft[-1] if nft else None
+    # iptables-nft's own tables come from iptables-save (or its listings) when captured.
+    ctx.nft_own = ctx.nft is not None and ctx.firewall is None
+    if ctx.nft is not None:
+        for t in ctx.nft.model.tables:
+            if t.family in ("bridge", "netdev") and any(c.hook for c in t.chains):
+                gaps.append(f"{ctx.nft.source.path}: nftables table {t.family} {t.name} has "
+                            f"chains on hooks of the {t.family} family, which the walk does "
+                            f"not follow")
     legacy = [e for e in saves if e.model.backend == "legacy" and _has_rules(e.model)]
     if legacy and any(e.model.backend != "legacy" and _has_rules(e.model) for e in saves):
         gaps.append(f"{legacy[-1].source.path}: iptables-legacy rules beside the nf_tables ones")
     elif ctx.firewall is not None and ctx.firewall.model.warnings and not legacy:
         gaps.append(f"{ctx.firewall.source.path}: {ctx.firewall.model.warnings[0].text.lstrip('# ')}"
                     f" (not captured: iptables-legacy-save)")
-    for e in ctx.snapshot.host("docker_info"):
-        backend = e.model.firewall_backend or ""
-        if backend and backend != "iptables":
-            gaps.append(f"{e.source.path}: the engine's firewall backend is {backend}")
+    elif legacy and ctx.nft is not None and any(
+            t.family in ("ip", "ip6") and t.name in _IPTABLES_TABLES and
+            any(c.rules for c in t.chains) for t in ctx.nft.model.tables):
+        gaps.append(f"{legacy[-1].source.path}: iptables-legacy rules beside iptables-nft's "
+                    f"tables in {ctx.nft.source.path}")
+    if ctx.nft is None:
+        for e in ctx.snapshot.host("docker_info"):
+            backend = e.model.firewall_backend or ""
+            if backend and backend != "iptables":
+                gaps.append(f"{e.source.path}: the engine's firewall backend is {backend}, "
+                            f"and nft list ruleset was not captured")
+        if ctx.firewall is not None and ctx.firewall.kind == "iptables_save" and \
+                ctx.firewall.model.backend == "nf_tables":
+            gaps.append(f"{ctx.firewall.source.path}: iptables-nft, and nft list ruleset was not "
+                        f"captured: tables of nftables beside iptables' (the host's, "
+                        f"firewalld's, Docker's) may decide too")
     return gaps
 
 

@@ -222,9 +222,9 @@ def _explains(c: Changed, x: Path | None, y: Path | None, b: Side, a: Side) -> b
     breaks = " ".join(p.breaks_at or "" for p, _ in walks)
     p = y or x
     container = p.to.split(" (")[0]
-    if c.kind == "firewall rule":
+    if c.kind in ("firewall rule", "nft rule"):
         return any(o is not None and h.evidence in o.marks for p, o in walks for h in p.hops)
-    if c.kind == "firewall policy":
+    if c.kind in ("firewall policy", "nft chain"):
         return any(m in breaks for o in (c.before, c.after) if o for m in o.marks)
     if c.kind == "route":
         marks = (c.before or c.after).marks

@@ -30,8 +30,8 @@ class Change(Model):
     """One object that is on one side only, or on both with other values."""
 
     kind: str = Field(description="container, network, bridge, endpoint, veth, interface, "
-                                  "route, firewall rule, firewall policy, nft rule, sysctl, "
-                                  "ip rule, engine")
+                                  "route, firewall rule, firewall policy, nft rule, nft chain, "
+                                  "sysctl, ip rule, engine")
     subject: str = Field(description="The object's stable identity: a name, `container on "
                                      "network`, `table destination`, `table chain: rule`, a key")
     change: Mark = Field(description="+ added, - removed, ~ changed")

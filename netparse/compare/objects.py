@@ -33,6 +33,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "firewall rule": ("iptables_save",),
     "firewall policy": ("iptables_save",),
     "nft rule": ("nft_ruleset",),
+    "nft chain": ("nft_ruleset",),
     "sysctl": ("sysctl",),
     "ip rule": ("ip_rule",),
     "engine": ("docker_version",),
@@ -308,13 +309,21 @@ def _nft(s: Side, found: dict) -> None:
             if own and iptables:
                 continue  # the same rules as iptables-save's, compared there
             for c in t.chains:
+                if c.hook:
+                    # A base chain: where it hooks, and its policy (what a walk cites when a
+                    # packet falls off its end).
+                    found["nft chain"][(f"{t.family} {t.name} {c.name}",)] = Obj(
+                        f"type {c.type} hook {c.hook} priority {c.priority}; policy "
+                        f"{c.policy or 'accept'}", e.source.path, line=c.line,
+                        marks={f"table {t.family} {t.name} chain {c.name} policy"})
                 seen: dict[str, int] = {}
                 for r in c.rules:
                     raw = r.text if r.text is not None else " ".join(x.text for x in r.statements)
                     text = s.stable(_COUNTERS.sub("", raw))
                     n = seen[text] = seen.get(text, 0) + 1
                     found["nft rule"][(f"{t.family} {t.name} {c.name}: {text}", n)] = Obj(
-                        _COUNTERS.sub("", raw).strip(), e.source.path, line=r.line)
+                        _COUNTERS.sub("", raw).strip(), e.source.path, line=r.line,
+                        marks={f"{e.source.path}:{r.line + e.first_line - 1}"})
 
 
 def _sysctl(s: Side, found: dict) -> None:

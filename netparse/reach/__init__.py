@@ -27,6 +27,8 @@ __all__ = ["Path", "ReachReport", "Walker", "client_path", "container_path", "fa
 
 def facts_of(ctx) -> Facts:
     """The facts of an analysis Context: its topology, with the firewall and settings beside it."""
+    from netparse.reach.host import Firewall
+    from netparse.reach.nft import bases_of
     from netparse.reach.rules import firewall_of
 
     entries = ctx.firewall
@@ -34,11 +36,17 @@ def facts_of(ctx) -> Facts:
         entries = ctx.firewall_listings or {"filter": [entries]}
     # Docker's ipsets are inferred only when every network is known (network inspect).
     networks = ctx.topology.networks if ctx.network_source is not None else None
+    firewall = firewall_of(entries, networks)
+    if ctx.nft is not None:
+        bases = bases_of(ctx.nft, skip_own=not ctx.nft_own)
+        if firewall is None:
+            firewall = Firewall({}, ctx.nft.source.path)
+        firewall.bases = bases
+        firewall.nft_source = ctx.nft.source.path
     return Facts(origin=ctx.snapshot.origin, topology=ctx.topology, route_source=ctx.route_source,
                  iface_source=ctx.iface_source, sysctl_source=ctx.sysctl_source,
                  all_tables=ctx.all_tables, bridge_nf=ctx.bridge_nf,
-                 firewall=firewall_of(entries, networks), firewall_gaps=list(ctx.firewall_gaps),
-                 policy_routing=ctx.policy_routing)
+                 firewall=firewall, firewall_gaps=list(ctx.firewall_gaps), policy_routing=ctx.policy_routing)
 
 
 def _facts(snapshot) -> Facts:
@@ -124,7 +132,8 @@ def reach(snapshot, *, to=(), client=None) -> ReachReport:
                 if p.host_port is not None and p.protocol in ("tcp", "udp") and family:
                     paths.append(client_path(walker, address, c.name, p))
     return ReachReport(origin=facts.origin,
-                       firewall=facts.firewall.source if facts.firewall else None, paths=paths)
+                       firewall=facts.firewall.captures() if facts.firewall else None,
+                       paths=paths)
 
 
 def trace(snapshot, source: str, target: str, port: int | None = None) -> Path:

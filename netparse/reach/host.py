@@ -15,7 +15,8 @@ from netparse.reach.netfilter import Env, Table
 
 @dataclass
 class Firewall:
-    """The iptables tables of one family, as a capture holds them."""
+    """The iptables tables of one family, as a capture holds them, and the base chains of the
+    nftables tables beside them."""
 
     tables: dict[str, Table]
     source: str
@@ -29,6 +30,14 @@ class Firewall:
     inferred: list[str] = field(default_factory=list)
     # Docker's bridges the rules name (`-o docker0`, `br-<id>`), for interfaces not captured.
     bridges: frozenset = frozenset()
+    # The base chains of nftables' tables beside iptables' (netparse.reach.nft.Base).
+    bases: list = field(default_factory=list)
+    nft_source: str | None = None
+
+    def captures(self) -> str:
+        """The captures walked, for a report."""
+        both = [self.source] + ([self.nft_source] if self.nft_source else [])
+        return ", ".join(dict.fromkeys(both))
 
 
 @dataclass

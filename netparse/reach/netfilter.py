@@ -86,6 +86,7 @@ class Chain:
     name: str
     policy: str | None          # None for a user chain
     rules: list[Rule] = field(default_factory=list)
+    where: str = ""             # capture and line of its header, where its rules do not say
     _index: "_Index | None" = field(default=None, repr=False, compare=False)
 
     def candidates(self, pkt: Packet) -> list[int]:
@@ -186,7 +187,8 @@ def run(table: Table, chain: str, packet: Packet, env: Env) -> list[Outcome]:
         if o.verdict == "RETURN":  # fell out of the base chain: its policy decides
             base = table.chains[chain]
             policy = base.policy or "ACCEPT"
-            step = Step(table.name, chain, None, f"policy {policy}", "", f"policy {policy}")
+            step = Step(table.name, chain, None, f"policy {policy}", base.where,
+                        f"policy {policy}")
             o = Outcome(policy, o.packet, o.steps + (step,), o.assumed)
         final.append(o)
     return final
@@ -242,6 +244,8 @@ def _apply(table: Table, rule: Rule, pkt: Packet, env: Env, trail, took,
 
     if target in _TERMINAL:
         return [Outcome(target, pkt, step(target), took)]
+    if target == "VMAP":
+        return _vmap(table, rule, pkt, env, trail, took, depth)
     if target == "RETURN":
         return [Outcome("RETURN", pkt, step("RETURN"), took)]
     if target in _NAT:
@@ -264,6 +268,27 @@ def _apply(table: Table, rule: Rule, pkt: Packet, env: Env, trail, took,
         return out
     return [Outcome("UNKNOWN", pkt, step(target), took + (f"{rule.where}: target {target} is "
                                                           f"not modelled",))]
+
+
+def _vmap(table: Table, rule: Rule, pkt: Packet, env: Env, trail, took,
+          depth: int) -> list[Outcome]:
+    """nft's verdict map (`oifname vmap @jumps`): the verdict of the element the packet's
+    interface matches; none matched, the next rule."""
+    elements = rule.options.get("map")
+    if elements is None:
+        step = trail + (Step(table.name, rule.chain, rule.number, rule.text, rule.where, "vmap"),)
+        return [Outcome("UNKNOWN", pkt, step, took + (f"{rule.where}: the elements of the map "
+                                                      f"were not captured or not read",))]
+    for match, target, goto in elements:
+        hit = match.test(pkt, env)
+        if hit is None:
+            step = trail + (Step(table.name, rule.chain, rule.number, rule.text, rule.where,
+                                 "vmap"),)
+            return [Outcome("UNKNOWN", pkt, step, took + (f"{rule.where}: {match.text}",))]
+        if hit:
+            chosen = replace(rule, target=target, goto=goto, options={})
+            return _apply(table, chosen, pkt, env, trail, took, depth)
+    return [Outcome("CONTINUE", pkt, trail, took)]
 
 
 def nat(rule: Rule, pkt: Packet, env: Env) -> Packet | None:

@@ -20,6 +20,7 @@ from netparse.analysis.model import Container, Endpoint
 from netparse.reach.host import Facts, on_link
 from netparse.reach.model import Disposition, Hop
 from netparse.reach.netfilter import Outcome, Packet, Step, run
+from netparse.reach.nft import Base, iptables_priority
 
 # The chains a packet crosses at each hook, in priority order; nat only for a connection's first
 # packet.
@@ -76,17 +77,36 @@ class Walker:
     # --- netfilter ---------------------------------------------------------------------------
 
     def hook(self, leg: Leg, name: str, pkt: Packet) -> Packet:
-        """`pkt` through every chain of hook `name`; the packet as it comes out."""
+        """`pkt` through every base chain of hook `name`, by priority: each must accept (an
+        accept ends one chain only); the packet as it comes out."""
         fw = self.facts.firewall
         if fw is None:
             raise Stop(Disposition.UNKNOWN, f"{name}: the firewall was not captured",
                        [FIREWALL_CAPTURE])
         if self.facts.firewall_gaps:
-            raise Stop(Disposition.UNKNOWN, f"{name}: more than the iptables rules decide",
+            raise Stop(Disposition.UNKNOWN, f"{name}: more than the walked rules decide",
                        list(self.facts.firewall_gaps))
-        for table_name in HOOKS[name]:
-            if table_name == "nat" and pkt.state != "NEW":
+        version = (pkt.dst or pkt.src).version
+        nat_done = False
+        for base in self._bases(name, version):
+            if base.nat and (pkt.state != "NEW" or nat_done):
+                # NAT is decided by a connection's first packet, by the first chain that maps it.
                 continue
+            if base.unknown:
+                raise Stop(Disposition.UNKNOWN, f"{name}: {base.unknown}", [base.unknown])
+            if base.table is None or base.chain not in base.table.chains:
+                continue
+            before = pkt
+            outcomes = run(base.table, base.chain, pkt, self.env)
+            pkt = self._settle(leg, base.table.name, base.chain, outcomes)
+            nat_done = nat_done or (base.nat and pkt != before)
+        return pkt
+
+    def _bases(self, name: str, version: int) -> list[Base]:
+        """The base chains on hook `name` for a packet of this IP version, by priority."""
+        fw = self.facts.firewall
+        found = []
+        for table_name in HOOKS[name]:
             table = fw.tables.get(table_name)
             if fw.listed and (table is None or name not in table.chains):
                 # A listing shows what was listed: a table or chain left out is not empty.
@@ -94,9 +114,12 @@ class Walker:
                            [f"iptables -t {table_name} -L -n -v"])
             if table is None or name not in table.chains:
                 continue
-            outcomes = run(table, name, pkt, self.env)
-            pkt = self._settle(leg, table_name, name, outcomes)
-        return pkt
+            # Read as IPv4 rules; an IPv6 packet goes through them as it always did here.
+            found.append(Base(name, iptables_priority(table_name, name), (4, 6), table, name,
+                              table_name == "nat"))
+        found += [b for b in fw.bases if b.hook == name]
+        # Stable: at one priority iptables' table comes first, then nft's in capture order.
+        return sorted((b for b in found if version in b.versions), key=lambda b: b.priority)
 
     def _settle(self, leg: Leg, table: str, chain: str, outcomes: list[Outcome]) -> Packet:
         first = outcomes[0]
@@ -348,6 +371,8 @@ class Walker:
 def _describe(step: Step) -> str:
     what = "policy" if step.number is None else f"rule {step.number}"
     rule = "" if step.number is None else f": {step.text}"
+    if " " in step.table:  # nftables: `table inet filter chain forward`
+        return f"table {step.table} chain {step.chain} {what}{rule} → {step.action}"
     return f"{step.table} {step.chain} {what}{rule} → {step.action}"
 
 

@@ -36,6 +36,8 @@ NAMED = {
     "forward_flushed": ("firewall rule", "filter FORWARD: -A FORWARD -j DOCKER-USER", "-", None),
     "input_drop": ("firewall rule", "filter INPUT: -A INPUT -p tcp -m tcp --dport 18080 -j DROP",
                    "+", "-A INPUT -p tcp -m tcp --dport 18080 -j DROP"),
+    "nft_own_table": ("nft rule", "inet np-e2e-nft forward: ip daddr 172.29.11.130 tcp dport 80 "
+                      "accept", "+", "ip daddr 172.29.11.130 tcp dport 80 accept"),
 }
 
 
@@ -90,6 +92,7 @@ def test_a_fault_pair_names_the_change_and_loses_what_the_traffic_lost(fault):
                            "-o bridge[np-e2e-ra] -j MASQUERADE"),
     ("ip_forward_off", "sysctl: net.ipv4.ip_forward"),
     ("route_over_subnet", "route: 172.29.11.128/25 table main"),
+    ("nft_own_table", "nft chain: inet np-e2e-nft forward"),
 ])
 def test_each_lost_path_is_explained_by_the_fault(fault, cause):
     report = _diff(REACH / "healthy" / "dump", REACH / fault / "dump")
@@ -142,7 +145,9 @@ def _cut(tmp_path, name: str, *removed: str):
 
 
 def test_a_capture_on_one_side_only_is_incomplete_never_unchanged(tmp_path):
-    after = _cut(tmp_path, "after", "iptables_save.txt", "sysctl.txt")
+    # nft list ruleset goes too: alone, it would walk iptables-nft's tables in place of
+    # iptables-save.
+    after = _cut(tmp_path, "after", "iptables_save.txt", "nft_ruleset.txt", "sysctl.txt")
     report = _diff(REACH / "docker_user_drop" / "dump", after)
     assert not any(c.kind in ("firewall rule", "firewall policy", "sysctl")
                    for c in report.changes)

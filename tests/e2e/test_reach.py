@@ -145,13 +145,35 @@ def input_drop(host: Host) -> None:
     host.do(("iptables", "-I", *rule), ("iptables", "-D", *rule))
 
 
+NFT_TABLE = "np-e2e-nft"
+
+
+def nft_own_table(host: Host) -> None:
+    """The host's own nftables table beside iptables-nft's, as an admin or firewalld adds one:
+    its forward chain drops by default and accepts replies, whatever comes from network ra and
+    the published port of r2; its input chain drops port 18080, which DNAT never sends there."""
+    ra = host.bridges["np-e2e-ra"]
+    host.do(("nft", "add", "table", "inet", NFT_TABLE),
+            ("nft", "delete", "table", "inet", NFT_TABLE))
+    for chain, hook, policy in (("forward", "forward", "drop"), ("input", "input", "accept")):
+        sh("nft", "add", "chain", "inet", NFT_TABLE, chain,
+           f"{{ type filter hook {hook} priority filter; policy {policy}; }}")
+    for chain, *rule in (("forward", "ct", "state", "established,related", "accept"),
+                         ("forward", "iifname", ra, "accept"),
+                         ("forward", "ip", "daddr", "172.29.11.130", "tcp", "dport", "80",
+                          "accept"),
+                         ("input", "tcp", "dport", "18080", "drop")):
+        sh("nft", "add", "rule", "inet", NFT_TABLE, chain, *rule)
+
+
 def route_over_subnet(host: Host) -> None:
     host.do(("ip", "route", "add", "172.29.11.128/25", "dev", HOST_SIDE),
             ("ip", "route", "del", "172.29.11.128/25", "dev", HOST_SIDE))
 
 
 FAULTS = [healthy, docker_user_drop, bridge_nf_off, masquerade_deleted, forward_flushed,
-          ip_forward_off, bridge_down, veth_detached, route_over_subnet, input_drop]
+          ip_forward_off, bridge_down, veth_detached, route_over_subnet, input_drop,
+          nft_own_table]
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -203,6 +225,7 @@ def built(engine):
         host.restore()
         host.lab.cleanup()
         sh("ip", "netns", "del", OUTSIDE_NS, check=False)
+        sh("nft", "delete", "table", "inet", NFT_TABLE, check=False)
 
 
 @pytest.fixture(scope="module", params=FAULTS, ids=lambda f: f.__name__)
@@ -251,6 +274,27 @@ def test_without_the_firewall_capture_no_verdict_is_wrong(observed, tmp_path):
         if p["verdict"] != "unknown" and p["verdict"] != ("reachable" if ok else "unreachable"):
             wrong.append((p["from"], p["to"], p["verdict"], p["breaks_at"]))
     assert not wrong, f"{name}: wrong without iptables-save: {wrong}"
+
+
+def test_without_the_nft_capture_no_verdict_is_wrong(observed, tmp_path):
+    """iptables-save alone on an iptables-nft host: tables of nftables may decide too, so every
+    path through netfilter is unknown, never wrong."""
+    name, dump, paths, truth = observed
+    cut = tmp_path / "dump"
+    shutil.copytree(dump, cut)
+    (cut / "nft_ruleset.txt").unlink()
+    measured = {(p["from"], p["to"], p["address"], p["port"]): ok for p, ok in zip(paths, truth)}
+    walked = {(p["from"], p["to"], p["address"], p["port"]) for p in paths
+              if any(h["step"] == "netfilter" for h in p["hops"])}
+    wrong = []
+    for p in reach(cut):
+        key = (p["from"], p["to"], p["address"], p["port"])
+        if key in walked:
+            assert p["verdict"] == "unknown", p
+        if p["verdict"] != "unknown" and p["verdict"] != ("reachable" if measured[key]
+                                                          else "unreachable"):
+            wrong.append((*key, p["verdict"], p["breaks_at"]))
+    assert not wrong, f"{name}: wrong without nft list ruleset: {wrong}"
 
 
 def test_trace_names_what_breaks_each_broken_path(observed):

@@ -532,6 +532,23 @@ def _nft_handle(handle) -> str:
     return f" # handle {handle}" if handle is not None else ""
 
 
+# How many elements of a named set nft prints on a line, by the key's type (nftables'
+# calculate_delimiter): addresses two, numbers sixteen, anything else (names, maps) one.
+_NFT_PER_LINE = {"ipv4_addr": 2, "ct_state": 2, "ct_status": 2, "pkt_type": 2,
+                 "inet_service": 16, "inet_proto": 16, "integer": 16, "mark": 16,
+                 "nf_proto": 16, "ifindex": 16, "uid": 16, "gid": 16}
+
+
+def _nft_elements(s) -> str:
+    per_line = _NFT_PER_LINE.get((s.type or "").split(" : ")[0].strip(), 1)
+    text = ""
+    for i, element in enumerate(s.elements):
+        if i:
+            text += ",\n\t\t\t     " if i % per_line == 0 else ", "
+        text += element
+    return text
+
+
 def render_nft_ruleset(model: NftRuleset) -> str:
     """nft list ruleset: sets and maps, then chains, a blank line between blocks."""
     if model.json_format:
@@ -546,7 +563,7 @@ def render_nft_ruleset(model: NftRuleset) -> str:
             block = [f"\t{'map' if s.map else 'set'} {s.name} {{{_nft_handle(s.handle)}"]
             block += [f"\t\ttype {s.type}"] if s.type else []
             block += [f"\t\tflags {','.join(s.flags)}"] if s.flags else []
-            block += [f"\t\telements = {{ {', '.join(s.elements)} }}"] if s.elements else []
+            block += [f"\t\telements = {{ {_nft_elements(s)} }}"] if s.elements else []
             blocks.append(block + ["\t}"])
         for c in t.chains:
             block = [f"\tchain {c.name} {{{_nft_handle(c.handle)}"]

@@ -86,14 +86,63 @@ def _with(tmp_path, capture, name):
     return dump
 
 
-def test_an_nftables_table_of_its_own_makes_firewall_paths_unknown(tmp_path):
+def test_an_nftables_table_of_its_own_is_walked(tmp_path):
+    """A table of the host's own beside iptables-nft's (`iifname "eth9" drop` on forward, an
+    interface this host does not have): walked, it changes no verdict."""
     dump = _with(tmp_path, FIXTURES / "captures" / "firewall-nft-own-table" / "nft_ruleset.txt",
                  "nft_ruleset.txt")
-    paths = _verdicts(dump).values()
-    through_firewall = [p for p in paths if any(h.step == "netfilter" for h in p.hops)
-                        or p.disposition.value == "unknown"]
-    assert through_firewall and all(p.verdict.value == "unknown" for p in through_firewall)
-    assert any("inet np-fw-own" in m for p in through_firewall for m in p.missing)
+    healthy = _verdicts(FIXTURES / "reach" / "healthy" / "dump")
+    paths = _verdicts(dump)
+    assert {k: p.verdict for k, p in paths.items()} == {k: p.verdict for k, p in healthy.items()}
+    assert not [p for p in paths.values() if p.verdict.value == "unknown"]
+    hops = [h.text for p in paths.values() for h in p.hops]
+    assert "table inet np-fw-own chain forward policy → policy ACCEPT" in hops
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_without_nft_list_ruleset_every_path_through_netfilter_is_unknown(scenario, tmp_path):
+    """iptables-save alone on an iptables-nft host: a table of nftables nobody saw may decide,
+    so no path that crosses a hook is decided."""
+    shutil.copytree(scenario / "dump", tmp_path / "dump")
+    (tmp_path / "dump" / "nft_ruleset.txt").unlink()
+    full = _verdicts(scenario / "dump")
+    measured = {_key(m): m["reached"] for m in json.loads((scenario / "measured.json").read_text())}
+    got = _verdicts(tmp_path / "dump")
+    for key, reached in measured.items():
+        verdict = got[key].verdict.value
+        assert verdict in ("unknown", "reachable" if reached else "unreachable"), key
+        if any(h.step == "netfilter" for h in full[key].hops):
+            assert verdict == "unknown", key
+            assert any("nft list ruleset was not captured" in m for m in got[key].missing)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_nft_list_ruleset_alone_gives_every_verdict(scenario, tmp_path):
+    """Without iptables-save, iptables-nft's own tables are walked from nft's listing of them
+    (beside any other table): every verdict is still what the traffic did."""
+    shutil.copytree(scenario / "dump", tmp_path / "dump")
+    (tmp_path / "dump" / "iptables_save.txt").unlink()
+    got = _verdicts(tmp_path / "dump")
+    for m in json.loads((scenario / "measured.json").read_text()):
+        assert got[_key(m)].verdict.value == ("reachable" if m["reached"] else "unreachable"), \
+            (_key(m), got[_key(m)].breaks_at, got[_key(m)].missing)
+
+
+def test_trace_names_the_nft_chain_that_drops():
+    dump = FIXTURES / "reach" / "nft_own_table" / "dump"
+    path = trace(load(dump), CLIENT, "np-e2e-r1", 18080)
+    assert path.verdict.value == "unreachable" and path.disposition.value == "denied"
+    assert path.breaks_at == "table inet np-e2e-nft chain forward policy → policy DROP"
+    (hop,) = [h for h in path.hops if h.text == path.breaks_at]
+    line = int(hop.evidence.rsplit(":", 1)[1])
+    assert hop.evidence.endswith(f"nft_ruleset.txt:{line}")
+    assert (dump / "nft_ruleset.txt").read_text().split("\n")[line - 1] == "\tchain forward {"
+    # The port r2 publishes is accepted by the table's own rule, which the trace shows.
+    path = trace(load(dump), CLIENT, "np-e2e-r2", 18081)
+    assert path.verdict.value == "reachable"
+    assert any(h.text.startswith("table inet np-e2e-nft chain forward rule 3: ip daddr "
+                                 "172.29.11.130 tcp dport 80 accept → ACCEPT")
+               and "nft_ruleset.txt:" in h.evidence for h in path.hops)
 
 
 def test_policy_routing_rules_make_routed_paths_unknown(tmp_path):

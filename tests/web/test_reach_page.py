@@ -125,7 +125,7 @@ def test_a_blocked_cell_says_where_and_links_to_its_hops(user_drop):
 
 
 def test_without_the_firewall_cells_are_unknown_with_what_would_settle_them(client):
-    files = scenario_files("docker_user_drop", drop=("iptables_save.txt",))
+    files = scenario_files("docker_user_drop", drop=("iptables_save.txt", "nft_ruleset.txt"))
     page = client.post("/", data={"reach_to": CLIENT}, files=as_form(files)).text
     cells = matrix(page)
     unknown = [v for v in cells.values() if v[0] == "unknown"]
