@@ -68,6 +68,13 @@ def _path(walker: Walker, start: str, to: str, network: str | None, address, pro
                     protocol=proto, verdict=verdict, disposition=stop.disposition,
                     hops=forward.hops + back.hops, breaks_at=stop.breaks_at,
                     missing=sorted(set(stop.missing)))
+    doubts = forward.doubts + back.doubts
+    if doubts:
+        # Through what was captured; what was not may still drop it.
+        return Path(from_=start, to=to, network=network, address=address, port=port,
+                    protocol=proto, verdict=Verdict.UNKNOWN, disposition=Disposition.UNKNOWN,
+                    hops=forward.hops + back.hops, breaks_at=doubts[0],
+                    missing=sorted(set(walker.facts.firewall_gaps)))
     disposition = Disposition.EXITS_HOST if arrival.out else Disposition.DELIVERED
     return Path(from_=start, to=to, network=network, address=address, port=port,
                 protocol=proto, verdict=Verdict.REACHABLE, disposition=disposition,

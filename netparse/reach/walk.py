@@ -51,6 +51,9 @@ class Leg:
 
     direction: str
     hops: list[Hop] = field(default_factory=list)
+    # Hooks where tables nobody captured may also decide: a drop by what was captured still
+    # drops, but a packet that gets through may yet be dropped there (see _path).
+    doubts: list[str] = field(default_factory=list)
 
     def hop(self, at: str, step: str, text: str, evidence: str | None = None) -> None:
         # Built from the walk's own strings: nothing to validate (a path has dozens of hops).
@@ -83,9 +86,11 @@ class Walker:
         if fw is None:
             raise Stop(Disposition.UNKNOWN, f"{name}: the firewall was not captured",
                        [FIREWALL_CAPTURE])
-        if self.facts.firewall_gaps:
-            raise Stop(Disposition.UNKNOWN, f"{name}: more than the walked rules decide",
-                       list(self.facts.firewall_gaps))
+        if self.facts.firewall_gaps and not leg.doubts:
+            leg.doubts.append(f"{name}: more than the walked rules decide")
+            leg.hop("host", "netfilter", f"{name}: tables that were not captured may decide too "
+                                         f"(a drop by the captured rules still drops)",
+                    self.facts.firewall.source)
         version = (pkt.dst or pkt.src).version
         nat_done = False
         for base in self._bases(name, version):
