@@ -41,6 +41,7 @@ class Template:
         self._covers: re.Pattern[str] | None = None
         self._table: list | bool | None = None
         self._groups: _Groups | bool | None = None
+        self._scanner: tuple | bool | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
 
@@ -80,6 +81,11 @@ class Template:
                 data = patterns_of(self._parser(), self.text)
             self._table = [(re.compile(p), names) for p, names in data["table"]] \
                 if data["table"] else False
+            self._scanner = _scanner([p for p, _ in data["table"]]) if data["table"] else False
+            # The variable names of each table line, in the order `scan` gives their values.
+            self.fields = [tuple((names or {}).get(g, g) for g in sorted(
+                regex.groupindex, key=regex.groupindex.get)) for regex, names in self._table] \
+                if self._table else []
             self._groups = _Groups([(name, child, [_Line(*line) for line in lines])
                                     for name, child, lines in data["groups"]]) \
                 if data["groups"] else False
@@ -155,6 +161,36 @@ class Template:
             rows.append((line, row))
         return rows
 
+    def scan(self, text: str) -> list[tuple[int, int, tuple]] | None:
+        """(line number, template line, its values in order) for each line of `text` that a
+        line of a one-group `method="table"` template matches: what `table` gives, as tuples,
+        from one pass over the text instead of one per template line.
+
+        The line regexes are tried as one alternation, so a line that two template lines
+        match is read by the first of them (`table` leaves such a line to TTP, which gives a
+        row for each). The shipped templates' lines do not overlap: `tests/parsers/
+        test_ttp_table.py` holds `scan` to `table` on every test and corpus file. None where
+        `table` gives None for the template.
+        """
+        self._load()
+        scanner = self._scanner
+        if not scanner:
+            return None
+        regex, spans, last_of = scanner
+        data = "\n" + text + "\n\n"
+        rows: list[tuple[int, int, tuple]] = []
+        line, at = 0, 0
+        count = data.count
+        for match in regex.finditer(data):
+            start = match.start()
+            index = last_of[match.lastindex]
+            line += count("\n", at, start + 1)
+            at = start + 1
+            span = spans[index]
+            rows.append((line, index, match.group(*span) if len(span) > 1
+                         else (match.group(span[0]),)))
+        return rows
+
     def understood(self, text: str) -> set[int]:
         """1-based numbers of the lines of `text` that some line of the template matches."""
         self._load()
@@ -169,6 +205,25 @@ class Template:
             newline_at = start + 1
             lines.add(number)
         return lines
+
+
+def _scanner(patterns: list[str]) -> tuple | bool:
+    """The table regexes as one alternation, with the group numbers of each template line in
+    it and the template line of each group number (False when a pattern has a capturing group
+    of its own, which `scan` leaves to `table`)."""
+    plain = [_NAMED_GROUP.sub("(", p) for p in patterns]
+    counts = [re.compile(p).groups for p in plain]
+    if any(count != len(re.compile(p).groupindex) or not count
+           for count, p in zip(counts, patterns)):
+        return False
+    spans, last_of = [], {}
+    number = 0
+    for index, count in enumerate(counts):
+        spans.append(tuple(range(number + 1, number + count + 1)))
+        for group in spans[-1]:
+            last_of[group] = index
+        number += count
+    return re.compile("|".join(f"(?:{p})" for p in plain)), spans, last_of
 
 
 def _line_numbers(data: str, starts: list[int]) -> set[int]:
