@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from netparse.rawtext import prepare
 from netparse.errors import ParseError
 from netparse.models.base import Capture
-from netparse.kinds.detect import detect
 from netparse.kinds import KINDS, Kind, get_kind
 
 __all__ = ["KINDS", "Kind", "detect", "parse", "prepare"]
@@ -28,6 +27,15 @@ _ERROR_LINES = re.compile(
     r".*: command not found|.*: not found$|.*No such file or directory|"
     r"Error: No such (object|container|network)|Command \".*\" is unknown|"
     r"Error: (argument|either) |Object \".*\" is unknown|bash: |sh: \d+: )")
+
+
+def __getattr__(name: str):
+    # Detection compiles its patterns on import: only a capture of unknown kind needs them.
+    if name == "detect":
+        from netparse.kinds.detect import detect
+
+        return detect
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _refuse_non_output(text: str) -> None:
@@ -80,6 +88,8 @@ def parse(text: str | bytes, kind: str | None = None, *, strict: bool = False) -
     text = prepare(text)
     _refuse_non_output(text)
     if kind is None:
+        from netparse.kinds.detect import detect
+
         kind = detect(text)
     module = get_kind(kind).module()
     with no_cyclic_gc():
