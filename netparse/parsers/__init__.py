@@ -38,14 +38,24 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _refuse_non_output(text: str) -> None:
-    if not text.strip():
+    if not text or text.isspace():
         raise ParseError("empty input: no command output to parse", 1)
-    for number, line in enumerate(text.splitlines()[:5], 1):
+    # The first five lines: those of the text up to its fifth newline (splitlines also cuts
+    # at other separators, so the head may hold more lines than five, never fewer).
+    end = -1
+    for _ in range(5):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    for number, line in enumerate((text if end < 0 else text[:end]).splitlines()[:5], 1):
         if _ERROR_LINES.match(line.strip()):
             raise ParseError(f"the capture holds an error message, not command output: "
                              f"{line.strip()[:200]}", number)
-    binary = re.search(r"[\x00-\x08\x0e-\x1f]", text)
+    binary = _BINARY.search(text)
     if binary:
         raise ParseError("binary data, not command output", text.count("\n", 0, binary.start()) + 1)
 
@@ -92,8 +102,15 @@ def parse(text: str | bytes, kind: str | None = None, *, strict: bool = False) -
 
         kind = detect(text)
     module = get_kind(kind).module()
-    with no_cyclic_gc():
+    paused = gc.isenabled()  # no_cyclic_gc, inline: this runs for every capture of a dump
+    gc.disable()
+    try:
         result = module.parse(text)
+    finally:
+        if paused:
+            if _freeze:
+                gc.freeze()
+            gc.enable()
     if strict and result.unparsed:
         first = result.unparsed[0]
         more = f" (and {len(result.unparsed) - 1} more)" if len(result.unparsed) > 1 else ""

@@ -23,7 +23,7 @@ IPv4Address('192.0.2.1')
 from __future__ import annotations
 
 import re
-import socket
+import _socket as socket  # the C module: socket.py imports selectors and enum
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
@@ -181,6 +181,7 @@ def _v4(text: str) -> int:
     return int.from_bytes(_pton(_AF_INET, text), "big")
 
 
+@lru_cache(maxsize=64)  # every capture of a dump prints the same header
 def _header(columns: str) -> tuple[str, ...] | None:
     """Field names of a header line, or None when they do not fit a row shape."""
     titles = ["Destination", *re.findall(r"Next Hop|\S+", columns)]
