@@ -56,12 +56,26 @@ def commands(work: Path, checkouts: dict[str, Path]) -> list[tuple[str, list[str
     return found
 
 
+# `--parts`: what the imports of `netparse parse` cost on their own, in the same rounds.
+PARTS = {
+    "import click": "import click",
+    "import pydantic": "import pydantic",
+    "pydantic: a model and its first validation":
+        "from pydantic import BaseModel\nclass A(BaseModel):\n    x: int\nA(x=1)",
+    "import netparse.parsers (models, kinds)": "import netparse.parsers",
+    "netparse.parsers.parse of the capture": "from netparse.parsers import parse\n"
+                                           "parse(open(FILE).read(), 'route_n')",
+}
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--checkout", action="append", default=[],
                     help="NAME=PATH of another netparse tree to run beside this one")
     ap.add_argument("--work", default="/tmp/netparse-bench")
+    ap.add_argument("--parts", action="store_true",
+                    help="also time the imports of `netparse parse` one by one (this tree)")
     a = ap.parse_args(argv)
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -70,6 +84,10 @@ def main(argv=None) -> None:
         name, _, path = item.partition("=")
         checkouts[name] = Path(path)
     runs = commands(work, checkouts)
+    if a.parts:
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        runs += [(name, [sys.executable, "-c", code.replace("FILE", repr(str(work / "route_n.txt")))],
+                  env, None) for name, code in PARTS.items()]
     times: dict[str, list[float]] = {name: [] for name, *_ in runs}
     load = os.getloadavg()[0]
     for _ in range(a.rounds):
