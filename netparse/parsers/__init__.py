@@ -79,6 +79,8 @@ def no_cyclic_gc():
 
 
 _freeze = False
+# Each kind's parser module, once looked up: a dump parses thousands of small captures.
+_MODULES: dict = {}
 
 
 def freeze_on_resume() -> None:
@@ -101,7 +103,9 @@ def parse(text: str | bytes, kind: str | None = None, *, strict: bool = False) -
         from netparse.kinds.detect import detect
 
         kind = detect(text)
-    module = get_kind(kind).module()
+    module = _MODULES.get(kind)
+    if module is None:
+        module = _MODULES[kind] = get_kind(kind).module()
     paused = gc.isenabled()  # no_cyclic_gc, inline: this runs for every capture of a dump
     gc.disable()
     try:
