@@ -59,7 +59,7 @@ def _read(path: str) -> bytes:
 
     from netparse.errors import LimitError, SourceError
     from netparse.sources import limits, stdin_stream, too_large
-    from netparse.sources.archive import read_bounded
+    from netparse.sources.limits import read_bounded
 
     limit = limits.MAX_FILE_BYTES
     if path == "-":
@@ -92,21 +92,26 @@ def parse_command(file: str, kind: str | None, strict: bool) -> None:
     """Parse one command's output (FILE, or - for standard input) and print the model as JSON."""
     import os
 
-    from pydantic import TypeAdapter
-
     from netparse.parsers import parse
-    from netparse.sources import check_memory, kind_of_name
+    from netparse.sources.limits import check_memory
 
     source = "<stdin>" if file == "-" else file
     try:
         data = _read(file)
-        check_memory(source, data, kind or kind_of_name(os.path.basename(file))[0])
+        named = kind
+        if named is None:
+            from netparse.sources.names import kind_of_name
+
+            named = kind_of_name(os.path.basename(file))[0]
+        check_memory(source, data, named)
         model = parse(data, kind, strict=strict)
     except NetparseError as exc:
         _fail(exc, source)
     except OSError as exc:
         _fail(NetparseError(f"{source}: {exc.strerror or exc}"))
-    _out(TypeAdapter(type(model)).dump_json(model, indent=2))
+    # The model's own serializer: what TypeAdapter(type(model)).dump_json gives, without
+    # building an adapter (a schema walk) first.
+    _out(model.__pydantic_serializer__.to_json(model, indent=2))
 
 
 @main.command("analyze")

@@ -68,3 +68,53 @@ class Capture(Model):
         default_factory=list,
         description="Lines the parser did not understand, with their line numbers.",
     )
+
+
+# What `typed` fills in for the fields a caller leaves out, per model class.
+_DEFAULTS: dict[type, tuple[dict, tuple]] = {}
+#: Set by the tests: `typed` then validates too and checks that it built the same object.
+CHECK_TYPED = False
+
+
+def typed(cls: type[BaseModel], values: dict) -> BaseModel:
+    """The model `cls.model_validate(values)` gives, for values a parser has already made of
+    exactly the declared types (addresses as `ipaddress` objects, enums, ints, plain strings):
+    built without validating them a second time, as a large table would pay for every row.
+    Only for values whose types the caller guarantees; anything read from text goes through
+    validation."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        hooks = cls.__pydantic_decorators__
+        if (cls.__pydantic_post_init__ or hooks.model_validators or hooks.field_validators
+                or cls.model_config.get("extra") != "forbid"):
+            raise TypeError(f"{cls.__name__} validates more than its fields' types")
+        defaults, factories = {}, []
+        for name, info in cls.model_fields.items():
+            if info.default_factory is not None:
+                defaults[name] = None
+                factories.append((name, info.default_factory))
+            else:
+                defaults[name] = info.default  # PydanticUndefined for a required field
+        found = _DEFAULTS[cls] = (defaults, tuple(factories))
+    defaults, factories = found
+    fields = defaults.copy()  # the model's field order, as validation gives it
+    fields.update(values)
+    for name, factory in factories:
+        if name not in values:
+            fields[name] = factory()
+    model = cls.__new__(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(values))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    if CHECK_TYPED:
+        checked = cls.model_validate(values)
+        if (checked.__dict__ != fields or list(checked.__dict__) != list(fields)
+                or checked.model_fields_set != model.model_fields_set
+                or any(type(checked.__dict__[k]) is not type(v) for k, v in fields.items())):
+            raise AssertionError(f"typed {cls.__name__} differs from its validation: "
+                                 f"{fields} != {checked.__dict__}")
+    return model
+
+
+_set = object.__setattr__

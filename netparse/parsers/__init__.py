@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from netparse.rawtext import prepare
 from netparse.errors import ParseError
 from netparse.models.base import Capture
-from netparse.kinds.detect import detect
 from netparse.kinds import KINDS, Kind, get_kind
 
 __all__ = ["KINDS", "Kind", "detect", "parse", "prepare"]
@@ -30,14 +29,33 @@ _ERROR_LINES = re.compile(
     r"Error: (argument|either) |Object \".*\" is unknown|bash: |sh: \d+: )")
 
 
+def __getattr__(name: str):
+    # Detection compiles its patterns on import: only a capture of unknown kind needs them.
+    if name == "detect":
+        from netparse.kinds.detect import detect
+
+        return detect
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _refuse_non_output(text: str) -> None:
-    if not text.strip():
+    if not text or text.isspace():
         raise ParseError("empty input: no command output to parse", 1)
-    for number, line in enumerate(text.splitlines()[:5], 1):
+    # The first five lines: those of the text up to its fifth newline (splitlines also cuts
+    # at other separators, so the head may hold more lines than five, never fewer).
+    end = -1
+    for _ in range(5):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    for number, line in enumerate((text if end < 0 else text[:end]).splitlines()[:5], 1):
         if _ERROR_LINES.match(line.strip()):
             raise ParseError(f"the capture holds an error message, not command output: "
                              f"{line.strip()[:200]}", number)
-    binary = re.search(r"[\x00-\x08\x0e-\x1f]", text)
+    binary = _BINARY.search(text)
     if binary:
         raise ParseError("binary data, not command output", text.count("\n", 0, binary.start()) + 1)
 
@@ -61,6 +79,8 @@ def no_cyclic_gc():
 
 
 _freeze = False
+# Each kind's parser module, once looked up: a dump parses thousands of small captures.
+_MODULES: dict = {}
 
 
 def freeze_on_resume() -> None:
@@ -80,10 +100,21 @@ def parse(text: str | bytes, kind: str | None = None, *, strict: bool = False) -
     text = prepare(text)
     _refuse_non_output(text)
     if kind is None:
+        from netparse.kinds.detect import detect
+
         kind = detect(text)
-    module = get_kind(kind).module()
-    with no_cyclic_gc():
+    module = _MODULES.get(kind)
+    if module is None:
+        module = _MODULES[kind] = get_kind(kind).module()
+    paused = gc.isenabled()  # no_cyclic_gc, inline: this runs for every capture of a dump
+    gc.disable()
+    try:
         result = module.parse(text)
+    finally:
+        if paused:
+            if _freeze:
+                gc.freeze()
+            gc.enable()
     if strict and result.unparsed:
         first = result.unparsed[0]
         more = f" (and {len(result.unparsed) - 1} more)" if len(result.unparsed) > 1 else ""

@@ -6,7 +6,7 @@ are dotted quads that the C library reads faster than `ipaddress` does.
 
 from __future__ import annotations
 
-import socket
+import _socket as socket  # the C module: socket.py imports selectors and enum
 from functools import lru_cache
 from ipaddress import IPv4Interface, IPv4Network, IPv6Interface, ip_address, ip_interface, ip_network
 

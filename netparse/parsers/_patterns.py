@@ -37,6 +37,7 @@ PATTERNS = {'brctl_show.ttp': {'covers': '(?:\\n(?:(?:\\S+))[ \\t]+(?:(?:[0-9a-f
                                   None,
                                   [],
                                   False)])],
+                    'scan': None,
                     'sha1': '54d4dd90b54467139e6ee3fa7fae890a0a9c5fe7',
                     'table': None},
  'bridge_fdb.ttp': {'covers': '(?:\\n(?:(?:[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}))[ '
@@ -57,6 +58,7 @@ PATTERNS = {'brctl_show.ttp': {'covers': '(?:\\n(?:(?:\\S+))[ \\t]+(?:(?:[0-9a-f
                                   None,
                                   [],
                                   False)])],
+                    'scan': None,
                     'sha1': 'd92f99a0ef5a0275e626c89785effb9a3379a4e0',
                     'table': None},
  'bridge_link.ttp': {'covers': '(?:\\n(?:(?:\\d+)):[ \\t]+(?:(?:[^\\s:]+)):[ '
@@ -88,6 +90,7 @@ PATTERNS = {'brctl_show.ttp': {'covers': '(?:\\n(?:(?:\\S+))[ \\t]+(?:(?:[0-9a-f
                                    None,
                                    [],
                                    False)])],
+                     'scan': None,
                      'sha1': '5eba01afd90f94c8c269f54b088a48c026d0f3d5',
                      'table': None},
  'interfaces.ttp': {'covers': '(?:\\n(?:(?:\\d+)):[ \\t]+(?:(?:[^\\s:]+)):[ '
@@ -159,6 +162,7 @@ PATTERNS = {'brctl_show.ttp': {'covers': '(?:\\n(?:(?:\\S+))[ \\t]+(?:(?:[0-9a-f
                                   None,
                                   [],
                                   True)])],
+                    'scan': None,
                     'sha1': '5ce75187fa2b1b3c19940d39bcf091b25534107d',
                     'table': None},
  'ip_route.ttp': {'covers': '(?:\\n(?:(?:unicast|local|broadcast|anycast|multicast|blackhole|unreachable|prohibit|throw|nat|xresolve|unspec))[ '
@@ -173,6 +177,24 @@ PATTERNS = {'brctl_show.ttp': {'covers': '(?:\\n(?:(?:\\S+))[ \\t]+(?:(?:[0-9a-f
                             ']*(?=\\n|\\r\\n))|(?:\\nnh_info[ \\t]+(?:(?:\\S(?:.*\\S)?))[\\t '
                             ']*(?=\\n|\\r\\n))',
                   'groups': None,
+                  'scan': ('(?:\\n((?:unicast|local|broadcast|anycast|multicast|blackhole|unreachable|prohibit|throw|nat|xresolve|unspec))[ '
+                           '\\t]+((?:default|[0-9a-fA-F:.]+(?:/\\d{1,3})?))[ '
+                           '\\t]+((?:\\S(?:.*\\S)?))[\\t '
+                           ']*(?=\\n|\\r\\n))|(?:\\n((?:default|[0-9a-fA-F:.]+(?:/\\d{1,3})?))[ '
+                           '\\t]+((?:\\S(?:.*\\S)?))[\\t '
+                           ']*(?=\\n|\\r\\n))|(?:\\n((?:unicast|local|broadcast|anycast|multicast|blackhole|unreachable|prohibit|throw|nat|xresolve|unspec))[ '
+                           '\\t]+((?:default|[0-9a-fA-F:.]+(?:/\\d{1,3})?))[\\t '
+                           ']*(?=\\n|\\r\\n))|(?:\\n((?:default|[0-9a-fA-F:.]+(?:/\\d{1,3})?))[\\t '
+                           ']*(?=\\n|\\r\\n))|(?:\\nnexthop[ \\t]+((?:\\S(?:.*\\S)?))[\\t '
+                           ']*(?=\\n|\\r\\n))|(?:\\nnh_info[ \\t]+((?:\\S(?:.*\\S)?))[\\t '
+                           ']*(?=\\n|\\r\\n))',
+                           [(1, 2, 3), (4, 5), (6, 7), (8,), (9,), (10,)],
+                           [('type', 'destination', 'attributes'),
+                            ('destination', 'attributes'),
+                            ('type', 'destination'),
+                            ('destination',),
+                            ('nexthop',),
+                            ('nh_info',)]),
                   'sha1': '0ed01e1efd6f349111c090afc4ab68d5a3431d6a',
                   'table': [('\\n(?P<type>(?:unicast|local|broadcast|anycast|multicast|blackhole|unreachable|prohibit|throw|nat|xresolve|unspec))[ '
                              '\\t]+(?P<destination>(?:default|[0-9a-fA-F:.]+(?:/\\d{1,3})?))[ '
@@ -211,6 +233,50 @@ PATTERNS = {'brctl_show.ttp': {'covers': '(?:\\n(?:(?:\\S+))[ \\t]+(?:(?:[0-9a-f
                            '\\t]+(?:(?:-?\\d+|-))[ \\t]+(?:(?:-?\\d+|-))[ \\t]+(?:(?:\\S+))[\\t '
                            ']*(?=\\n|\\r\\n))',
                  'groups': None,
+                 'scan': ('(?:\\nKernel[ \\t]+((?:IPv6|IP))[ \\t]+routing[ '
+                          '\\t]+((?:table|cache))[\\t ]*(?=\\n|\\r\\n))|(?:\\nDestination[ '
+                          '\\t]+((?:(?:(?:Gateway|Next '
+                          'Hop|Genmask|Flags?|Metric|Met|Ref|Use|Iface|If|MSS|Window|irtt)[ '
+                          '\\t]*)+))[\\t ]*(?=\\n|\\r\\n))|(?:\\n((?:\\S+))[ \\t]+((?:\\S+))[ '
+                          '\\t]+((?:\\d{1,3}(?:\\.\\d{1,3}){3}))[ '
+                          '\\t]+((?:[UGHRDMACnemafdcopluwi!]+))[ \\t]+((?:-?\\d+|-))[ '
+                          '\\t]+((?:-?\\d+|-))[ \\t]+((?:-?\\d+|-))[ \\t]+((?:\\S+))[\\t '
+                          ']*(?=\\n|\\r\\n))|(?:\\n((?:\\S+))[ \\t]+((?:\\S+))[ '
+                          '\\t]+((?:\\d{1,3}(?:\\.\\d{1,3}){3}))[ '
+                          '\\t]+((?:[UGHRDMACnemafdcopluwi!]+))[ \\t]+((?:-?\\d+|-))[ '
+                          '\\t]+((?:-?\\d+|-))[ \\t]+((?:-?\\d+|-))[ \\t]+((?:\\S+))[ '
+                          '\\t]+((?:-?\\d+|-))[ \\t]+((?:-?\\d+|-))[ \\t]+((?:-?\\d+|-))[\\t '
+                          ']*(?=\\n|\\r\\n))|(?:\\n((?:\\S+/\\d{1,3}))[ \\t]+((?:\\S+))[ '
+                          '\\t]+((?:[UGHRDMACnemafdcopluwi!]+))[ \\t]+((?:-?\\d+|-))[ '
+                          '\\t]+((?:-?\\d+|-))[ \\t]+((?:-?\\d+|-))[ \\t]+((?:\\S+))[\\t '
+                          ']*(?=\\n|\\r\\n))',
+                          [(1, 2),
+                           (3,),
+                           (4, 5, 6, 7, 8, 9, 10, 11),
+                           (12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22),
+                           (23, 24, 25, 26, 27, 28, 29)],
+                          [('banner', 'table'),
+                           ('columns',),
+                           ('destination',
+                            'gateway',
+                            'genmask',
+                            'flags',
+                            'c1',
+                            'c2',
+                            'c3',
+                            'iface'),
+                           ('destination',
+                            'gateway',
+                            'genmask',
+                            'flags',
+                            'c1',
+                            'c2',
+                            'c3',
+                            'iface',
+                            'c4',
+                            'c5',
+                            'c6'),
+                           ('destination', 'gateway', 'flags', 'c1', 'c2', 'c3', 'iface')]),
                  'sha1': '91deeaf0fd67eef2a090e0d52d0ebfca6ef9a9a0',
                  'table': [('\\nKernel[ \\t]+(?P<banner>(?:IPv6|IP))[ \\t]+routing[ '
                             '\\t]+(?P<table>(?:table|cache))[\\t ]*(?=\\n|\\r\\n)',
@@ -275,5 +341,6 @@ PATTERNS = {'brctl_show.ttp': {'covers': '(?:\\n(?:(?:\\S+))[ \\t]+(?:(?:[0-9a-f
                               None,
                               [],
                               False)])],
+                'scan': None,
                 'sha1': '7788b8b2092ab161f6fb4f73b8a4986a35bd33ca',
                 'table': None}}

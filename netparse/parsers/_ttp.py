@@ -38,9 +38,12 @@ class Template:
     def __init__(self, filename: str):
         self.filename = filename
         self._text: str | None = None
-        self._covers: re.Pattern[str] | None = None
-        self._table: list | bool | None = None
-        self._groups: _Groups | bool | None = None
+        self._data: dict | None = None
+        self._covers_regex: re.Pattern[str] | None = None
+        self._table_regexes: list | bool | None = None
+        self._group_lines: _Groups | bool | None = None
+        self._scanner: tuple | bool | None = None
+        self.fields: list[tuple[str, ...]] = []
         self._local = threading.local()
         self._lock = threading.Lock()
 
@@ -66,11 +69,12 @@ class Template:
 
     def _load(self) -> None:
         """The template's line regexes: those shipped in `_patterns.py` when they were made from
-        this very template text, else TTP's compile of it (a template edited since)."""
-        if self._covers is not None:
+        this very template text, else TTP's compile of it (a template edited since). Only the
+        one-pass scanner is compiled here; the others when first used."""
+        if self._data is not None:
             return
         with self._lock:
-            if self._covers is not None:
+            if self._data is not None:
                 return
             from netparse.parsers._patterns import PATTERNS
 
@@ -78,12 +82,45 @@ class Template:
             data = shipped if shipped and shipped["sha1"] == _sha1(self.text) else None
             if data is None:
                 data = patterns_of(self._parser(), self.text)
-            self._table = [(re.compile(p), names) for p, names in data["table"]] \
-                if data["table"] else False
-            self._groups = _Groups([(name, child, [_Line(*line) for line in lines])
-                                    for name, child, lines in data["groups"]]) \
-                if data["groups"] else False
-            self._covers = re.compile(data["covers"])
+            scan = data.get("scan")
+            if scan:
+                pattern, spans, fields = scan
+                self._scanner = (re.compile(pattern), spans,
+                                 {g: i for i, span in enumerate(spans) for g in span})
+                # The variable names of each table line, in the order `scan` gives them.
+                self.fields = fields
+            else:
+                self._scanner, self.fields = False, []
+            self._data = data
+
+    @property
+    def _table(self):
+        self._load()
+        if self._table_regexes is None:
+            table = self._data["table"]
+            self._table_regexes = [(re.compile(p), names) for p, names in table] \
+                if table else False
+        return self._table_regexes
+
+    @_table.setter
+    def _table(self, value):
+        self._table_regexes = value
+
+    @property
+    def _groups(self):
+        self._load()
+        if self._group_lines is None:
+            groups = self._data["groups"]
+            self._group_lines = _Groups([(name, child, [_Line(*line) for line in lines])
+                                         for name, child, lines in groups]) if groups else False
+        return self._group_lines
+
+    @property
+    def _covers(self):
+        self._load()
+        if self._covers_regex is None:
+            self._covers_regex = re.compile(self._data["covers"])
+        return self._covers_regex
 
     def run(self, text: str) -> list[dict] | dict:
         """Parse `text`; TTP's result for the single input, as TTP shapes it.
@@ -107,7 +144,6 @@ class Template:
         return self.run_ttp(text), self.understood(text)
 
     def _groups_of(self):
-        self._load()
         return self._groups
 
     def run_ttp(self, text: str) -> list[dict] | dict:
@@ -155,6 +191,36 @@ class Template:
             rows.append((line, row))
         return rows
 
+    def scan(self, text: str) -> list[tuple[int, int, tuple]] | None:
+        """(line number, template line, its values in order) for each line of `text` that a
+        line of a one-group `method="table"` template matches: what `table` gives, as tuples,
+        from one pass over the text instead of one per template line.
+
+        The line regexes are tried as one alternation, so a line that two template lines
+        match is read by the first of them (`table` leaves such a line to TTP, which gives a
+        row for each). The shipped templates' lines do not overlap: `tests/parsers/
+        test_ttp_table.py` holds `scan` to `table` on every test and corpus file. None where
+        `table` gives None for the template.
+        """
+        self._load()
+        scanner = self._scanner
+        if not scanner:
+            return None
+        regex, spans, last_of = scanner
+        data = "\n" + text + "\n\n"
+        rows: list[tuple[int, int, tuple]] = []
+        line, at = 0, 0
+        count = data.count
+        for match in regex.finditer(data):
+            start = match.start()
+            index = last_of[match.lastindex]
+            line += count("\n", at, start + 1)
+            at = start + 1
+            span = spans[index]
+            rows.append((line, index, match.group(*span) if len(span) > 1
+                         else (match.group(span[0]),)))
+        return rows
+
     def understood(self, text: str) -> set[int]:
         """1-based numbers of the lines of `text` that some line of the template matches."""
         self._load()
@@ -169,6 +235,27 @@ class Template:
             newline_at = start + 1
             lines.add(number)
         return lines
+
+
+def _scan_data(table: list[tuple[str, dict | None]] | None) -> tuple | None:
+    """What `scan` needs of a table template: its line regexes as one alternation, the group
+    numbers of each template line in it and the variable names they hold (None when a
+    pattern has a capturing group of its own, which `scan` leaves to `table`)."""
+    if not table:
+        return None
+    plain, spans, fields = [], [], []
+    number = 0
+    for pattern, names in table:
+        regex = re.compile(pattern)
+        stripped = _NAMED_GROUP.sub("(", pattern)
+        if re.compile(stripped).groups != len(regex.groupindex) or not regex.groupindex:
+            return None
+        plain.append(stripped)
+        spans.append(tuple(range(number + 1, number + regex.groups + 1)))
+        fields.append(tuple((names or {}).get(g, g)
+                            for g in sorted(regex.groupindex, key=regex.groupindex.get)))
+        number += regex.groups
+    return "|".join(f"(?:{p})" for p in plain), spans, fields
 
 
 def _line_numbers(data: str, starts: list[int]) -> set[int]:
@@ -191,8 +278,9 @@ def _sha1(text: str) -> str:
 
 def patterns_of(parser, text: str) -> dict:
     """What this module needs of a TTP-compiled template, as plain data (`_patterns.py`)."""
+    table = _table_regexes(parser)
     return {"sha1": _sha1(text), "covers": _coverage_regex(parser).pattern,
-            "table": _table_regexes(parser), "groups": _group_lines(parser)}
+            "table": table, "groups": _group_lines(parser), "scan": _scan_data(table)}
 
 
 def _table_regexes(parser) -> list[tuple[str, dict | None]] | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from ipaddress import IPv4Address
 
 from pydantic import ValidationError
 
@@ -331,6 +332,9 @@ def _address(row: dict, name: str) -> Address:
         else:
             flags.append(word)
         i += 1
+    if "broadcast" in fields:
+        # The same check as the model's, on an address a host repeats: read once.
+        fields["broadcast"] = _ipv4(fields["broadcast"])
     _set_flags(fields, flags)
     fields["valid_lft"] = _lifetime(row.get("valid_lft"))
     fields["preferred_lft"] = _lifetime(row.get("preferred_lft"))
@@ -340,6 +344,7 @@ def _address(row: dict, name: str) -> Address:
 
 # Read once: every namespace has 127.0.0.1/8 and ::1/128, and a host repeats its addresses.
 _ip_interface = lru_cache(maxsize=4096)(interface)
+_ipv4 = lru_cache(maxsize=4096)(IPv4Address)
 
 
 def _flag_bits(bits: int, family: AddressFamily) -> list[str]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network
 
 from netparse.errors import ParseError
-from netparse.models.base import UnparsedLine
+from netparse.models.base import UnparsedLine, typed as _typed
 from netparse.models.route import (AddressFamily, IpRoute, IpRouteEntry, IpRouteFlag, Nexthop,
                                    RouteType)
 from netparse.parsers._addr import address, network
@@ -85,13 +85,28 @@ class _Pending:
 
 def parse(text: str) -> IpRoute:
     normalised = _INDENT.sub("", text)
-    rows, understood = template_rows(_TEMPLATE, normalised)
+    rows = _TEMPLATE.scan(normalised)
+    if rows is None:
+        numbered, _ = template_rows(_TEMPLATE, normalised)
+        rows = [(line, None, row) for line, row in numbered]
     if not rows:
         raise ParseError("no route line: expected lines such as `default via 192.0.2.1 dev eth0`"
                          " or `10.0.0.0/8 dev eth0 ...`", 1)
-    pending: list[_Pending] = []
+    understood = {line for line, _, _ in rows}
+    fields = _TEMPLATE.fields
+    # A route is built on the spot when its line is all there is to it; else it waits, as a
+    # _Pending, for its nexthop lines and the family of the routes around it.
+    pending: list[_Pending | IpRouteEntry] = []
     bad: set[int] = set()
-    for line, row in rows:
+    last = len(rows) - 1
+    for at, (line, shape, row) in enumerate(rows):
+        if shape is not None:
+            if shape <= 1 and (at == last or rows[at + 1][1] < 4):
+                entry = _plain_entry(row, shape == 0)
+                if entry is not None:
+                    pending.append(entry)
+                    continue
+            row = dict(zip(fields[shape], row))
         if "nh_info" in row:
             # `ip -d route`: the nexthop object behind `nhid N`, kept as printed.
             if not pending or "nh_info" in pending[-1].attributes.options:
@@ -120,13 +135,17 @@ def parse(text: str) -> IpRoute:
             pending[-1].nexthops.append((line, attributes or _Attributes()))
             pending[-1].broken |= attributes is None
 
-    good = [p for p in pending if not p.broken]
+    good = [p for p in pending if type(p) is IpRouteEntry or not p.broken]
     for item in good:
-        item.family = _own_family(item)
+        if type(item) is not IpRouteEntry:
+            item.family = _own_family(item)
     _families_from_context(good)
     routes: list[IpRouteEntry] = []
     remarks: list[UnparsedLine] = []
     for item in pending:
+        if type(item) is IpRouteEntry:
+            routes.append(item)
+            continue
         try:
             if item.broken:
                 raise ValueError("not understood")
@@ -143,6 +162,65 @@ def parse(text: str) -> IpRoute:
     if remarks:
         unparsed = sorted(unparsed + remarks, key=lambda u: u.line)
     return IpRoute(routes=routes, unparsed=unparsed)
+
+
+# The keys of a route line that `_plain_entry` reads; any other word is `_attributes`' to read.
+_PLAIN_KEYS = {"via", "dev", "proto", "scope", "src", "metric", "table", "pref"}
+_FLAG_OF = {f.value: f for f in IpRouteFlag}
+_INET, _INET6 = AddressFamily.INET, AddressFamily.INET6
+
+
+def _plain_entry(values: tuple, typed: bool) -> IpRouteEntry | None:
+    """The route of a line of `key value` pairs (those of `_PLAIN_KEYS`, each once) and
+    flags at its end, whose destination or gateway tells its family, built straight from the
+    line; None for any other line, which the general way reads (`_attributes`, `_entry`)."""
+    if typed:
+        kind, destination, rest = values
+    else:
+        destination, rest = values
+    words = rest.split()
+    flags = None
+    while words and words[-1] in _FLAG_OF:
+        if flags is None:
+            flags = []
+        flags.append(_FLAG_OF[words.pop()])
+    pairs = dict(zip(words[::2], words[1::2]))
+    if len(words) % 2 or len(pairs) * 2 != len(words) or not _PLAIN_KEYS.issuperset(pairs):
+        return None
+    via = pairs.get("via")
+    if via in ("inet", "inet6") or "#" in rest or "\\" in rest:
+        return None
+    try:
+        if destination == "default":
+            known = via or pairs.get("src")
+            if known is None:
+                return None  # its family comes from the routes around it
+            family = _INET6 if ":" in known else _INET
+            network_of = (IPv4Network("0.0.0.0/0") if family is _INET else IPv6Network("::/0"))
+        else:
+            family = _INET6 if ":" in destination else _INET
+            network_of = network(destination)
+        fields: dict = {"family": family, "destination": network_of}
+        if typed:
+            fields["type"] = _TYPES[kind]
+        if via is not None:
+            fields["gateway"] = address(via)
+        for key in ("dev", "proto", "scope", "pref"):
+            if key in pairs:
+                fields[key] = pairs[key]
+        if "src" in pairs:
+            fields["src"] = address(pairs["src"])
+        if "metric" in pairs:
+            fields["metric"] = int(pairs["metric"])
+    except ValueError:
+        return None
+    table = pairs.get("table")
+    if table is not None and table != "main":
+        fields["table"] = table
+    if flags:
+        flags.reverse()
+        fields["flags"] = flags
+    return _typed(IpRouteEntry, fields)
 
 
 def _without_remark(text: str) -> tuple[str, str | None]:

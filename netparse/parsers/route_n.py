@@ -23,11 +23,12 @@ IPv4Address('192.0.2.1')
 from __future__ import annotations
 
 import re
+import _socket as socket  # the C module: socket.py imports selectors and enum
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
 from netparse.errors import ParseError
-from netparse.models.base import UnparsedLine
+from netparse.models.base import UnparsedLine, typed as _typed
 from netparse.models.route import AddressFamily, Route, RouteFlag, RouteTable
 from netparse.parsers._addr import ipv4_int
 from netparse.parsers._common import docstring_sample, template_rows, unparsed_lines
@@ -61,8 +62,9 @@ _DEFAULT_COLUMNS = {
 }
 # The same validation as Route(**values), without building keyword arguments (faster).
 _validate_route = Route.model_validate
-_FIELDS = ("destination", "gateway", "genmask", "flags", "c1", "c2", "c3", "iface", "c4", "c5",
-           "c6")
+_pton = socket.inet_pton
+_AF_INET = socket.AF_INET
+_IPv4Network = IPv4Network
 
 
 def parse(text: str) -> RouteTable:
@@ -72,41 +74,51 @@ def parse(text: str) -> RouteTable:
         for found in _HTML_END.finditer(normalised):
             html[normalised.count("\n", 0, found.start()) + 1] = found.group().strip()
         normalised = _HTML_END.sub("", normalised)
-    rows, understood = template_rows(_TEMPLATE, normalised)
+    rows = _rows(normalised)
     if not rows:
         raise ParseError("no routing table: neither a `Kernel IP routing table` banner, a "
                          "header nor a route row", 1)
+    understood = {line for line, _, _ in rows}
     family: AddressFamily | None = None
     columns: tuple[str, ...] | None = None
     routes: list[Route] = []
     bad: set[int] = set()
     cache = False  # inside a `route -C` routing cache, whose rows look like routes but are not
-    for line, row in rows:
-        if "banner" in row:
-            found = AddressFamily.INET6 if row["banner"] == "IPv6" else AddressFamily.INET
-            cache = row["table"] == "cache"
+    plain = True  # an IPv4 table with the columns of `route -n`: its rows take the quick way
+    for line, shape, values in rows:
+        if shape == _BANNER:
+            found = AddressFamily.INET6 if values[0] == "IPv6" else AddressFamily.INET
+            cache = values[1] == "cache"
             if cache or (family is not None and found != family):
                 bad.add(line)  # one RouteTable holds one table of one family
             else:
                 family = found
+            plain = family is AddressFamily.INET and columns in (None, _DEFAULT_COLUMNS[8])
             continue
         if cache:
             bad.add(line)
             continue
-        if "columns" in row:
-            header = _header(row["columns"])
+        if shape == _COLUMNS:
+            header = _header(values[0])
             if header is None or (family and _family_of(header) != family):
                 bad.add(line)
                 continue
             columns = header
             family = family or _family_of(header)
+            plain = family is AddressFamily.INET and columns == _DEFAULT_COLUMNS[8]
             continue
-        values = [row[f] for f in _FIELDS if f in row]
+        if shape == _ROW8 and plain:
+            route = _plain_route(values)
+            if route is not None:
+                family = AddressFamily.INET
+                routes.append(route)
+                continue
         names = columns if columns is not None and len(columns) == len(values) else None
         if names is None and columns is None:
             names = _DEFAULT_COLUMNS[len(values)]
         shape_family = _family_of(_SHAPES[len(values)])
         family = family or shape_family
+        plain = plain and family is AddressFamily.INET
         if names is None or shape_family != family:
             bad.add(line)
             continue
@@ -127,6 +139,49 @@ def parse(text: str) -> RouteTable:
     return RouteTable(family=family, routes=routes, unparsed=unparsed)
 
 
+_BANNER, _COLUMNS, _ROW8 = 0, 1, 2
+
+
+def _rows(text: str) -> list[tuple[int, int, tuple]]:
+    """(line, shape, values) of every line the template matches; shape is the template line
+    (banner, header, then the row shapes of `_SHAPES`)."""
+    rows = _TEMPLATE.scan(text)
+    if rows is not None:
+        return rows
+    fields = _TEMPLATE.fields
+    numbered, _ = template_rows(_TEMPLATE, text)
+    shapes = {frozenset(names): index for index, names in enumerate(fields)}
+    return [(line, shapes[frozenset(row)], tuple(row[name] for name in fields[shapes[
+        frozenset(row)]])) for line, row in numbered]
+
+
+def _plain_route(values: tuple) -> Route | None:
+    """The route of a `route -n` row of an IPv4 table (Destination Gateway Genmask Flags
+    Metric Ref Use Iface) with addresses and numbers in every column, built straight from its
+    values; None for any other row, which `_route` reads."""
+    destination, gateway, genmask, flags, metric, ref, use, iface = values
+    try:
+        mask, prefixlen = _genmask(genmask)
+        fields = {"destination": _IPv4Network((_v4(destination), prefixlen)),
+                  "prefixlen": prefixlen, "flags": list(_flags(flags)), "genmask": mask,
+                  "metric": int(metric), "ref": int(ref), "use": int(use)}
+        address, name = _gateway(gateway, AddressFamily.INET)
+    except (OSError, ValueError):
+        return None  # a name, `-`, host bits set: `_route` says which
+    if name is not None:
+        return None
+    if address is not None:
+        fields["gateway"] = address
+    if iface != "-" and iface != "*":
+        fields["iface"] = iface
+    return _typed(Route, fields)
+
+
+def _v4(text: str) -> int:
+    return int.from_bytes(_pton(_AF_INET, text), "big")
+
+
+@lru_cache(maxsize=64)  # every capture of a dump prints the same header
 def _header(columns: str) -> tuple[str, ...] | None:
     """Field names of a header line, or None when they do not fit a row shape."""
     titles = ["Destination", *re.findall(r"Next Hop|\S+", columns)]

@@ -41,18 +41,35 @@ import posixpath
 import stat
 import sys
 from collections.abc import Callable, Mapping
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from netparse.sources.items import SourceSet
 
 from netparse.errors import LimitError, SourceError
 from netparse.sources import limits
-from netparse.sources.archive import Entry, archive_format, list_members, read_bounded, read_members
-from netparse.sources.commands import kind_of_command
-from netparse.sources.content import check_memory, examine
-from netparse.sources.folder import read_folder
-from netparse.sources.hosts import one_host
-from netparse.sources.items import Ignored, Item, SourceSet
-from netparse.sources.layout import tree
-from netparse.sources.names import CANONICAL_NAMES, kind_of_name, shown
+
+# The readers are imported when first used (`from netparse.sources import X` or `sources.X`
+# imports the module that holds X): `netparse parse` needs two names of them, not the
+# archive, transcript and folder readers, whose imports and patterns cost more than a parse.
+_HOMES = {"Entry": "archive", "archive_format": "archive", "list_members": "archive",
+          "read_bounded": "limits", "read_members": "archive", "kind_of_command": "commands",
+          "check_memory": "limits", "examine": "content", "read_folder": "folder",
+          "one_host": "hosts", "Ignored": "items", "Item": "items", "SourceSet": "items",
+          "tree": "layout", "CANONICAL_NAMES": "names", "kind_of_name": "names",
+          "shown": "names"}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["CANONICAL_NAMES", "Ignored", "Item", "SourceSet", "check_memory", "from_files",
            "kind_of_command", "kind_of_name", "load", "stdin_stream", "too_large"]
@@ -62,10 +79,17 @@ def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None,
          host: str | None = None) -> SourceSet:
     """The captures in `path`: a folder, an archive, a sosreport, one file, or "-" for stdin.
     Captures of several hosts raise HostsError unless `host` chooses one (`hosts.one_host`)."""
+    from netparse.sources.hosts import one_host
+
     return one_host(_load(path, stdin), host)
 
 
 def _load(path: str | os.PathLike, stdin: BinaryIO | None) -> SourceSet:
+    from netparse.sources.archive import archive_format
+    from netparse.sources.limits import read_bounded
+    from netparse.sources.folder import read_folder
+    from netparse.sources.names import shown
+
     if os.fspath(path) == "-":
         return _single("<stdin>", "<stdin>", _read_stdin(stdin or stdin_stream()))
     where = os.fspath(path)
@@ -110,6 +134,8 @@ def too_large(what: str) -> str:
 def _read_stdin(stream: BinaryIO) -> bytes:
     """Standard input, up to the size of one capture unless it is an archive (which may hold
     up to MAX_TOTAL_BYTES of captures): a larger text is refused once that much was read."""
+    from netparse.sources.archive import archive_format
+
     data = stream.read(limits.MAX_FILE_BYTES + 1)
     if len(data) <= limits.MAX_FILE_BYTES:
         return data
@@ -127,10 +153,15 @@ def from_files(files: Mapping[str, bytes], origin: str = "upload", *,
                host: str | None = None) -> SourceSet:
     """The captures in uploaded files, keyed by relative path with `/`; the rules of a folder.
     A single archive is opened like `load` opens one; `host` as for `load`."""
+    from netparse.sources.hosts import one_host
+
     return one_host(_from_files(files, origin), host)
 
 
 def _from_files(files: Mapping[str, bytes], origin: str) -> SourceSet:
+    from netparse.sources.archive import Entry, archive_format
+    from netparse.sources.layout import tree
+
     if len(files) == 1:
         (name, data), = files.items()
         fmt = archive_format(name, data[:512])
@@ -152,6 +183,12 @@ def _from_files(files: Mapping[str, bytes], origin: str) -> SourceSet:
 
 
 def _single(origin: str, where: str, data: bytes) -> SourceSet:
+    from netparse.sources.archive import archive_format
+    from netparse.sources.content import examine
+    from netparse.sources.items import SourceSet
+    from netparse.sources.limits import check_memory
+    from netparse.sources.names import kind_of_name
+
     fmt = archive_format(where, data[:512])
     if fmt is not None and where == "<stdin>":
         return _archive(where, fmt, lambda: io.BytesIO(data))
@@ -163,6 +200,9 @@ def _single(origin: str, where: str, data: bytes) -> SourceSet:
 
 
 def _archive(where: str, fmt: str, opener: Callable[[], BinaryIO]) -> SourceSet:
+    from netparse.sources.archive import list_members, read_members
+    from netparse.sources.layout import tree
+
     members = list_members(where, fmt, opener)
     for entry in members:
         if entry.note:

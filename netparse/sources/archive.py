@@ -11,7 +11,6 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
-import os
 import lzma
 import stat
 import tarfile
@@ -23,6 +22,7 @@ from typing import BinaryIO
 
 from netparse.errors import LimitError, SourceError
 from netparse.sources import limits
+from netparse.sources.limits import read_bounded
 from netparse.sources.names import shown
 from netparse.sources.zipnames import name as zip_name, open_zip
 
@@ -129,24 +129,6 @@ def read_members(where: str, fmt: str, opener: Opener, wanted: list[Entry]) -> d
 def _check_count(where: str, count: int) -> None:
     if count > limits.MAX_ENTRIES:
         raise LimitError(where, f"archive holds more than {limits.MAX_ENTRIES} entries; not read")
-
-
-def read_bounded(stream: BinaryIO, limit: int, where: str, what: str = "file") -> bytes:
-    """All of `stream`, or a SourceError once it is longer than `limit` bytes."""
-    try:
-        size = os.fstat(stream.fileno()).st_size
-    except (AttributeError, OSError, io.UnsupportedOperation):
-        size = None
-    if size is not None and size < limit:
-        # A file: read what it holds rather than ask for `limit` bytes, which allocates them.
-        data = stream.read(size + 1)
-        if len(data) > size:  # it grew meanwhile
-            data += stream.read(limit + 1 - len(data))
-    else:
-        data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise LimitError(where, f"{what} is larger than {limit // limits.MiB} MiB; not read")
-    return data
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 
 from netparse import rawtext
 from netparse.errors import ParseError
-from netparse.sources import limits, transcript
+from netparse.sources import transcript
 from netparse.sources.archive import archive_format
 from netparse.sources.commands import proc_sys_key
 from netparse.sources.items import Ignored, Item, SourceSet
@@ -184,22 +184,3 @@ def _choose(choices: tuple[str, ...], output: list[str]) -> str | None:
 
     found = scores(rawtext.prepare("\n".join(output)))
     return max(choices, key=lambda kind: (found.get(kind, 0), -choices.index(kind)))
-
-
-def check_memory(where: str, data: bytes, kind: str | None) -> None:
-    """LimitError when parsing one capture may take more memory than an input may (see
-    `limits.check_parse_memory`). Its kind, when not given, is told from its first lines."""
-    if kind is None and limits.parse_memory(len(data), None) > limits.MAX_PARSE_MEMORY:
-        kind = _likely_kind(data[:65536])
-    limits.check_parse_memory(where, [(len(data), kind)])
-
-
-def _likely_kind(head: bytes) -> str | None:
-    from netparse.kinds.detect import scores
-
-    try:
-        found = scores(rawtext.prepare(head))
-    except ParseError:
-        return None
-    best = max(found, key=lambda k: (found[k], limits.PARSE_FACTORS.get(k, 0)), default=None)
-    return best if best is not None and found[best] >= 50 else None

@@ -7,7 +7,9 @@ with a clear message instead of filling memory. They are read at call time, so a
 them.
 """
 
+import io
 import os
+from typing import BinaryIO
 
 from netparse.errors import LimitError
 
@@ -104,3 +106,42 @@ def check_parse_memory(where: str, captures: list[tuple[int, str | None]]) -> No
         raise LimitError(where, f"{size / MiB:.0f} MiB of captures may take {need / GiB:.1f} "
                                 f"GiB to parse, over the {MAX_PARSE_MEMORY // MiB} MiB limit "
                                 f"(set by {MEMORY_VARIABLE}); not read")
+
+
+def check_memory(where: str, data: bytes, kind: str | None) -> None:
+    """LimitError when parsing one capture may take more memory than an input may (see
+    `check_parse_memory`). Its kind, when not given, is told from its first lines."""
+    if kind is None and parse_memory(len(data), None) > MAX_PARSE_MEMORY:
+        kind = _likely_kind(data[:65536])
+    check_parse_memory(where, [(len(data), kind)])
+
+
+def _likely_kind(head: bytes) -> str | None:
+    from netparse import rawtext
+    from netparse.errors import ParseError
+    from netparse.kinds.detect import scores
+
+    try:
+        found = scores(rawtext.prepare(head))
+    except ParseError:
+        return None
+    best = max(found, key=lambda k: (found[k], PARSE_FACTORS.get(k, 0)), default=None)
+    return best if best is not None and found[best] >= 50 else None
+
+
+def read_bounded(stream: BinaryIO, limit: int, where: str, what: str = "file") -> bytes:
+    """All of `stream`, or a SourceError once it is longer than `limit` bytes."""
+    try:
+        size = os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        size = None
+    if size is not None and size < limit:
+        # A file: read what it holds rather than ask for `limit` bytes, which allocates them.
+        data = stream.read(size + 1)
+        if len(data) > size:  # it grew meanwhile
+            data += stream.read(limit + 1 - len(data))
+    else:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise LimitError(where, f"{what} is larger than {limit // MiB} MiB; not read")
+    return data

@@ -35,3 +35,31 @@ def test_two_template_lines_on_one_line_and_other_templates_go_through_ttp():
         assert both.table("fe80::/64 :: U 256 2 0 eth0\n") is None
     finally:
         both._table = regexes
+
+
+@pytest.mark.parametrize("module", [route_n, ip_route], ids=["route_n", "ip_route"])
+def test_one_pass_scan_gives_the_rows_of_table(module):
+    template = module._TEMPLATE
+    for path in FILES:
+        text = module._INDENT.sub("", path.read_text(errors="replace"))
+        assert [(line, dict(zip(template.fields[index], values)))
+                for line, index, values in template.scan(text)] == template.table(text), path
+
+
+@pytest.mark.parametrize("kind", ["route_n", "ip_route"])
+def test_models_built_from_typed_values_are_those_validation_gives(kind, monkeypatch):
+    """`typed` skips validation for values the parser made of the declared types; with
+    CHECK_TYPED it validates them too and fails on any difference (value, type, order, the
+    fields set)."""
+    import netparse.models.base as base
+    from netparse.errors import ParseError
+    from netparse.parsers import parse
+
+    monkeypatch.setattr(base, "CHECK_TYPED", True)
+    parsed = 0
+    for path in FILES:
+        try:
+            parsed += len(getattr(parse(path.read_bytes(), kind), "routes"))
+        except ParseError:
+            continue
+    assert parsed > 300
