@@ -204,7 +204,8 @@ def test_prompt_like_line_splits_in_linear_time(name):
     # In a child: a regression would run for hours.
     done = subprocess.run([sys.executable, "-c", SPLIT_IN_A_CHILD], input=line, text=True,
                           capture_output=True, timeout=60, check=True)
-    assert float(done.stdout) < 1.0, (name, done.stdout)
+    # Linear: well under a second; backtracking: hours. The bound leaves room for a busy machine.
+    assert float(done.stdout) < 5.0, (name, done.stdout)
 
 
 def test_redraws_of_a_long_line_take_linear_time():
@@ -219,7 +220,8 @@ def test_redraws_of_a_long_line_take_linear_time():
         return time.perf_counter() - started
 
     # Four times the line: about four times the time (it was sixteen).
-    assert seconds(100_000) < 8 * seconds(25_000)
+    # Noise on a busy machine: the larger run's best against the smaller's worst.
+    assert min(seconds(100_000) for _ in range(2)) < 8 * max(seconds(25_000) for _ in range(2))
 
 
 # ---------------------------------------------------------------------------------------------
