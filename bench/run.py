@@ -188,7 +188,9 @@ def scale_misses(rows: list[dict]) -> list[str]:
 def scale_markdown(results: dict) -> str:
     rows = results["scale"]
     out = [f"{results['cpus']} CPUs, load average {results['scale_load'][0]:.1f} before and "
-           f"{results['scale_load'][1]:.1f} after; {results['rounds']} rounds, medians:", "",
+           f"{results['scale_load'][1]:.1f} after; "
+           f"{'medians of ' + str(results['rounds']) + ' rounds' if results['rounds'] > 1 else '1 round'}:",
+           "",
            "| containers | dump | wall | CPU | peak RSS | RSS / dump | CPU × vs the size before |",
            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     before = None
