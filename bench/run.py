@@ -1,8 +1,15 @@
-"""The benchmark: netparse at several dump sizes, and its parsers beside their peers.
+"""The benchmark: its parsers beside their peers and the floor, and `netparse analyze` at host
+scale against its targets, in one run.
 
-    python -m bench.run [--sizes 10,100,1000,2000,5000] [--routes 100000] [--repeat 3]
-                        [--work /tmp/netparse-bench] [--json results.json] [--skip-peers]
-                        [--fleet 8x250] [--jobs 1,2,4] [--only-jobs]
+    python bench/run.py [--scale 1000,2000,10000] [--rounds 3] [--routes 100000]
+                        [--sizes 10,100,1000] [--repeat 3] [--work /tmp/netparse-bench]
+                        [--json results.json] [--skip-peers] [--readme]
+                        [--fleet 8x250] [--jobs 1,2,4] [--skip-jobs] [--only-jobs]
+
+`--scale` sizes are analysed in interleaved rounds (bench/scale.py) with their peak memory, and
+checked against the targets (TARGETS); each size that misses one has the stages of its run
+(bench/stages.py) printed as its profile. `--readme` writes that part into bench/README.md
+between its `scale:start` and `scale:end` markers.
 
 Run it with the interpreter of an environment that has bench/requirements.txt installed (the
 peers: jc, ttp_templates, ntc-templates with TextFSM, insights-core); without them the peer
@@ -22,6 +29,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `python bench/run.py` as well as `python -m bench.run`
+    sys.path.insert(0, str(ROOT))
+
+# Analyze at host scale: seconds of wall time by size, growth, and memory over the dump.
+TARGETS = {"wall": {1000: 0.6, 10000: 5.0}, "growth": 2.2, "rss_over_dump": 8.0}
 
 
 def _dump(work: Path, containers: int, networks: int, routes: int) -> Path:
@@ -129,6 +141,98 @@ def _timed(cmd: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
+def scale_table(sizes: list[int], work: Path, rounds: int) -> list[dict]:
+    """`netparse analyze` of bench.scale's dumps, sizes interleaved round by round: median wall
+    and CPU time, largest peak RSS, and the stages of one run per size (its profile)."""
+    import statistics
+
+    from bench import scale
+
+    dumps = {n: scale._dump(work / "scale", n) for n in sizes}
+    runs: dict[int, list] = {n: [] for n in sizes}
+    for r in range(rounds):
+        for n in sizes:
+            runs[n].append(scale.run_once(dumps[n]))
+        print(f"  round {r + 1}/{rounds}", file=sys.stderr)
+    rows = []
+    for n in sizes:
+        rows.append({"containers": n, "dump_bytes": _size(dumps[n]),
+                     "wall": statistics.median(x[0] for x in runs[n]),
+                     "cpu": statistics.median(x[1] for x in runs[n]),
+                     "peak_rss": max(x[2] for x in runs[n]) * 2**20,
+                     "stages": _stages(dumps[n], 1)})
+    return rows
+
+
+def scale_misses(rows: list[dict]) -> list[str]:
+    """Each target that `rows` miss, in words; empty when all are met."""
+    misses = []
+    by_n = {r["containers"]: r for r in rows}
+    for n, limit in TARGETS["wall"].items():
+        if n in by_n and by_n[n]["wall"] >= limit:
+            misses.append(f"{n:,} containers in {by_n[n]['wall']:.2f} s, over {limit:g} s")
+    for before, after in zip(rows, rows[1:]):
+        size = after["containers"] / before["containers"]
+        growth = (after["cpu"] / before["cpu"]) / size
+        if growth > TARGETS["growth"] / 2:
+            misses.append(f"CPU ×{after['cpu'] / before['cpu']:.2f} from {before['containers']:,} "
+                          f"to {after['containers']:,} containers (×{size:g}): not linear")
+    for r in rows:
+        ratio = r["peak_rss"] / r["dump_bytes"]
+        if ratio >= TARGETS["rss_over_dump"]:
+            misses.append(f"{r['containers']:,} containers: peak RSS {ratio:.1f}× the dump, over "
+                          f"{TARGETS['rss_over_dump']:g}×")
+    return misses
+
+
+def scale_markdown(results: dict) -> str:
+    rows = results["scale"]
+    out = [f"{results['cpus']} CPUs, load average {results['scale_load'][0]:.1f} before and "
+           f"{results['scale_load'][1]:.1f} after; "
+           f"{'medians of ' + str(results['rounds']) + ' rounds' if results['rounds'] > 1 else '1 round'}:",
+           "",
+           "| containers | dump | wall | CPU | peak RSS | RSS / dump | CPU × vs the size before |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    before = None
+    for r in rows:
+        growth = (f"×{r['cpu'] / before['cpu']:.2f} for ×{r['containers'] / before['containers']:g}"
+                  if before else "")
+        out.append(f"| {r['containers']:,} | {r['dump_bytes'] / 2**20:.1f} MiB | {r['wall']:.2f} s | "
+                   f"{r['cpu']:.2f} s | {r['peak_rss'] / 2**20:.0f} MiB | "
+                   f"{r['peak_rss'] / r['dump_bytes']:.1f}× | {growth} |")
+        before = r
+    out += ["", "Stages of one run per size (bench/stages.py, seconds):", "",
+            "| containers | imports | read | parse | topology | checks | render |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        st = r["stages"]
+        out.append(f"| {r['containers']:,} | " + " | ".join(
+            f"{st[k]:.2f}" for k in ("imports", "read", "parse", "topology", "checks", "render"))
+                   + " |")
+    misses = scale_misses(rows)
+    out.append("")
+    targets = (f"Targets: 1,000 containers under {TARGETS['wall'][1000]:g} s, 10,000 under "
+               f"{TARGETS['wall'][10000]:g} s, growth linear (CPU at most ×"
+               f"{TARGETS['growth']:g} for ×2), peak RSS under {TARGETS['rss_over_dump']:g}× the dump.")
+    out.append(targets)
+    if misses:
+        out += ["", "Missed (the stages above are their profile):", ""]
+        out += [f"- {m}" for m in misses]
+    else:
+        out += ["", "All met."]
+    return "\n".join(out)
+
+
+def write_readme(text: str) -> None:
+    readme = ROOT / "bench" / "README.md"
+    doc = readme.read_text()
+    start, end = "<!-- scale:start -->", "<!-- scale:end -->"
+    if start not in doc or end not in doc:
+        raise SystemExit(f"{readme}: no {start} ... {end} markers")
+    head, rest = doc.split(start, 1)
+    readme.write_text(head + start + "\n" + text + "\n" + end + rest.split(end, 1)[1])
+
+
 # --- parsers against their peers, in this process -------------------------------------------------
 
 def peers_table(work: Path, routes: int, containers: int, repeat: int) -> list[dict]:
@@ -155,7 +259,12 @@ def jobs_markdown(rows: list[dict]) -> str:
 
 def markdown(results: dict) -> str:
     out = []
-    sizes = results["sizes"]
+    if results.get("scale"):
+        out.append(scale_markdown(results))
+        out.append("")
+    sizes = results.get("sizes")
+    if not sizes:
+        return "\n".join(out + _rest_markdown(results))
     out.append("| containers | dump | wall (process) | peak RSS | RSS / dump | read | parse | "
                "topology | checks | render | ×time vs half size |")
     out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -177,6 +286,11 @@ def markdown(results: dict) -> str:
         lines = largest["lines_by_kind"][kind]
         out.append(f"| {kind} | {largest['files_by_kind'][kind]:,} | {lines:,} | {spent:.3f} s | "
                    f"{lines / spent:,.0f} |")
+    return "\n".join(out + _rest_markdown(results))
+
+
+def _rest_markdown(results: dict) -> list[str]:
+    out = []
     if results.get("peers"):
         from bench.parsers import markdown as peers_markdown
 
@@ -185,17 +299,21 @@ def markdown(results: dict) -> str:
     if results.get("jobs"):
         out.append("")
         out.append(jobs_markdown(results["jobs"]))
-    out.append("")
-    out.append("| start-up | best wall time |")
-    out.append("| --- | ---: |")
-    for what, t in results["startup"].items():
-        out.append(f"| `{what}` | {t * 1000:.0f} ms |")
-    return "\n".join(out)
+    if results.get("startup"):
+        out.append("")
+        out.append("| start-up | best wall time |")
+        out.append("| --- | ---: |")
+        for what, t in results["startup"].items():
+            out.append(f"| `{what}` | {t * 1000:.0f} ms |")
+    return out
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="10,100,1000,2000,5000")
+    ap.add_argument("--scale", default="1000,2000,10000",
+                    help="containers of the dumps analysed at host scale ('' for none)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds of --scale")
+    ap.add_argument("--sizes", default="", help="dump sizes for the per-kind parse table")
     ap.add_argument("--networks", type=int, default=20)
     ap.add_argument("--routes", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
@@ -205,6 +323,9 @@ def main(argv=None) -> None:
     ap.add_argument("--fleet", default="8x250", help="the --jobs table's folder: DUMPSxCONTAINERS")
     ap.add_argument("--jobs", help="the --jobs values measured, e.g. 1,2,4 (default 1,2,CPUs)")
     ap.add_argument("--only-jobs", action="store_true", help="only the --jobs table")
+    ap.add_argument("--skip-jobs", action="store_true", help="no --jobs table")
+    ap.add_argument("--readme", action="store_true",
+                    help="write the host-scale part into bench/README.md")
     a = ap.parse_args(argv)
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -220,24 +341,34 @@ def main(argv=None) -> None:
               f"{os.getloadavg()[0]:.2f} after; {os.cpu_count()} CPUs; "
               f"Python {sys.version.split()[0]}")
         return
-    sizes = [int(s) for s in a.sizes.split(",")]
     results = {"python": sys.version.split()[0], "cpus": os.cpu_count(),
-               "load": os.getloadavg()[0]}
+               "load": os.getloadavg()[0], "rounds": a.rounds}
     print("start-up", file=sys.stderr)
     results["startup"] = startup(work, a.repeat)
-    print("sizes", file=sys.stderr)
-    results["sizes"] = sizes_table(sizes, a.networks, work, a.repeat)
-    print("jobs", file=sys.stderr)
-    results["jobs"] = jobs_table(work, dumps, containers, a.repeat, jobs)
     if not a.skip_peers:
         print("peers", file=sys.stderr)
-        results["peers"] = peers_table(work, a.routes, min(max(sizes), 1000), a.repeat)
+        results["peers"] = peers_table(work, a.routes, 1000, a.repeat)
+    scale = [int(s) for s in a.scale.split(",") if s]
+    if scale:
+        print("analyze at host scale", file=sys.stderr)
+        before = os.getloadavg()[0]
+        results["scale"] = scale_table(scale, work, a.rounds)
+        results["scale_load"] = (before, os.getloadavg()[0])
+    sizes = [int(s) for s in a.sizes.split(",") if s]
+    if sizes:
+        print("sizes", file=sys.stderr)
+        results["sizes"] = sizes_table(sizes, a.networks, work, a.repeat)
+    if not a.skip_jobs:
+        print("jobs", file=sys.stderr)
+        results["jobs"] = jobs_table(work, dumps, containers, a.repeat, jobs)
     results["load_after"] = os.getloadavg()[0]
     if a.json:
         Path(a.json).write_text(json.dumps(results, indent=2))
     print(markdown(results))
     print(f"\nload average {results['load']:.2f} before, {results['load_after']:.2f} after; "
           f"{results['cpus']} CPUs; Python {results['python']}")
+    if a.readme and scale:
+        write_readme(scale_markdown(results))
 
 
 if __name__ == "__main__":

@@ -11,15 +11,9 @@ import shutil
 import sys
 from collections import Counter
 
-from rich.cells import cell_len
-from rich.console import Console, Group
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
-from rich.tree import Tree
-
 from netparse.analysis.model import Container, Endpoint, Report, Severity
 from netparse.snapshot import SourceStatus
+from netparse.render.plain import Grid, Indented, PlainOut, PlainText, cell_len
 from netparse.render.view import (Attachment, BridgeView, PortView, View, build, inferred,
                                   off_bridge_reason)
 from netparse.render.visible import visible_model
@@ -34,6 +28,65 @@ STATUS_STYLE = {SourceStatus.PARSED: "green", SourceStatus.PARTIAL: "yellow",
                 SourceStatus.FAILED: "bold red", SourceStatus.IGNORED: "dim"}
 
 
+class _Kit:
+    """What the report's pieces are made with: rich's styled text and grids when coloured,
+    plain strings laid out the same way when not (netparse.render.plain), so that rich is
+    imported only for colour or for what must be wrapped."""
+
+    def __init__(self, width: int, color: bool):
+        self.color = color
+        self.width = width
+        if color:
+            from rich.console import Console
+            from rich.text import Text
+
+            # markup/emoji/highlight off: names come from captures and must print as they
+            # are. Eight colours are all the report uses, and they work on any terminal. A
+            # height too, or rich ignores the width on a dumb terminal.
+            self.console = Console(file=io.StringIO(), force_terminal=True, no_color=False,
+                                   color_system="standard", width=width, height=50,
+                                   markup=False, emoji=False, highlight=False,
+                                   legacy_windows=False, soft_wrap=False)
+            self.Text = Text
+        else:
+            self.console = PlainOut(width)
+            self.Text = PlainText
+
+    def wrap(self, text, width: int) -> list:
+        """`text`'s lines folded at `width` cells."""
+        if self.color:
+            return text.wrap(self.console, width, overflow="fold")
+        return self.console.wrap(text.plain, width)
+
+    def grid(self, columns: int):
+        """Borderless columns; the last one wraps with a hanging indent and never truncates."""
+        if not self.color:
+            return Grid(columns)
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 2))
+        for i in range(columns):
+            last = i == columns - 1
+            grid.add_column(no_wrap=not last, overflow="fold")
+        return grid
+
+    def indent(self, grid):
+        if not self.color:
+            return Indented(grid)
+        from rich.padding import Padding
+
+        return Padding(grid, (0, 0, 0, 2))
+
+    def print(self, part=None) -> None:
+        if part is None:
+            self.console.print()
+        else:
+            self.console.print(part)
+
+    def output(self) -> str:
+        return (self.console.file if self.color else self.console.out).getvalue()
+
+
 def render_text(report: Report, *, color: bool | None = None, width: int | None = None) -> str:
     """The report as text; ANSI colour when `color` (default: when stdout is a terminal)."""
     tty = sys.stdout.isatty()
@@ -42,26 +95,16 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
         color = tty and os.environ.get("TERM") != "dumb" and not os.environ.get("NO_COLOR")
     if width is None:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if tty else DEFAULT_WIDTH
-    out = io.StringIO()
-    # markup/emoji/highlight off: names come from captures and must print as they are.
-    # Eight colours are all the report uses, and they work on any terminal. A height too, or
-    # rich ignores the width on a dumb terminal.
-    console = Console(file=out, force_terminal=color, no_color=False,
-                      color_system="standard" if color else None, width=width, height=50,
-                      markup=False, emoji=False, highlight=False, legacy_windows=False,
-                      soft_wrap=False)
+    kit = _Kit(width, bool(color))
     view = build(visible_model(report))  # every string below comes from here, escaped
-    for block in (_header(view, console), _flat(_tree(view), console), _off_bridge(view),
-                  _loose(view), _inferred(view), _findings(view), _not_run(report)):
+    for block in (_header(kit, view), [_flat(kit, _tree(kit, view))], _off_bridge(kit, view),
+                  _loose(kit, view), _inferred(kit, view), _findings(kit, view),
+                  _not_run(kit, report)):
         if block is not None:
-            for part in block.renderables if isinstance(block, Group) else (block,):
-                if not color and isinstance(part, Text) and part.no_wrap:
-                    # Laid out already: without styles, rich would only copy it, slowly.
-                    out.write(part.plain + "\n")
-                else:
-                    console.print(part)
-            console.print()
-    text = out.getvalue().rstrip("\n") + "\n"
+            for part in block:
+                kit.print(part)
+            kit.print()
+    text = kit.output().rstrip("\n") + "\n"
     # Table cells are padded to the column width; the padding is noise in a pasted report.
     return _TRAILING.sub(lambda m: "".join(_ANSI.findall(m.group())), text)
 
@@ -84,25 +127,12 @@ def _shorten(report: Report, line: str) -> str:
     return re.sub(rf"(?<![\w./-]){re.escape(prefix)}", "", line)
 
 
-def _grid(columns: int) -> Table:
-    """Borderless columns; the last one wraps with a hanging indent and never truncates."""
-    grid = Table.grid(padding=(0, 2))
-    for i in range(columns):
-        last = i == columns - 1
-        grid.add_column(no_wrap=not last, overflow="fold")
-    return grid
-
-
-def _indent(renderable) -> Padding:
-    return Padding(renderable, (0, 0, 0, 2))
-
-
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
-def _join(*parts: str | Text | None, sep: str = " · ") -> Text:
-    out = Text()
+def _join(kit: _Kit, *parts, sep: str = " · "):
+    out = kit.Text()
     for part in [p for p in parts if p]:
         if out:
             out.append(sep, style="dim")
@@ -110,35 +140,36 @@ def _join(*parts: str | Text | None, sep: str = " · ") -> Text:
     return out
 
 
-def _updown(up: bool | None) -> Text | None:
+def _updown(kit: _Kit, up: bool | None):
     if up is None:
         return None
-    return Text("up", style="green") if up else Text("down", style="bold red")
+    return kit.Text("up", style="green") if up else kit.Text("down", style="bold red")
 
 
-def _flag(view: View, *names: str | None) -> Text | None:
+def _flag(kit: _Kit, view: View, *names: str | None):
     """A marker for nodes named by an error/warning finding, with its codes."""
     sev = view.severity_of(*names)
     if sev is None:
         return None
-    return Text(f"[{sev.value}: {', '.join(view.codes_of(*names))}]", style=SEVERITY_STYLE[sev])
+    return kit.Text(f"[{sev.value}: {', '.join(view.codes_of(*names))}]",
+                    style=SEVERITY_STYLE[sev])
 
 
-def _columns(rows: list[tuple[Text, str, Text]], console: Console) -> Text | None:
-    """The rows as `_grid(3)` lays them out, indented by 2, without a Table: a grid of
+def _columns(kit: _Kit, rows: list):
+    """The rows as `kit.grid(3)` lays them out, indented by 2, without a Table: a grid of
     thousands of rows is most of the time of a large report. None when the first two columns
     leave the last too little room, where the grid would shrink them instead."""
     first = max((r[0].cell_len for r in rows), default=0)
     second = max((cell_len(r[1]) for r in rows), default=0)
     lead = 2 + first + 2 + second + 2
-    room = console.width - lead
-    if room < max(20, console.width // 3):
+    room = kit.width - lead
+    if room < max(20, kit.width // 3):
         return None
-    out = Text()
+    out = kit.Text()
     gap = " " * (lead - 2)
     for status, kind, where in rows:
-        lines = where.wrap(console, room, overflow="fold") if where.cell_len > room or \
-            "\n" in where.plain else [where]
+        lines = kit.wrap(where, room) if where.cell_len > room or "\n" in where.plain \
+            else [where]
         out.append("  ")
         out.append(status.plain + " " * (first - status.cell_len), style=status.style)
         out.append("  " + kind + " " * (second - cell_len(kind) + 2))
@@ -152,7 +183,8 @@ def _columns(rows: list[tuple[Text, str, Text]], console: Console) -> Text | Non
     return out
 
 
-def _header(view: View, console: Console | None = None) -> Group:
+def _header(kit: _Kit, view: View) -> list:
+    Text = kit.Text
     report = view.report
     topo = report.topology
     t = Text()
@@ -179,11 +211,12 @@ def _header(view: View, console: Console | None = None) -> Group:
             where.append("\n")
             where.append(message, style=STATUS_STYLE[s.status] if loud else "dim")
         rows.append((Text(s.status.value, style=STATUS_STYLE[s.status]), s.kind or "-", where))
-    grid = _columns(rows, console) if console is not None else None
+    grid = _columns(kit, rows)
     if grid is None:
-        grid = _grid(3)
+        grid = kit.grid(3)
         for row in rows:
             grid.add_row(*row)
+        grid = kit.indent(grid)
 
     counts = Text()
     ports = sum(len(b.ports) for b in topo.bridges)
@@ -205,7 +238,7 @@ def _header(view: View, console: Console | None = None) -> Group:
             counts.append(", ")
         counts.append(_plural(sev[s], s.value, "info" if s is Severity.INFO else None),
                       style=SEVERITY_STYLE[s] if sev[s] else None)
-    return Group(t, grid if isinstance(grid, Text) else _indent(grid), counts)
+    return [t, grid, counts]
 
 
 def _endpoint_facts(ep: Endpoint | None) -> list[str]:
@@ -221,10 +254,11 @@ def _endpoint_facts(ep: Endpoint | None) -> list[str]:
     return facts
 
 
-def _container_label(view: View, att: Attachment, *, paired: bool) -> Text:
+def _container_label(kit: _Kit, view: View, att: Attachment, *, paired: bool):
+    Text = kit.Text
     c, ep = att.container, att.endpoint
     label = Text.assemble(("container ", "dim"), (att.name, "bold"))
-    extra: list[str | Text | None] = [inferred(c), *_endpoint_facts(ep)]
+    extra: list = [inferred(c), *_endpoint_facts(ep)]
     if ep is not None and ep.inferred:
         extra.append("endpoint (inferred)")
     if c is None:
@@ -241,33 +275,50 @@ def _container_label(view: View, att: Attachment, *, paired: bool) -> Text:
         reason = (ep.unpaired_reason if ep is not None else None) or "no host veth found"
         extra.append(Text(f"unpaired: {reason}", style="yellow"))
     names = [att.name] + ([c.id, c.id[:12]] if c is not None and c.id else [])
-    extra.append(_flag(view, *names))
-    return _join(label, _join(*extra)) if extra else label
+    extra.append(_flag(kit, view, *names))
+    return _join(kit, label, _join(kit, *extra)) if extra else label
 
 
-def _port_node(view: View, pv: PortView, parent: Tree) -> None:
+class _Node:
+    """A node of the host tree: a label and the nodes under it (drawn by `_flat`)."""
+
+    __slots__ = ("label", "children")
+
+    def __init__(self, label):
+        self.label = label
+        self.children: list[_Node] = []
+
+    def add(self, label) -> _Node:
+        node = _Node(label)
+        self.children.append(node)
+        return node
+
+
+def _port_node(kit: _Kit, view: View, pv: PortView, parent: _Node) -> None:
     p = pv.port
-    label = Text.assemble(("port ", "dim"), (p.name, "bold"))
+    label = kit.Text.assemble(("port ", "dim"), (p.name, "bold"))
     index = None
     if p.ifindex is not None or p.peer_ifindex is not None:
         index = (f"ifindex {p.ifindex if p.ifindex is not None else '?'}"
                  f" ↔ peer {p.peer_ifindex if p.peer_ifindex is not None else '?'}")
     iface = view.interface.get(p.name) or view.interface.get(p.name.split("@")[0])
-    node = parent.add(_join(label, _join(inferred(iface), index, _updown(p.up),
-                                         f"MTU {p.mtu}" if p.mtu else None,
-                                         _flag(view, p.name, p.name.split("@")[0]))))
+    node = parent.add(_join(kit, label, _join(kit, inferred(iface), index, _updown(kit, p.up),
+                                              f"MTU {p.mtu}" if p.mtu else None,
+                                              _flag(kit, view, p.name, p.name.split("@")[0]))))
     if pv.attached:
-        node.add(_container_label(view, pv.attached, paired=True))
+        node.add(_container_label(kit, view, pv.attached, paired=True))
     else:
-        node.add(Text("no container paired", style="yellow"))
+        node.add(kit.Text("no container paired", style="yellow"))
 
 
-def _bridge_node(view: View, bv: BridgeView, parent: Tree) -> None:
+def _bridge_node(kit: _Kit, view: View, bv: BridgeView, parent: _Node) -> None:
+    Text = kit.Text
     b = bv.bridge
     label = Text.assemble(("bridge ", "dim"), (b.name, "bold"))
     subnets = [str(a.network) for a in b.addresses]
     network = view.network.get(b.network) if b.network else None
     facts = _join(
+        kit,
         inferred(b),
         " ".join(x for x in ("network", b.network, inferred(network)) if x) if b.network else None,
         Text(b.state, style="green" if b.state == "UP" else "yellow") if b.state else None,
@@ -277,21 +328,22 @@ def _bridge_node(view: View, bv: BridgeView, parent: Tree) -> None:
         f"MTU {b.mtu}" if b.mtu else None,
         ", ".join(str(a) for a in b.addresses) or None,
         "managed by Docker" if b.managed else Text("not managed by Docker", style="dim"),
-        _flag(view, b.name, b.network, *subnets),
+        _flag(kit, view, b.name, b.network, *subnets),
     )
-    node = parent.add(_join(label, facts))
+    node = parent.add(_join(kit, label, facts))
     for pv in bv.ports:
-        _port_node(view, pv, node)
+        _port_node(kit, view, pv, node)
     if not bv.ports:
         node.add(Text("no ports", style="dim"))
     for att in sorted(bv.unpaired, key=lambda a: a.name):
-        node.add(_container_label(view, att, paired=False))
+        node.add(_container_label(kit, view, att, paired=False))
 
 
-def _tree(view: View) -> Tree:
+def _tree(kit: _Kit, view: View) -> _Node:
+    Text = kit.Text
     topo = view.report.topology
     label = Text("host", style="bold")
-    facts: list[str | Text | None] = []
+    facts: list = []
     if topo.uplink:
         addresses = ", ".join(str(a) for a in view.uplink.addresses) if view.uplink else ""
         uplink = " ".join(x for x in ("uplink", topo.uplink, inferred(view.uplink)) if x)
@@ -301,31 +353,29 @@ def _tree(view: View) -> Tree:
     if topo.ip_forward is not None:
         facts.append(Text("ip_forward on", style="green") if topo.ip_forward
                      else Text("ip_forward off", style="bold red"))
-    facts.append(_flag(view, "host", topo.uplink))
-    tree = Tree(_join(label, _join(*facts)), guide_style="dim")
+    facts.append(_flag(kit, view, "host", topo.uplink))
+    tree = _Node(_join(kit, label, _join(kit, *facts)))
     for bv in view.bridges:
-        _bridge_node(view, bv, tree)
+        _bridge_node(kit, view, bv, tree)
     if not view.bridges:
         tree.add(Text("no bridges captured", style="dim"))
     return tree
 
 
 _SPACE, _CONTINUE, _FORK, _END = "    ", "│   ", "├── ", "└── "
+_GUIDE_STYLE = "dim"
 
 
-def _flat(tree: Tree, console: Console) -> Text:
-    """The tree as rich draws it (same guides, same wrapping of each label), as one Text:
-    rich renders a Tree node by node, which takes most of the time of a report of thousands
-    of ports."""
-    out = Text()
-    style = tree.guide_style
+def _flat(kit: _Kit, tree: _Node):
+    """The tree as rich's Tree draws it (same guides, same wrapping of each label), as one
+    text: rich renders a Tree node by node, which takes most of the time of a report of
+    thousands of ports."""
+    out = kit.Text()
 
-    def walk(node: Tree, guides: list[str], last: bool) -> None:
-        label = Text(node.label) if isinstance(node.label, str) else node.label
-        for i, line in enumerate(label.wrap(console, console.width - 4 * len(guides),
-                                            overflow="fold")):
+    def walk(node: _Node, guides: list[str], last: bool) -> None:
+        for i, line in enumerate(kit.wrap(node.label, kit.width - 4 * len(guides))):
             for guide in guides:
-                out.append(guide, style=style)
+                out.append(guide, style=_GUIDE_STYLE)
             out.append(line)
             out.append("\n")
             if i == 0 and guides:
@@ -340,7 +390,7 @@ def _flat(tree: Tree, console: Console) -> Text:
     return out
 
 
-def _container_facts(c: Container, reason: str) -> list[str]:
+def _container_facts(kit: _Kit, c: Container, reason: str) -> list[str]:
     facts = [inferred(c)] if c.inferred else []
     if c.network_mode and c.network_mode not in reason:
         facts.append(f"mode {c.network_mode}")
@@ -358,31 +408,32 @@ def _container_facts(c: Container, reason: str) -> list[str]:
     return facts
 
 
-def _off_bridge(view: View) -> Group | None:
+def _off_bridge(kit: _Kit, view: View) -> list | None:
     if not view.off_bridge:
         return None
-    grid = _grid(2)
+    Text = kit.Text
+    grid = kit.grid(2)
     for c in view.off_bridge:
         reason = off_bridge_reason(c, view.endpoints_known)
         body = Text.assemble((reason, "yellow"))
-        for fact in _container_facts(c, reason):
+        for fact in _container_facts(kit, c, reason):
             body.append(" · ", style="dim")
             body.append(fact)
-        flag = _flag(view, c.name, c.id, c.id[:12] if c.id else None)
+        flag = _flag(kit, view, c.name, c.id, c.id[:12] if c.id else None)
         if flag:
             body.append(" ")
             body.append(flag)
         grid.add_row(Text(c.name, style="bold"), body)
     title = "Containers on no bridge" if view.endpoints_known else \
         "Containers on no known bridge"
-    return Group(Text(f"{title} ({len(view.off_bridge)})", style="bold"),
-                 _indent(grid))
+    return [Text(f"{title} ({len(view.off_bridge)})", style="bold"), kit.indent(grid)]
 
 
-def _loose(view: View) -> Group | None:
+def _loose(kit: _Kit, view: View) -> list | None:
     if not view.loose:
         return None
-    grid = _grid(2)
+    Text = kit.Text
+    grid = kit.grid(2)
     for le in view.loose:
         body = Text(f"on {le.endpoint.network}" + (f" ({le.bridge})" if le.bridge else ""))
         facts = _endpoint_facts(le.endpoint) + ([inferred(le.endpoint)] if le.endpoint.inferred
@@ -393,14 +444,15 @@ def _loose(view: View) -> Group | None:
         body.append(" · ", style="dim")
         body.append(le.reason, style="yellow")
         grid.add_row(Text(le.container.name, style="bold"), body)
-    return Group(Text(f"Unpaired endpoints ({len(view.loose)})", style="bold"), _indent(grid))
+    return [Text(f"Unpaired endpoints ({len(view.loose)})", style="bold"), kit.indent(grid)]
 
 
-def _inferred(view: View) -> Group | None:
+def _inferred(kit: _Kit, view: View) -> list | None:
     """Each inferred object with the facts it was inferred from, one to a line."""
     if not view.inferred:
         return None
-    grid = _grid(2)
+    Text = kit.Text
+    grid = kit.grid(2)
     for item in view.inferred:
         body = Text()
         for i, fact in enumerate(item.facts or ["no fact recorded"]):
@@ -408,16 +460,17 @@ def _inferred(view: View) -> Group | None:
                 body.append("\n")
             body.append(f"- {_shorten(view.report, fact)}", style="dim" if item.facts else "yellow")
         grid.add_row(Text.assemble((f"{item.what} ", "dim"), (item.name, "bold")), body)
-    return Group(Text(f"Inferred from references ({len(view.inferred)})", style="bold"),
-                 _indent(grid))
+    return [Text(f"Inferred from references ({len(view.inferred)})", style="bold"),
+            kit.indent(grid)]
 
 
-def _findings(view: View) -> Group:
+def _findings(kit: _Kit, view: View) -> list:
+    Text = kit.Text
     findings = view.findings
     head = Text(f"Findings ({len(findings)})", style="bold")
     if not findings:
-        return Group(head, _indent(Text("no faults found", style="green")))
-    grid = _grid(2)
+        return [head, _indent_text(kit, Text("no faults found", style="green"))]
+    grid = kit.grid(2)
     for f in findings:
         body = Text.assemble((f.code, "bold"))
         if f.subjects:
@@ -429,14 +482,24 @@ def _findings(view: View) -> Group:
             body.append("\nhint: ", style="bold")
             body.append(f.hint)
         grid.add_row(Text(f.severity.value.upper(), style=SEVERITY_STYLE[f.severity]), body)
-    return Group(head, _indent(grid))
+    return [head, kit.indent(grid)]
 
 
-def _not_run(report: Report) -> Group | None:
+def _indent_text(kit: _Kit, text):
+    """`text` indented by 2, as Padding draws it."""
+    if kit.color:
+        return kit.indent(text)
+    grid = Grid(1)
+    grid.add_row(text)
+    return Indented(grid)
+
+
+def _not_run(kit: _Kit, report: Report) -> list | None:
     if not report.not_run:
         return None
-    grid = _grid(2)
+    Text = kit.Text
+    grid = kit.grid(2)
     for n in report.not_run:
         needs = "; ".join(f"{m.fact} ({' or '.join(m.captures)})" for m in n.missing)
         grid.add_row(Text(n.code, style="bold"), Text(f"needs {needs}", style="dim"))
-    return Group(Text(f"Checks not run ({len(report.not_run)})", style="bold"), _indent(grid))
+    return [Text(f"Checks not run ({len(report.not_run)})", style="bold"), kit.indent(grid)]

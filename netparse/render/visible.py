@@ -10,6 +10,10 @@ line and paragraph separators) is written as its Python escape instead: `\\x1b`,
 
 from __future__ import annotations
 
+from enum import Enum
+from ipaddress import (IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface,
+                       IPv6Network)
+
 from pydantic import BaseModel
 
 
@@ -20,25 +24,40 @@ def visible(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+# Values that hold no text: returned as they are without a look inside.
+_LEAVES = frozenset({int, float, bool, type(None), IPv4Address, IPv6Address, IPv4Network,
+                     IPv6Network, IPv4Interface, IPv6Interface})
+
+
 def visible_model(value):
     """`value` (a model, or a list or dict of them) with every string in it made visible.
 
     The renderers call it on the report they are given, the one place where strings from the
     input enter them. What has nothing to escape is returned as it is, not copied.
     """
-    if type(value) is str:  # exactly str: a StrEnum member is a fixed word, and stays one
+    kind = type(value)
+    if kind is str:  # exactly str: a StrEnum member is a fixed word, and stays one
         return value if value.isprintable() else visible(value)
+    if kind in _LEAVES:
+        return value
     if isinstance(value, BaseModel):
+        # A report holds some hundred thousand values: each field is looked at here, and
+        # only what may hold a string goes down a level.
         changed = {}
-        for name in type(value).model_fields:
-            old = getattr(value, name)
-            new = visible_model(old)
+        for name, old in value.__dict__.items():
+            new = _changed(old)
             if new is not old:
                 changed[name] = new
         return value.model_copy(update=changed) if changed else value
     if isinstance(value, (list, tuple)):
-        new = [visible_model(v) for v in value]
-        if all(a is b for a, b in zip(new, value)):
+        new = None
+        for i, old in enumerate(value):
+            item = _changed(old)
+            if item is not old:
+                if new is None:
+                    new = list(value)
+                new[i] = item
+        if new is None:
             return value
         return new if isinstance(value, list) else tuple(new)
     if isinstance(value, dict):
@@ -47,3 +66,13 @@ def visible_model(value):
             return value
         return dict(pairs)
     return value
+
+
+def _changed(value):
+    """`visible_model(value)`, the common cases without a call."""
+    kind = type(value)
+    if kind is str:
+        return value if value.isprintable() else visible(value)
+    if kind in _LEAVES or isinstance(value, Enum):
+        return value
+    return visible_model(value)
