@@ -100,7 +100,7 @@ def client_path(walker: Walker, client, container: str, published) -> Path:
         leg.hop(str(client), "route", f"arrives on {iface} for {host_addr}:{published.host_port}")
         packet = Packet(src=client, dst=host_addr, proto=published.protocol,
                         dport=published.host_port, sport=40000, iif=iface)
-        return walker.through_host(leg, packet)
+        return walker.published(leg, packet, facts.containers[container])
 
     path = _path(walker, str(client), container, None, host_addr or client,
                  published.protocol, published.host_port, send)
