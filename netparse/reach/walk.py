@@ -395,20 +395,26 @@ class Walker:
                                                f"{_at(came.src, came.sport)}, not "
                                                f"{_at(first.dst, first.dport)}")
 
-    def published(self, leg: Leg, pkt: Packet, container: Container) -> Arrival:
-        """A client's packet to a port `container` publishes on the host: DNAT sends it on to
-        the container; one delivered to the host itself reaches the container only through the
-        userland proxy (docker-proxy listening on the host port), which no capture shows."""
-        arrival = self.through_host(leg, pkt)
-        if not arrival.host:
+    def published(self, leg: Leg, arrival: Arrival) -> Arrival:
+        """A packet delivered to the host itself on a port a container publishes reaches that
+        container only through the userland proxy (docker-proxy listening on the host port,
+        which no capture shows): DNAT did not send it on."""
+        pkt = arrival.packet
+        if not arrival.host or pkt.dport is None:
             return arrival
-        port = _at(arrival.packet.dst, arrival.packet.dport)
+        owner = next((c for c in self.facts.topology.containers if c.running for p in c.published
+                      if p.host_port == pkt.dport and p.protocol == pkt.proto
+                      and (p.host_ip is None or p.host_ip.is_unspecified
+                           or p.host_ip == pkt.dst)), None)
+        if owner is None:
+            return arrival
+        port = _at(pkt.dst, pkt.dport)
         if self.facts.userland_proxy is False:
             raise Stop(Disposition.DELIVERED, f"delivered to the host on {port}, which nothing "
-                                              f"forwards to {container.name}: no DNAT, and the "
+                                              f"forwards to {owner.name}: no DNAT, and the "
                                               f"userland proxy is off")
         raise Stop(Disposition.UNKNOWN, f"delivered to the host on {port}, not sent on to "
-                                        f"{container.name} (no DNAT): only docker-proxy would "
+                                        f"{owner.name} (no DNAT): only docker-proxy would "
                                         f"carry it on",
                    [f"whether docker-proxy listens on {port} (dockerd --userland-proxy; "
                     f"ss -ltnp)"])

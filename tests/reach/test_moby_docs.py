@@ -331,6 +331,10 @@ NFT_CLAIMS = [
           ("delivered to the host on 192.168.124.2:8080", "no DNAT",
            "the userland proxy is off")),
     Claim("usernet-portmap-routed.md",
+          "And, the userland proxy won't be started for mapped ports.",
+          ("hairpin", "c1", 8080), "unreachable",
+          ("delivered to the host on 192.168.124.2:8080", "the userland proxy is off")),
+    Claim("usernet-portmap-routed.md",
           'In chain raw-PREROUTING, there\'s no "DROP DIRECT ACCESS" rule, so container can be '
           'accessed from outside the host',
           ("direct", C1, 80), "reachable", (PORT_ACCEPT,)),
