@@ -5,7 +5,8 @@ Every claim below quotes the sentence of the document it comes from (the test ch
 document says it), and names the rule that decides. A claim about a whole path (a client to a
 published port, a container out of the host) walks the host through every table; a document
 that does not show a table the path crosses (most leave out raw) cannot settle the path, so its
-claims are about the chain the sentence describes, run on that chain's rules. Expectations come
+claims are about the chain the sentence describes, run on that chain's rules. The nftables
+documents show Docker's whole table, so each of their claims is a whole path. Expectations come
 from the text, not from netparse.
 """
 
