@@ -87,7 +87,7 @@ def container_path(walker: Walker, src: str, to: str, network: str | None, addre
     packet = Packet(src=None, dst=address, proto=proto, dport=port,
                     sport=40000 if port else None)
     return _path(walker, src, to, network, address, proto, port,
-                 lambda leg: walker.from_container(leg, c, packet))
+                 lambda leg: walker.published(leg, walker.from_container(leg, c, packet)))
 
 
 def client_path(walker: Walker, client, container: str, published) -> Path:
@@ -107,7 +107,7 @@ def client_path(walker: Walker, client, container: str, published) -> Path:
         leg.hop(str(client), "route", f"arrives on {iface} for {host_addr}:{published.host_port}")
         packet = Packet(src=client, dst=host_addr, proto=published.protocol,
                         dport=published.host_port, sport=40000, iif=iface)
-        return walker.through_host(leg, packet)
+        return walker.published(leg, walker.through_host(leg, packet))
 
     path = _path(walker, str(client), container, None, host_addr or client,
                  published.protocol, published.host_port, send)

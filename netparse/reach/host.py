@@ -54,6 +54,7 @@ class Facts:
     firewall: Firewall | None = None         # IPv4 iptables rules
     firewall_gaps: list[str] = field(default_factory=list)  # what else may decide (nftables)
     policy_routing: bool | None = None       # `ip rule` has rules of its own; None: not captured
+    userland_proxy: bool | None = None       # dockerd's --userland-proxy; None: not captured
     interfaces: dict[str, HostInterface] = field(default_factory=dict)
     local: frozenset = frozenset()
     endpoint_at: dict = field(default_factory=dict)   # address -> (container, endpoint)

@@ -149,17 +149,19 @@ class Walker:
 
     # --- the host's IP stack -----------------------------------------------------------------
 
-    def through_host(self, leg: Leg, pkt: Packet, restore=None) -> Arrival:
-        """A packet that entered the host's IP stack on `pkt.iif`. `restore`: the address
-        conntrack gives back to the reply of a source-NATed connection, which happens at nat
-        PREROUTING's priority: raw and mangle see the reply as it arrived."""
+    def through_host(self, leg: Leg, pkt: Packet, conn: Conn | None = None) -> Arrival:
+        """A packet that entered the host's IP stack on `pkt.iif`. `conn`: the connection a
+        reply belongs to, whose NAT conntrack undoes: the destination at nat PREROUTING's
+        priority (raw and mangle see the reply as it arrived), the source at nat POSTROUTING's
+        (or INPUT's, for the host)."""
         original = pkt
         pkt = self.hook(leg, "PREROUTING", pkt)
-        if restore is not None:
-            pkt = replace(pkt, dst=restore)
-            leg.hop("host", "nat", f"conntrack: destination restored to {restore}")
+        if conn is not None:
+            pkt = conn.undo_snat(leg, pkt)
         if pkt.dst in self.facts.local:
             pkt = self.hook(leg, "INPUT", pkt)
+            if conn is not None:
+                pkt = conn.undo_dnat(leg, pkt)
             leg.hop("host", "deliver", f"delivered to the host ({pkt.dst} on "
                                        f"{self.facts.interface_with(pkt.dst)})")
             return Arrival(pkt, host=True, original=original)
@@ -175,7 +177,9 @@ class Walker:
         pkt = replace(pkt, oif=route.dev)
         pkt = self.hook(leg, "FORWARD", pkt)
         pkt = self.hook(leg, "POSTROUTING", pkt)
-        if pkt.src != original.src:
+        if conn is not None:
+            pkt = conn.undo_dnat(leg, pkt)
+        elif pkt.src != original.src:
             leg.hop("host", "nat", f"source rewritten to {pkt.src}")
         return self.out(leg, pkt, original)
 
@@ -224,12 +228,16 @@ class Walker:
         leg.hop("host", "route", f"leaves the host on {pkt.oif}")
         return Arrival(pkt, out=pkt.oif, original=original)
 
-    def from_host(self, leg: Leg, pkt: Packet) -> Arrival:
-        """A packet the host itself sends."""
+    def from_host(self, leg: Leg, pkt: Packet, conn: Conn | None = None) -> Arrival:
+        """A packet the host itself sends (`conn`: the connection it answers)."""
+        if conn is not None:
+            pkt = conn.undo_snat(leg, pkt)
         route = self.route(leg, pkt)
         pkt = replace(pkt, oif=route.dev)
         pkt = self.hook(leg, "OUTPUT", pkt)
         pkt = self.hook(leg, "POSTROUTING", pkt)
+        if conn is not None:
+            pkt = conn.undo_dnat(leg, pkt)
         return self.out(leg, pkt, pkt)
 
     # --- links -------------------------------------------------------------------------------
@@ -265,19 +273,21 @@ class Walker:
 
     # --- from a container --------------------------------------------------------------------
 
-    def from_container(self, leg: Leg, c: Container, pkt: Packet) -> Arrival:
-        """`pkt` (dst, proto, port set; src set here) sent by container `c`."""
+    def from_container(self, leg: Leg, c: Container, pkt: Packet,
+                       conn: Conn | None = None) -> Arrival:
+        """`pkt` (dst, proto, port set; src set here) sent by container `c` (`conn`: the
+        connection it answers)."""
         direct = [ep for ep in c.endpoints if on_link(ep, pkt.dst)]
         if direct:
             ep = direct[0]
             pkt = replace(pkt, src=pkt.src or ep.ip)
             leg.hop(c.name, "container-route", f"{pkt.dst} is on the link of {ep.network} "
                                                f"({ep.bridge})")
-            return self.on_bridge(leg, c, ep, pkt)
+            return self.on_bridge(leg, c, ep, pkt, conn)
         ep, gateway = self.container_gateway(leg, c, pkt)
         pkt = replace(pkt, src=pkt.src or ep.ip)
         leg.hop(c.name, "container-route", f"default via {gateway} ({ep.network}, {ep.bridge})")
-        return self.on_bridge(leg, c, ep, pkt)
+        return self.on_bridge(leg, c, ep, pkt, conn)
 
     def container_gateway(self, leg: Leg, c: Container, pkt: Packet):
         inside = c.inside.routes if c.inside and c.inside.routes is not None else None
@@ -306,7 +316,8 @@ class Walker:
                                                        f"(containers/{c.name}/route_n.txt)"])
         return gateways[0]
 
-    def on_bridge(self, leg: Leg, c: Container, ep: Endpoint, pkt: Packet) -> Arrival:
+    def on_bridge(self, leg: Leg, c: Container, ep: Endpoint, pkt: Packet,
+                  conn: Conn | None = None) -> Arrival:
         """The packet leaves `c` through `ep` onto its bridge."""
         if ep.bridge is None:
             raise Stop(Disposition.UNKNOWN, f"the bridge of {ep.network}", [])
@@ -314,12 +325,14 @@ class Walker:
         self.port_ok(leg, c, ep)
         owner = self.facts.endpoint_at.get(pkt.dst)
         if owner is not None and owner[1].bridge == ep.bridge and on_link(ep, pkt.dst):
-            return self.bridged(leg, ep, owner, pkt)
+            return self.bridged(leg, ep, owner, pkt, conn)
         pkt = replace(pkt, iif=ep.bridge)
-        return self.through_host(leg, pkt)
+        return self.through_host(leg, pkt, conn)
 
-    def bridged(self, leg: Leg, ep: Endpoint, owner, pkt: Packet) -> Arrival:
-        """A frame from one port of a bridge to another."""
+    def bridged(self, leg: Leg, ep: Endpoint, owner, pkt: Packet,
+                conn: Conn | None = None) -> Arrival:
+        """A frame from one port of a bridge to another. Conntrack sees it (and undoes a
+        reply's NAT) only through br_netfilter."""
         container, their = owner
         self.port_ok(leg, container, their)
         pkt = replace(pkt, iif=ep.bridge, oif=ep.bridge, bridged=True, phys_in=ep.host_veth,
@@ -337,6 +350,12 @@ class Walker:
                 raise Stop(Disposition.UNKNOWN, f"bridged on {ep.bridge}: {stop.breaks_at}",
                            stop.missing + ["sysctl net.bridge.bridge-nf-call-iptables "
                                            "(sysctl.txt)"]) from None
+            if conn is not None and conn.natted:
+                if nf is None:
+                    raise Stop(Disposition.UNKNOWN, f"bridged on {ep.bridge}: whether conntrack "
+                                                    f"undoes the connection's NAT",
+                               ["sysctl net.bridge.bridge-nf-call-iptables (sysctl.txt)"])
+                pkt = conn.undo_dnat(leg, conn.undo_snat(leg, pkt))
         else:
             leg.hop(ep.bridge, "bridge", "bridge-nf-call-iptables = 0: bridged frames skip "
                                          "iptables", self.facts.sysctl_source)
@@ -353,10 +372,11 @@ class Walker:
         # The reply goes to the source the receiver saw, from the address it was sent to.
         back = Packet(src=got.dst, dst=got.src, proto=got.proto, dport=got.sport,
                       sport=got.dport, state="ESTABLISHED")
+        conn = Conn(first, got)
         if there.container is not None:
-            arrival = self.from_container(leg, there.container, back)
+            arrival = self.from_container(leg, there.container, back, conn)
         elif there.host:
-            arrival = self.from_host(leg, back)
+            arrival = self.from_host(leg, back, conn)
         else:
             # Left the host: the far end answers the address it saw.
             if got.src not in self.facts.local:
@@ -366,11 +386,75 @@ class Walker:
                                                    f"does not come back")
             leg.hop("outside", "route", f"the reply to {got.src} comes back on {there.out}")
             back = replace(back, iif=there.out)
-            arrival = self.through_host(leg, back, restore=first.src)
+            arrival = self.through_host(leg, back, conn)
         if sender is not None and arrival.container is not sender:
             raise Stop(Disposition.REPLY_LOST, f"the reply reaches "
                        f"{arrival.container.name if arrival.container else 'the host'}, "
                        f"not {sender.name}")
+        came = arrival.packet
+        if sender is not None and (came.src, came.sport) != (first.dst, first.dport):
+            # The sender's socket takes only a reply from where it sent to.
+            leg.hop(sender.name, "deliver", f"the reply comes from {_at(came.src, came.sport)}, "
+                                            f"not {_at(first.dst, first.dport)}: dropped")
+            raise Stop(Disposition.REPLY_LOST, f"the reply to {sender.name} comes from "
+                                               f"{_at(came.src, came.sport)}, not "
+                                               f"{_at(first.dst, first.dport)}")
+
+    def published(self, leg: Leg, arrival: Arrival) -> Arrival:
+        """A packet delivered to the host itself on a port a container publishes reaches that
+        container only through the userland proxy (docker-proxy listening on the host port,
+        which no capture shows): DNAT did not send it on."""
+        pkt = arrival.packet
+        if not arrival.host or pkt.dport is None:
+            return arrival
+        owner = next((c for c in self.facts.topology.containers if c.running for p in c.published
+                      if p.host_port == pkt.dport and p.protocol == pkt.proto
+                      and (p.host_ip is None or p.host_ip.is_unspecified
+                           or p.host_ip == pkt.dst)), None)
+        if owner is None:
+            return arrival
+        port = _at(pkt.dst, pkt.dport)
+        if self.facts.userland_proxy is False:
+            raise Stop(Disposition.DELIVERED, f"delivered to the host on {port}, which nothing "
+                                              f"forwards to {owner.name}: no DNAT, and the "
+                                              f"userland proxy is off")
+        raise Stop(Disposition.UNKNOWN, f"delivered to the host on {port}, not sent on to "
+                                        f"{owner.name} (no DNAT): only docker-proxy would "
+                                        f"carry it on",
+                   [f"whether docker-proxy listens on {port} (dockerd --userland-proxy; "
+                    f"ss -ltnp)"])
+
+
+@dataclass(frozen=True)
+class Conn:
+    """A connection as conntrack holds it: its first packet as sent and as NAT left it. A reply
+    gets the addresses and ports the sender used back."""
+
+    original: Packet
+    translated: Packet
+
+    @property
+    def natted(self) -> bool:
+        o, t = self.original, self.translated
+        return (o.src, o.sport, o.dst, o.dport) != (t.src, t.sport, t.dst, t.dport)
+
+    def undo_snat(self, leg: Leg, reply: Packet) -> Packet:
+        o, t = self.original, self.translated
+        if (o.src, o.sport) == (t.src, t.sport) or (reply.dst, reply.dport) != (t.src, t.sport):
+            return reply
+        leg.hop("host", "nat", f"conntrack: destination restored to {_at(o.src, o.sport)}")
+        return replace(reply, dst=o.src, dport=o.sport)
+
+    def undo_dnat(self, leg: Leg, reply: Packet) -> Packet:
+        o, t = self.original, self.translated
+        if (o.dst, o.dport) == (t.dst, t.dport) or (reply.src, reply.sport) != (t.dst, t.dport):
+            return reply
+        leg.hop("host", "nat", f"conntrack: source restored to {_at(o.dst, o.dport)}")
+        return replace(reply, src=o.dst, sport=o.dport)
+
+
+def _at(address, port) -> str:
+    return f"{address}:{port}" if port else str(address)
 
 
 def _describe(step: Step) -> str:

@@ -467,6 +467,37 @@ def test_port_open_past_input():
     assert [m["reached"] for m in measured if m["port"] == 18080] == [True]
 
 
+def test_port_open_past_input_walks_nftables_input_chains(tmp_path):
+    """The same drop seen through `nft list ruleset` alone (iptables-nft's INPUT is an input
+    chain of table ip filter): found, citing the chain's rule at its line."""
+    import shutil
+
+    from netparse.analysis import load
+    from netparse.analysis.topology import build
+
+    shutil.copytree(TESTS / "fixtures" / "reach" / "input_drop" / "dump", tmp_path / "dump")
+    (tmp_path / "dump" / "iptables_save.txt").unlink()
+    f, = [f for f in run_checks(build(load(tmp_path / "dump")))
+          if f.code == "port-open-past-input"]
+    assert f.subjects == ["np-e2e-r1", "18080->80/tcp"]
+    assert "table ip filter chain INPUT rule 1" in f.message
+    assert any("nft_ruleset.txt:" in e and "tcp dport 18080" in e and "drop" in e
+               for e in f.evidence)
+
+
+def test_port_open_past_input_is_not_said_of_a_port_forward_closes_too():
+    """nft_own_table: its own table's input chain drops 18080, and its forward chain drops it
+    as well (only r2's port is let in): the port is closed, as measured, so nothing is open
+    past INPUT; r2's port 18081 is open, and no input chain drops it."""
+    import json
+
+    assert not firewall_findings("nft_own_table", "port-open-past-input")
+    measured = json.loads((TESTS / "fixtures" / "reach" / "nft_own_table" / "measured.json")
+                          .read_text())
+    assert {m["port"]: m["reached"] for m in measured if m["port"]} == {18080: False,
+                                                                         18081: True}
+
+
 def test_firewall_checks_do_not_run_without_the_firewall():
     ctx = reach_dump("docker_user_drop")
     ctx.firewall = None

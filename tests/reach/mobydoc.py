@@ -21,8 +21,14 @@ is on (the daemon sets net.ipv4.ip_forward, new-daemon.md). bridge-nf-call-iptab
 by any document and stays unknown. Container veths are named `veth-<container>`: the names
 appear in no rule.
 
-Only iptables documents are wired; an nftables document is told by its folder, and its rules
-will be read from its `nft list ruleset` blocks.
+An nftables document (nftablesdoc/, told by its folder) gives its rules as `table ip
+docker-bridges` blocks, each read as an `nft list ruleset` capture whose lines are the
+document's own: their base chains are walked by hook, and there is nothing else in the
+daemon's namespace (no iptables table: Docker's nftables backend writes none, and nothing else
+runs there).
+
+The userland proxy is off where the daemon's command says `--userland-proxy=false` or the text
+says the daemon runs with it disabled.
 """
 
 from __future__ import annotations
@@ -38,8 +44,9 @@ from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface,
                                      PublishedPort, Route, Topology)
 from netparse.models.iptables import IptablesSave
 from netparse.reach import Walker, _path
-from netparse.reach.host import Facts
+from netparse.reach.host import Facts, Firewall
 from netparse.reach.netfilter import Chain, Packet, Table
+from netparse.reach.nft import bases_of
 from netparse.reach.rules import firewall_of
 from netparse.reach.walk import Leg
 from netparse.snapshot import Entry, Source, SourceStatus
@@ -60,7 +67,7 @@ BUILTIN = {
 
 
 def documents(backend: str = "iptables") -> list[Path]:
-    return sorted((MOBY / f"{backend}doc").glob("*/*.md"))
+    return sorted(p for p in (MOBY / f"{backend}doc").glob("*/*.md") if p.name != "README.md")
 
 
 @dataclass
@@ -141,6 +148,8 @@ def load(path: Path) -> Doc:
         elif b.text.lstrip().startswith(("docker ", "dockerd ")):
             _commands(doc, b)
     _distinct(doc)
+    if doc.says("Running the daemon with the userland proxy disabled"):
+        doc.userland_proxy = False
     return doc
 
 
@@ -289,9 +298,26 @@ def listing_entries(doc: Doc) -> dict[str, list[Entry]]:
     return found
 
 
+def nft_entries(doc: Doc) -> list[Entry]:
+    """Each `table ip docker-bridges` block, as an `nft list ruleset` capture at its line."""
+    found = []
+    for b in doc.blocks:
+        if b.kind == "nft_ruleset" and b.text.startswith("table ip docker-bridges {"):
+            source = Source(path=doc.where, kind="nft_ruleset", status=SourceStatus.PARSED,
+                            command="nft list table ip docker-bridges")
+            found.append(Entry(source, netparse.parse(b.text, "nft_ruleset", strict=True),
+                               first_line=b.line))
+    if not found:
+        raise ValueError(f"{doc.where}: no table ip docker-bridges")
+    return found
+
+
 def firewall(doc: Doc, networks=None):
-    if doc.backend != "iptables":
-        raise NotImplementedError(f"{doc.backend} documents are not wired yet")
+    if doc.backend == "nftables":
+        rules = Firewall({}, doc.where)
+        rules.bases = [b for e in nft_entries(doc) for b in bases_of(e, skip_own=False)]
+        rules.nft_source = doc.where
+        return rules
     return firewall_of(rules_entry(doc), networks)
 
 
@@ -364,12 +390,13 @@ def _addresses(doc: Doc) -> dict:
     """Container addresses the rules name: a DNAT's target, or a per-port ACCEPT's -d on a
     bridge, keyed by (container, bridge) when a network has one container."""
     found = {}
-    text = "\n".join(b.text for b in doc.blocks if b.kind == "iptables_save")
+    text = "\n".join(b.text for b in doc.blocks if b.kind in ("iptables_save", "nft_ruleset"))
     for c in doc.containers:
         net = _network(doc, c)
         if sum(_network(doc, o) is net for o in doc.containers) != 1:
             continue
-        hits = {ip_address(a) for a in re.findall(r"--to-destination ([\d.]+):", text)}
+        hits = {ip_address(a) for a in re.findall(r"(?:--to-destination|dnat to) ([\d.]+):",
+                                                  text)}
         hits |= {ip_address(a) for a in re.findall(
             rf"-d ([\d.]+)/32 ! -i {re.escape(net.bridge)} -o {re.escape(net.bridge)} ", text)}
         hits = {a for a in hits if a in net.subnet}
@@ -394,11 +421,13 @@ def facts(doc: Doc) -> Facts:
     source = f"{doc.where} (docker commands)"
     # swarm's ingress network is not among the commands: its ipset members stay unknown
     rules = firewall(doc, None if doc.swarm else topo.networks)
-    rules.listed = True
-    rules.tables.setdefault("mangle", _empty("mangle"))
+    if doc.backend == "iptables":
+        rules.listed = True
+        rules.tables.setdefault("mangle", _empty("mangle"))
     return Facts(origin=doc.where, topology=topo, route_source=source, iface_source=source,
                  sysctl_source=f"{doc.backend}doc/{doc.version}/new-daemon.md", all_tables=True,
-                 policy_routing=False, firewall=rules)
+                 policy_routing=False, firewall=rules,
+                 userland_proxy=False if not doc.userland_proxy else None)
 
 
 def _empty(name: str) -> Table:

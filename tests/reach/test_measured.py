@@ -161,3 +161,22 @@ def test_policy_routing_rules_make_routed_paths_unknown(tmp_path):
     assert all("policy routing" in p.breaks_at for p in routed)
     # Two containers on one bridge reach each other without a route lookup: still decided.
     assert paths[("np-e2e-r1", "np-e2e-r2", "172.29.11.130", None)].verdict.value == "reachable"
+
+
+def test_a_published_port_without_its_dnat_is_not_the_containers(tmp_path):
+    """The healthy dump with the DNAT of port 18080 deleted (as a firewall reload that keeps
+    some of Docker's rules does): the client's packet is delivered to the host itself. Only
+    docker-proxy, which no capture shows, would carry it on to the container: unknown, naming
+    it, never reachable because the host took it."""
+    dump = tmp_path / "dump"
+    shutil.copytree(FIXTURES / "reach" / "healthy" / "dump", dump)
+    rules = (dump / "iptables_save.txt").read_text().split("\n")
+    kept = [line for line in rules if "--dport 18080 -j DNAT" not in line]
+    assert len(kept) == len(rules) - 1
+    (dump / "iptables_save.txt").write_text("\n".join(kept))
+    path = _verdicts(dump)[(CLIENT, "np-e2e-r1 (10.99.29.254:18080->80/tcp)", "10.99.29.254",
+                            18080)]
+    assert path.verdict.value == "unknown"
+    assert path.breaks_at.startswith("delivered to the host on 10.99.29.254:18080")
+    assert any("docker-proxy" in m for m in path.missing)
+    assert any(h.text.startswith("delivered to the host") for h in path.hops)

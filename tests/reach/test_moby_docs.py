@@ -5,7 +5,8 @@ Every claim below quotes the sentence of the document it comes from (the test ch
 document says it), and names the rule that decides. A claim about a whole path (a client to a
 published port, a container out of the host) walks the host through every table; a document
 that does not show a table the path crosses (most leave out raw) cannot settle the path, so its
-claims are about the chain the sentence describes, run on that chain's rules. Expectations come
+claims are about the chain the sentence describes, run on that chain's rules. The nftables
+documents show Docker's whole table, so each of their claims is a whole path. Expectations come
 from the text, not from netparse.
 """
 
@@ -235,17 +236,25 @@ def test_the_document_loads(doc):
 @pytest.mark.parametrize("doc,claim", CASES, ids=lambda x: getattr(x, "where", None) or x.id)
 def test_the_document_says_it(doc, claim):
     assert doc.says(claim.quote), claim.quote
-    kind = claim.path[0]
-    if kind == "chain":
+    if claim.path[0] == "chain":
         _chain_claim(doc, claim)
         return
+    _whole_path(doc, claim)
+
+
+def _whole_path(doc, claim):
+    kind = claim.path[0]
     facts = mobydoc.facts(doc)
     walker = Walker(facts)
     if kind == "client":
         c = facts.containers[claim.path[1]]
         paths = [client_path(walker, CLIENT, c.name, p) for p in c.published]
     elif kind == "direct":
-        paths = [mobydoc.direct(walker, CLIENT, claim.path[1], "tcp", claim.path[2])]
+        _, address, port, *proto = claim.path
+        paths = [mobydoc.direct(walker, CLIENT, address, *(proto or ["tcp"]), port)]
+    elif kind == "hairpin":   # the container to a port it publishes, at the host's address
+        paths = [container_path(walker, claim.path[1], "host", None, HOST.ip, "tcp",
+                                claim.path[2])]
     else:
         paths = [container_path(walker, claim.path[1], str(CLIENT), None, CLIENT)]
     for path in paths:
@@ -261,7 +270,117 @@ def test_the_document_says_it(doc, claim):
         assert cited
         for hop in cited:
             line = int(hop.evidence.rpartition(":")[2])
+            if doc.backend == "nftables" and " policy → " in hop.text:
+                assert lines[line - 1].strip().startswith("chain "), (hop.text, hop.evidence)
+                continue
             assert f": {lines[line - 1].strip()} → " in hop.text, (hop.text, hop.evidence)
+
+
+# --- nftables: each document's `table ip docker-bridges`, walked whole -------------------------
+
+NFT_DOCS = {p: mobydoc.load(p) for p in mobydoc.documents("nftables")}
+DNAT = "dnat to 192.0.2.2:80"
+PORT_ACCEPT = "ip daddr 192.0.2.2 tcp dport 80 counter accept"
+NFT_CLAIMS = [
+    Claim("new-daemon.md",
+          "drop any other packets, because there are no containers in the network with "
+          "published ports.",
+          ("direct", ip_address("172.17.0.2"), 80), "unreachable",
+          ('chain filter-forward-in__docker0 rule 3: counter drop comment "UNPUBLISHED PORT '
+           'DROP"',)),
+    Claim("usernet-portmap.md",
+          "The `nat-prerouting-and-output` chain has a rule to DNAT from host port 8080 to the "
+          "container's port 80:",
+          ("client", "c1"), "reachable", (DNAT, PORT_ACCEPT)),
+    Claim("usernet-portmap.md",
+          "A rule in `raw-PREROUTING` makes sure the container's published port cannot be "
+          "accessed from outside the host",
+          ("direct", C1, 80), "unreachable", ("DROP DIRECT ACCESS",)),
+    Claim("usernet-portmap.md",
+          "A rule in `raw-PREROUTING` makes sure the container's published port cannot be "
+          "accessed from outside the host",
+          ("direct", C1, 22), "unreachable", ("DROP DIRECT ACCESS",)),
+    Claim("usernet-portmap-noicc.md",
+          "Most rules are the same as the network with [icc enabled][0]:",
+          ("client", "c1"), "reachable", (DNAT, PORT_ACCEPT)),
+    Claim("usernet-portmap-lo.md",
+          "there's an extra rule in raw-PREROUTING to drop remote traffic destined to the port "
+          "mapped on the loopback address",
+          ("client", "c1"), "unreachable", ("DROP REMOTE LOOPBACK",)),
+    Claim("usernet-portmap-natunprot.md",
+          "The `filter-forward-in` chain has no per-port rule, instead it accepts packets for "
+          "any port",
+          ("client", "c1"), "reachable", (DNAT, 'counter accept comment "UNPROTECTED"')),
+    Claim("usernet-portmap-natunprot.md",
+          'In chain raw-PREROUTING, there\'s no "DROP DIRECT ACCESS" rule, so container can be '
+          'accessed from outside the host',
+          ("direct", C1, 22), "reachable", ('counter accept comment "UNPROTECTED"',)),
+    Claim("usernet-portmap-noproxy.md",
+          "The rule to DNAT from the host port to the container's port is not restricted to "
+          "packets from the network with the published port.",
+          ("client", "c1"), "reachable", (DNAT, PORT_ACCEPT)),
+    Claim("usernet-portmap-noproxy.md",
+          "the chain for bridge1 (which has a container with a published port) has a masquerade "
+          "rule for packets sent from the container to its own published port on the host",
+          ("hairpin", "c1", 8080), "reachable",
+          (DNAT, 'masquerade comment "MASQ TO OWN PORT"',
+           "conntrack: destination restored to 192.0.2.2:40000",
+           "conntrack: source restored to 192.168.124.2:8080")),
+    Claim("usernet-portmap-routed.md",
+          "And, the userland proxy won't be started for mapped ports.",
+          ("client", "c1"), "unreachable",
+          ("delivered to the host on 192.168.124.2:8080", "no DNAT",
+           "the userland proxy is off")),
+    Claim("usernet-portmap-routed.md",
+          "And, the userland proxy won't be started for mapped ports.",
+          ("hairpin", "c1", 8080), "unreachable",
+          ("delivered to the host on 192.168.124.2:8080", "the userland proxy is off")),
+    Claim("usernet-portmap-routed.md",
+          'In chain raw-PREROUTING, there\'s no "DROP DIRECT ACCESS" rule, so container can be '
+          'accessed from outside the host',
+          ("direct", C1, 80), "reachable", (PORT_ACCEPT,)),
+    Claim("usernet-portmap-routed.md",
+          "In the `filter-forward-in` chain, there's a rule to accept ICMP",
+          ("direct", C1, None, "icmp"), "reachable", ('ip protocol icmp counter accept',)),
+    Claim("usernet-portmap-routed.md",
+          "Most rules are the same as the [nat mode network][1]:",
+          ("direct", C1, 22), "unreachable", ('"UNPUBLISHED PORT DROP"',)),
+    Claim("usernet-internal.md",
+          "The filter-forward-in chains have rules to drop packets originating outside the "
+          "network.",
+          ("direct", C1, 80), "unreachable", ('"INTERNAL NETWORK INGRESS"',)),
+    Claim("usernet-internal.md",
+          "The filter-forward-in chains have rules to drop packets originating outside the "
+          "network.",
+          ("direct", ip_address("198.51.100.2"), 80), "unreachable",
+          ('"INTERNAL NETWORK INGRESS"',)),
+]
+NFT_CASES = [(d, c) for d in NFT_DOCS.values() for c in NFT_CLAIMS if d.name == c.doc]
+
+
+def test_every_nft_document_has_a_whole_path_claim():
+    assert {d.name for d, _ in NFT_CASES} == {d.name for d in NFT_DOCS.values()}
+
+
+@pytest.mark.parametrize("doc", NFT_DOCS.values(), ids=lambda d: d.where)
+def test_the_nft_document_loads(doc):
+    """Its commands give the scenario, and its table parses strictly; every hook's base
+    chains are read."""
+    (entry,) = mobydoc.nft_entries(doc)
+    assert not entry.model.unparsed
+    facts = mobydoc.facts(doc)
+    assert facts.firewall.bases and not any(b.unknown for b in facts.firewall.bases)
+    if doc.name.startswith("usernet-portmap"):
+        (c1,) = facts.topology.containers
+        assert (c1.name, c1.endpoints[0].ip, c1.published[0].host_port) == ("c1", C1, 8080)
+    assert doc.userland_proxy == (doc.name not in ("usernet-portmap-noproxy.md",
+                                                   "usernet-portmap-routed.md"))
+
+
+@pytest.mark.parametrize("doc,claim", NFT_CASES, ids=lambda x: getattr(x, "where", None) or x.id)
+def test_the_nft_document_says_it(doc, claim):
+    assert doc.says(claim.quote), claim.quote
+    _whole_path(doc, claim)
 
 
 def _chain_claim(doc, claim):

@@ -104,6 +104,14 @@ FIREWALL_INTERFACES = Fact(
         getattr(e.model, "verbose", True)
         for e in [e for es in ctx.firewall_listings.values() for e in es] or [ctx.firewall]),
     command="iptables-save or iptables -L -n -v")
+# What a packet's walk takes as the firewall: iptables' rules with their interfaces, or `nft
+# list ruleset` alone, whose tables include iptables-nft's.
+FIREWALL_WALKED = Fact(
+    "firewall-walked", "the host's IPv4 firewall as a packet's walk takes it: iptables rules "
+    "with their interfaces, or nftables' ruleset", ("iptables_save", "iptables_list",
+                                                    "nft_ruleset"),
+    lambda ctx: FIREWALL_INTERFACES.present(ctx) or ctx.nft is not None,
+    command="iptables-save, iptables -L -n -v or nft list ruleset")
 INSIDE_ADDRESSES = Fact("inside-addresses", "the addresses configured inside the containers",
                         ("ip_addr",), inside=True,
                         present=lambda ctx: any(c.inside and c.inside.addresses
@@ -114,4 +122,5 @@ INSIDE_ROUTES = Fact("inside-routes", "the routes inside the containers",
                                              for c in ctx.topology.containers))
 
 FACTS = (INTERFACES, WHOLE_INTERFACES, BRIDGES, ROUTES, WHOLE_ROUTES, CONTAINERS, ENDPOINTS, NETWORKS, IP_FORWARD, CONTAINER_LIST,
-         LISTED_CONTAINERS, FIREWALL, FIREWALL_INTERFACES, INSIDE_ADDRESSES, INSIDE_ROUTES)
+         LISTED_CONTAINERS, FIREWALL, FIREWALL_INTERFACES, FIREWALL_WALKED, INSIDE_ADDRESSES,
+         INSIDE_ROUTES)

@@ -9,7 +9,7 @@ from ipaddress import ip_address, ip_network
 
 from netparse.analysis.checks.base import Problem, check
 from netparse.analysis.checks.facts import (CONTAINERS, FIREWALL, FIREWALL_INTERFACES,
-                                            INTERFACES, NETWORKS, ROUTES)
+                                            FIREWALL_WALKED, INTERFACES, NETWORKS, ROUTES)
 from netparse.analysis.context import Context
 from netparse.analysis.model import Severity
 
@@ -198,41 +198,46 @@ def published_port_blocked(ctx: Context):
 
 
 @check("port-open-past-input", Severity.WARNING,
-       "A published port is open to the outside although the host firewall's INPUT chain drops "
-       "it (ufw and the like filter INPUT): Docker's DNAT sends the traffic through FORWARD.",
-       needs=_NEEDS)
+       "A published port is open to the outside although the host firewall drops it on the "
+       "input hook (ufw and the like filter INPUT, an nftables table its input chain): Docker's "
+       "DNAT sends the traffic through FORWARD.",
+       needs=(FIREWALL_WALKED, CONTAINERS, NETWORKS, ROUTES, INTERFACES))
 def port_open_past_input(ctx: Context):
-    from netparse.reach.netfilter import Packet, run
+    from netparse.reach.model import Disposition
+    from netparse.reach.netfilter import Packet
+    from netparse.reach.walk import Leg, Stop
 
     if ctx.topology.uplink is None:
         return
     walker = _walker(ctx)
-    table = walker.facts.firewall.tables.get("filter") if walker.facts.firewall else None
-    if table is None or "INPUT" not in table.chains:
-        return
     for c, p, path in _from_outside(ctx, walker, lambda ip: ip is None or
                                     ip.compressed == "0.0.0.0"):
         if path.verdict.value != "reachable":
             continue
         through = [f"{h.evidence}: {h.text}" for h in path.hops if h.direction == "forward"
                    and ("DNAT" in h.text or h.text.endswith("→ ACCEPT"))]
+        # The packet as it would reach the host's own port without DNAT: every base chain on
+        # the input hook (iptables' INPUT, nftables' input chains) by priority, as a walk.
         to_host = Packet(src=OUTSIDE, dst=path.address, proto=p.protocol, dport=p.host_port,
                          sport=40000, iif=ctx.topology.uplink)
-        outcomes = run(table, "INPUT", to_host, walker.env)
-        if all(o.verdict in ("DROP", "REJECT") for o in outcomes):
-            step = outcomes[0].steps[-1]
-            rule = f"filter INPUT {'policy' if step.number is None else f'rule {step.number}'}"
-            yield Problem(subjects=[c.name, f"{p.host_port}->{p.container_port}/{p.protocol}"],
-                          message=f"{c.name}'s port {p.host_port}/{p.protocol} is open to the "
-                                  f"outside although {rule} drops it: DNAT sends it through "
-                                  f"FORWARD, which INPUT does not see",
-                          evidence=[f"{step.where or walker.facts.firewall.source}: {step.text}"]
-                          + through,
-                          hint=f"filter it in DOCKER-USER (iptables -I DOCKER-USER -i "
-                               f"{ctx.topology.uplink} -p {p.protocol} -m conntrack "
-                               f"--ctorigdstport {p.host_port} -j DROP), or publish it on "
-                               f"127.0.0.1 only (-p 127.0.0.1:{p.host_port}:"
-                               f"{p.container_port})")
+        leg = Leg("forward")
+        try:
+            walker.hook(leg, "INPUT", to_host)
+            continue
+        except Stop as stop:
+            if stop.disposition is not Disposition.DENIED:
+                continue   # not decided: no finding rests on a guess
+            rule = stop.breaks_at.split(": ")[0].split(" → ")[0]
+        hop = leg.hops[-1]
+        yield Problem(subjects=[c.name, f"{p.host_port}->{p.container_port}/{p.protocol}"],
+                      message=f"{c.name}'s port {p.host_port}/{p.protocol} is open to the "
+                              f"outside although {rule} drops it: DNAT sends it through "
+                              f"FORWARD, which the input hook does not see",
+                      evidence=[f"{hop.evidence}: {hop.text}"] + through,
+                      hint=f"filter it on the forward hook (iptables -I DOCKER-USER -i "
+                           f"{ctx.topology.uplink} -p {p.protocol} -m conntrack "
+                           f"--ctorigdstport {p.host_port} -j DROP), or publish it on "
+                           f"127.0.0.1 only (-p 127.0.0.1:{p.host_port}:{p.container_port})")
 
 
 # --- the rules alone: what a listing or a ruleset says without the containers behind it ----------
