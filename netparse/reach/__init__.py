@@ -47,8 +47,8 @@ def _facts(snapshot) -> Facts:
     return facts_of(build(snapshot))
 
 
-def _path(walker: Walker, start: str, to: str, network: str | None, address, proto: str,
-          port: int | None, send) -> Path:
+def _walked(walker: Walker, start: str, send) -> tuple[dict, list[str]]:
+    """The verdict of a path there and back, and what would settle it (unsorted)."""
     forward, back = Leg("forward"), Leg("reply")
     try:
         arrival = send(forward)
@@ -56,23 +56,32 @@ def _path(walker: Walker, start: str, to: str, network: str | None, address, pro
     except Stop as stop:
         verdict = Verdict.UNKNOWN if stop.disposition is Disposition.UNKNOWN \
             else Verdict.UNREACHABLE
-        return Path(from_=start, to=to, network=network, address=address, port=port,
-                    protocol=proto, verdict=verdict, disposition=stop.disposition,
-                    hops=forward.hops + back.hops, breaks_at=stop.breaks_at,
-                    missing=sorted(set(stop.missing)))
+        return dict(verdict=verdict, disposition=stop.disposition, hops=forward.hops + back.hops,
+                    breaks_at=stop.breaks_at), stop.missing
     disposition = Disposition.EXITS_HOST if arrival.out else Disposition.DELIVERED
+    return dict(verdict=Verdict.REACHABLE, disposition=disposition,
+                hops=forward.hops + back.hops), []
+
+
+def _path(walker: Walker, start: str, to: str, network: str | None, address, proto: str,
+          port: int | None, send) -> Path:
+    found, missing = _walked(walker, start, send)
     return Path(from_=start, to=to, network=network, address=address, port=port,
-                protocol=proto, verdict=Verdict.REACHABLE, disposition=disposition,
-                hops=forward.hops + back.hops)
+                protocol=proto, missing=sorted(set(missing)), **found)
 
 
 def container_path(walker: Walker, src: str, to: str, network: str | None, address,
                    proto: str = "icmp", port: int | None = None) -> Path:
+    return _path(walker, src, to, network, address, proto, port,
+                 _from_container(walker, src, address, proto, port))
+
+
+def _from_container(walker: Walker, src: str, address, proto: str = "icmp",
+                    port: int | None = None):
     c = walker.facts.containers[src]
     packet = Packet(src=None, dst=address, proto=proto, dport=port,
                     sport=40000 if port else None)
-    return _path(walker, src, to, network, address, proto, port,
-                 lambda leg: walker.from_container(leg, c, packet))
+    return lambda leg: walker.from_container(leg, c, packet)
 
 
 def client_path(walker: Walker, client, container: str, published) -> Path:
@@ -100,22 +109,19 @@ def client_path(walker: Walker, client, container: str, published) -> Path:
     return path
 
 
-def reach(snapshot, *, to=(), client=None) -> ReachReport:
-    """Every path of the host (see the module docstring)."""
+def reach(snapshot, *, to=(), client=None, every_pair: bool = False) -> ReachReport:
+    """Every path of the host (see the module docstring). Containers that cannot walk
+    differently (`netparse.reach.classes`) share one walk for each network of each pair of
+    their classes; `every_pair` walks each path on its own instead (the same report, slower)."""
     facts = _facts(snapshot)
     walker = Walker(facts)
     running = [c for c in facts.topology.containers if c.running and c.endpoints]
-    paths: list[Path] = []
-    for a in running:
-        for b in running:
-            if a is b:
-                continue
-            for ep in b.endpoints:
-                if ep.ip is not None:
-                    paths.append(container_path(walker, a.name, b.name, ep.network, ep.ip))
-        for text in to:
-            address = _address(text)
-            paths.append(container_path(walker, a.name, str(address), None, address))
+    addresses = [_address(text) for text in to] if running else []
+    if every_pair:
+        pairs = _every_pair(walker, running, addresses)
+    else:
+        pairs = _by_class(walker, running, addresses)
+    paths: list[Path] = list(pairs)
     if client is not None:
         address = _address(client)
         for c in running:
@@ -125,6 +131,67 @@ def reach(snapshot, *, to=(), client=None) -> ReachReport:
                     paths.append(client_path(walker, address, c.name, p))
     return ReachReport(origin=facts.origin,
                        firewall=facts.firewall.source if facts.firewall else None, paths=paths)
+
+
+def _every_pair(walker: Walker, running, addresses):
+    for a in running:
+        for b in running:
+            if a is b:
+                continue
+            for ep in b.endpoints:
+                if ep.ip is not None:
+                    yield container_path(walker, a.name, b.name, ep.network, ep.ip)
+        for address in addresses:
+            yield container_path(walker, a.name, str(address), None, address)
+
+
+def _by_class(walker: Walker, running, addresses):
+    """The paths of `_every_pair`, in its order, one walk per (class, class, network)."""
+    from netparse.reach.classes import Literals, Template, alike, fillings, holes, own_values
+
+    facts = walker.facts
+    literals = Literals(facts)
+    key = {id(c): alike(c, facts, literals) for c in running}
+    values = {id(c): {v for _, v in own_values(c)} for c in running}
+    templates: dict = {}
+
+    def template(k, named, address):
+        """The walk of the first pair of class pair `k` to `address`, with placeholders; None
+        when its values cannot be told apart (each of its pairs is walked on its own then)."""
+        if k not in templates:
+            alias = holes(*named)
+            templates[k] = None
+            if alias is not None:
+                walker.alias = alias
+                try:
+                    templates[k] = Template(*_walked(walker, named[0][1].name, _from_container(
+                        walker, named[0][1].name, address)))
+                finally:
+                    walker.alias = {}
+        return templates[k]
+
+    for a in running:
+        for b in running:
+            if a is b:
+                continue
+            for j, ep in enumerate(b.endpoints):
+                if ep.ip is None:
+                    continue
+                t = None
+                if values[id(a)].isdisjoint(values[id(b)]):
+                    t = template((key[id(a)], key[id(b)], j), (("a", a), ("b", b)), ep.ip)
+                if t is None:
+                    yield container_path(walker, a.name, b.name, ep.network, ep.ip)
+                else:
+                    yield t.fill(fillings(("a", a), ("b", b)), from_=a.name, to=b.name,
+                                 network=ep.network, address=ep.ip, port=None)
+        for address in addresses:
+            t = template((key[id(a)], "to", address), (("a", a),), address)
+            if t is None:
+                yield container_path(walker, a.name, str(address), None, address)
+            else:
+                yield t.fill(fillings(("a", a)), from_=a.name, to=str(address), network=None,
+                             address=address, port=None)
 
 
 def trace(snapshot, source: str, target: str, port: int | None = None) -> Path:
