@@ -44,9 +44,9 @@ def _outward(ctx: Context) -> list:
     """Running containers that have a way out (a network that is not internal), and the path
     of each to the outside: walked once for every check of the Context, and once for all the
     containers whose walks cannot differ (`netparse.reach.classes`). A container that shares
-    its class's walk gets a copy of its verdict: the checks read a path's disposition, where it breaks and the
-    last hop's direction, and quote the hops of the first container of a group only, which is
-    always the one walked (the first of its class)."""
+    its class's walk gets a copy of its verdict: the checks read a path's disposition, where it
+    breaks and the last hop's direction, and quote the hops of the first container of a group
+    only, which is always the one walked (the first of its class)."""
     from netparse.reach import container_path
     from netparse.reach.classes import Literals, alike
 
