@@ -113,6 +113,8 @@ def reach(snapshot, *, to=(), client=None, every_pair: bool = False) -> ReachRep
     """Every path of the host (see the module docstring). Containers that cannot walk
     differently (`netparse.reach.classes`) share one walk for each network of each pair of
     their classes; `every_pair` walks each path on its own instead (the same report, slower)."""
+    from netparse.parsers import no_cyclic_gc
+
     facts = _facts(snapshot)
     walker = Walker(facts)
     running = [c for c in facts.topology.containers if c.running and c.endpoints]
@@ -121,7 +123,10 @@ def reach(snapshot, *, to=(), client=None, every_pair: bool = False) -> ReachRep
         pairs = _every_pair(walker, running, addresses)
     else:
         pairs = _by_class(walker, running, addresses)
-    paths: list[Path] = list(pairs)
+    # A million paths at a thousand containers, none in a cycle: a collection each time their
+    # number grows would walk all of them again.
+    with no_cyclic_gc():
+        paths: list[Path] = list(pairs)
     if client is not None:
         address = _address(client)
         for c in running:
@@ -151,47 +156,58 @@ def _by_class(walker: Walker, running, addresses):
 
     facts = walker.facts
     literals = Literals(facts)
-    key = {id(c): alike(c, facts, literals) for c in running}
-    values = {id(c): {v for _, v in own_values(c)} for c in running}
+    classes: dict = {}
+    klass = [classes.setdefault(alike(c, facts, literals), len(classes)) for c in running]
+    values = [frozenset(v for _, v in own_values(c)) for c in running]
+    as_a = [fillings("a", c) for c in running]
+    as_b = [fillings("b", c) for c in running]
     templates: dict = {}
 
-    def template(k, named, address):
+    def template(k, a, b, address):
         """The walk of the first pair of class pair `k` to `address`, with placeholders; None
         when its values cannot be told apart (each of its pairs is walked on its own then)."""
         if k not in templates:
-            alias = holes(*named)
+            alias = holes(("a", a), ("b", b)) if b is not None else holes(("a", a))
             templates[k] = None
             if alias is not None:
                 walker.alias = alias
                 try:
-                    templates[k] = Template(*_walked(walker, named[0][1].name, _from_container(
-                        walker, named[0][1].name, address)))
+                    templates[k] = Template(*_walked(walker, a.name, _from_container(
+                        walker, a.name, address)))
                 finally:
                     walker.alias = {}
         return templates[k]
 
-    for a in running:
-        for b in running:
-            if a is b:
+    # Two containers with a value alike (an address held twice) are walked on their own: one
+    # placeholder could not stand for both.
+    seen: set = set()
+    unique = all(not (v & seen or seen.update(v)) for v in values)
+    for i, a in enumerate(running):
+        ka = klass[i]
+        for j, b in enumerate(running):
+            if i == j:
                 continue
-            for j, ep in enumerate(b.endpoints):
+            pair = None
+            for n, ep in enumerate(b.endpoints):
                 if ep.ip is None:
                     continue
-                t = None
-                if values[id(a)].isdisjoint(values[id(b)]):
-                    t = template((key[id(a)], key[id(b)], j), (("a", a), ("b", b)), ep.ip)
+                k = (ka, klass[j], n)
+                t = templates.get(k, False)
+                if t is False or not (unique or values[i].isdisjoint(values[j])):
+                    t = template(k, a, b, ep.ip) if unique or values[i].isdisjoint(values[j]) \
+                        else None
                 if t is None:
                     yield container_path(walker, a.name, b.name, ep.network, ep.ip)
-                else:
-                    yield t.fill(fillings(("a", a), ("b", b)), from_=a.name, to=b.name,
-                                 network=ep.network, address=ep.ip, port=None)
+                    continue
+                if pair is None:
+                    pair = {**as_a[i], **as_b[j]}
+                yield t.fill(i, j, pair, a.name, b.name, ep.network, ep.ip)
         for address in addresses:
-            t = template((key[id(a)], "to", address), (("a", a),), address)
+            t = template((ka, "to", address), a, None, address)
             if t is None:
                 yield container_path(walker, a.name, str(address), None, address)
             else:
-                yield t.fill(fillings(("a", a)), from_=a.name, to=str(address), network=None,
-                             address=address, port=None)
+                yield t.fill(i, None, as_a[i], a.name, str(address), None, address)
 
 
 def trace(snapshot, source: str, target: str, port: int | None = None) -> Path:

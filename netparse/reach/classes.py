@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from ipaddress import ip_network
 
-from netparse.reach.model import Path
+from netparse.reach.model import Hop, Path
+from netparse.reach.netfilter import Env, Packet
 from netparse.reach.walk import route_source
 
 _ADDRESS = re.compile(r"(?<![\w.:])(\d{1,3}(?:\.\d{1,3}){3})(?:/(\d{1,2}))?(?![\w.])")
@@ -23,9 +24,9 @@ _HOLE = re.compile("\x00[^\x00]*\x00")
 
 
 class Literals:
-    """What any rule of the firewall can tell one container from another by: the IPv4
-    addresses it names exactly, the networks it and the ipsets name, with every container
-    network's subnet (which decides what a container reaches on its link), and the words of the
+    """What any rule of the firewall that a ping can meet can tell one container from another
+    by: the IPv4 addresses it names exactly, the networks it and the ipsets name, with every
+    container network's subnet (which decides what a container reaches on its link), and the words of the
     rules (an interface such as a veth named by `--physdev-in`, or a prefix `veth+`)."""
 
     def __init__(self, facts):
@@ -34,6 +35,8 @@ class Literals:
         for table in fw.tables.values() if fw else ():
             for chain in table.chains.values():
                 for rule in chain.rules:
+                    if _other_protocol(rule):
+                        continue
                     words.update(_WORD.findall(rule.text))
                     for address, bits in _ADDRESS.findall(rule.text):
                         try:
@@ -54,6 +57,15 @@ class Literals:
         self.networks = list(dict.fromkeys(networks))
         self.words = frozenset(w for w in words if not w.endswith("+"))
         self.prefixes = tuple(sorted({w[:-1] for w in words if w.endswith("+")}))
+
+
+# The walks by class are pings: a rule whose protocol is not ICMP never decides them (Docker
+# names each published port's container address in TCP and UDP rules).
+_PING = Packet(src=None, dst=None, proto="icmp")
+
+
+def _other_protocol(rule) -> bool:
+    return any(m.text.startswith("-p ") and m.test(_PING, Env()) is False for m in rule.matches)
 
 
 def alike(c, facts, literals: Literals) -> tuple:
@@ -111,35 +123,87 @@ def holes(*named) -> dict[str, str] | None:
     return alias
 
 
-def fillings(*named) -> dict[str, str]:
-    """Each placeholder of `holes` with the value of the containers `named`."""
-    return {f"\x00{role}.{slot}\x00": value for role, c in named for slot, value in own_values(c)}
+def fillings(role: str, c) -> dict[str, str]:
+    """Each placeholder of `holes` for container `c` in `role`, with its value."""
+    return {f"\x00{role}.{slot}\x00": value for slot, value in own_values(c)}
+
+
+def _made(cls, fields: dict):
+    """A model from values that are already what its fields hold (what `model_construct`
+    does, without looking at each field's aliases and defaults: a report holds a million).
+    Every field is set, so every model of the class shares one set of them."""
+    m = cls.__new__(cls)
+    object.__setattr__(m, "__dict__", fields)
+    object.__setattr__(m, "__pydantic_fields_set__", _ALL[cls])
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
+
+
+_ALL = {Hop: set(Hop.model_fields), Path: set(Path.model_fields)}
+
+
+class _Text:
+    """A text with placeholders, ready to take a member's values."""
+
+    def __init__(self, text: str):
+        keys = _HOLE.findall(text)
+        self.keys = keys
+        self.format = _HOLE.sub("{}", text.replace("{", "{{").replace("}", "}}"))
+        # "a" or "b" when the text names one container of the pair only, else None.
+        roles = {k[1] for k in keys}
+        self.role = roles.pop() if len(roles) == 1 else None
+
+    def __call__(self, values: dict) -> str:
+        return self.format.format(*[values[k] for k in self.keys])
+
+
+def _text(text):
+    return _Text(text) if text is not None and "\x00" in text else None
 
 
 class Template:
-    """A path walked with placeholders (what `_walked` gives), and each member's path from it."""
+    """A path walked with placeholders (what `_walked` gives), and each member's path from it.
+    The hops without a placeholder are shared by every member's path, and a hop that names one
+    container of the pair only by every path of that container (a hop is never changed)."""
 
     def __init__(self, found: dict, missing: list[str]):
         self.found = found
-        self.missing = missing
-        # The hops without a placeholder are shared by every member's path.
-        self.open = [i for i, h in enumerate(found["hops"])
-                     if "\x00" in h.at or "\x00" in h.text or "\x00" in (h.evidence or "")]
+        self.open = []
+        for i, h in enumerate(found["hops"]):
+            texts = {"at": _text(h.at), "text": _text(h.text), "evidence": _text(h.evidence)}
+            if any(texts.values()):
+                roles = {t.role for t in texts.values() if t}
+                self.open.append((i, h, texts, roles.pop() if len(roles) == 1 else None, {}))
+        self.breaks_at = _text(found.get("breaks_at"))
+        self.missing = [_text(m) or m for m in dict.fromkeys(missing)]
+        self.shared_missing = sorted(set(missing)) if not any(
+            isinstance(m, _Text) for m in self.missing) else None
 
-    def fill(self, values: dict[str, str], **fields) -> Path:
-        def put(text):
-            return _HOLE.sub(lambda m: values[m.group(0)], text) if "\x00" in text else text
-
+    def fill(self, a: int, b: int | None, values: dict, source: str, target: str, network,
+             address) -> Path:
+        """The path of member `a` (to member `b`), by their indexes, `values` theirs."""
         found = self.found
-        hops = list(found["hops"])
-        for i in self.open:
-            h = hops[i]
-            hops[i] = h.model_construct(direction=h.direction, at=put(h.at), step=h.step,
-                                        text=put(h.text),
-                                        evidence=None if h.evidence is None else put(h.evidence))
+        hops = found["hops"]
+        if self.open:
+            hops = list(hops)
+            for i, h, texts, role, made in self.open:
+                member = a if role == "a" else b if role == "b" else None
+                hop = made.get(member) if member is not None else None
+                if hop is None:
+                    at, text, evidence = (t(values) if t else getattr(h, name)
+                                          for name, t in texts.items())
+                    hop = _made(Hop, {"direction": h.direction, "at": at, "step": h.step,
+                                      "text": text, "evidence": evidence})
+                    if member is not None:
+                        made[member] = hop
+                hops[i] = hop
+        missing = self.shared_missing
+        if missing is None:
+            missing = sorted({m(values) if isinstance(m, _Text) else m for m in self.missing})
         breaks_at = found.get("breaks_at")
-        return Path.model_construct(
-            **fields, protocol="icmp", verdict=found["verdict"],
-            disposition=found["disposition"], hops=hops,
-            breaks_at=None if breaks_at is None else put(breaks_at),
-            missing=sorted({put(m) for m in self.missing}))
+        return _made(Path, {
+            "from_": source, "to": target, "network": network, "address": address, "port": None,
+            "protocol": "icmp", "verdict": found["verdict"], "disposition": found["disposition"],
+            "hops": hops, "breaks_at": self.breaks_at(values) if self.breaks_at else breaks_at,
+            "missing": missing})
