@@ -257,7 +257,7 @@ def reach_command(path: str, targets: tuple[str, ...], client: str | None, fmt: 
     with no_cyclic_gc():  # as analyze: nothing the report is made of forms a cycle
         try:
             report = reach(load(path, stdin=sys.stdin.buffer if path == "-" else None),
-                           to=targets, client=client)
+                           to=targets, client=client, hops=fmt == "json")
         except NetparseError as exc:
             _fail(exc)
         _out(_reach_format(fmt, report), nl=False)

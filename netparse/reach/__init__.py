@@ -109,10 +109,13 @@ def client_path(walker: Walker, client, container: str, published) -> Path:
     return path
 
 
-def reach(snapshot, *, to=(), client=None, every_pair: bool = False) -> ReachReport:
+def reach(snapshot, *, to=(), client=None, every_pair: bool = False,
+          hops: bool = True) -> ReachReport:
     """Every path of the host (see the module docstring). Containers that cannot walk
     differently (`netparse.reach.classes`) share one walk for each network of each pair of
-    their classes; `every_pair` walks each path on its own instead (the same report, slower)."""
+    their classes; `every_pair` walks each path on its own instead (the same report, slower).
+    Without `hops`, the paths between containers come without their hops (what the text
+    matrix shows; `trace` gives them), which at a thousand containers is most of the time."""
     from netparse.parsers import no_cyclic_gc
 
     facts = _facts(snapshot)
@@ -120,9 +123,9 @@ def reach(snapshot, *, to=(), client=None, every_pair: bool = False) -> ReachRep
     running = [c for c in facts.topology.containers if c.running and c.endpoints]
     addresses = [_address(text) for text in to] if running else []
     if every_pair:
-        pairs = _every_pair(walker, running, addresses)
+        pairs = _every_pair(walker, running, addresses, hops)
     else:
-        pairs = _by_class(walker, running, addresses)
+        pairs = _by_class(walker, running, addresses, hops)
     # A million paths at a thousand containers, none in a cycle: a collection each time their
     # number grows would walk all of them again.
     with no_cyclic_gc():
@@ -138,19 +141,25 @@ def reach(snapshot, *, to=(), client=None, every_pair: bool = False) -> ReachRep
                        firewall=facts.firewall.source if facts.firewall else None, paths=paths)
 
 
-def _every_pair(walker: Walker, running, addresses):
+def _every_pair(walker: Walker, running, addresses, hops: bool = True):
     for a in running:
         for b in running:
             if a is b:
                 continue
             for ep in b.endpoints:
                 if ep.ip is not None:
-                    yield container_path(walker, a.name, b.name, ep.network, ep.ip)
+                    yield _hops(container_path(walker, a.name, b.name, ep.network, ep.ip), hops)
         for address in addresses:
-            yield container_path(walker, a.name, str(address), None, address)
+            yield _hops(container_path(walker, a.name, str(address), None, address), hops)
 
 
-def _by_class(walker: Walker, running, addresses):
+def _hops(path: Path, hops: bool) -> Path:
+    if not hops:
+        path.hops = []
+    return path
+
+
+def _by_class(walker: Walker, running, addresses, hops: bool = True):
     """The paths of `_every_pair`, in its order, one walk per (class, class, network)."""
     from netparse.reach.classes import Literals, Template, alike, fillings, holes, own_values
 
@@ -197,17 +206,17 @@ def _by_class(walker: Walker, running, addresses):
                     t = template(k, a, b, ep.ip) if unique or values[i].isdisjoint(values[j]) \
                         else None
                 if t is None:
-                    yield container_path(walker, a.name, b.name, ep.network, ep.ip)
+                    yield _hops(container_path(walker, a.name, b.name, ep.network, ep.ip), hops)
                     continue
                 if pair is None:
                     pair = {**as_a[i], **as_b[j]}
-                yield t.fill(i, j, pair, a.name, b.name, ep.network, ep.ip)
+                yield t.fill(i, j, pair, a.name, b.name, ep.network, ep.ip, hops)
         for address in addresses:
             t = template((ka, "to", address), a, None, address)
             if t is None:
-                yield container_path(walker, a.name, str(address), None, address)
+                yield _hops(container_path(walker, a.name, str(address), None, address), hops)
             else:
-                yield t.fill(i, None, as_a[i], a.name, str(address), None, address)
+                yield t.fill(i, None, as_a[i], a.name, str(address), None, address, hops)
 
 
 def trace(snapshot, source: str, target: str, port: int | None = None) -> Path:

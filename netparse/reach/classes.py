@@ -180,13 +180,24 @@ class Template:
         self.shared_missing = sorted(set(missing)) if not any(
             isinstance(m, _Text) for m in self.missing) else None
 
+        # A member's path: these fields with its own from, to, network and address (in the
+        # order of Path's fields, which is the order JSON writes them in).
+        self.base = {"from_": None, "to": None, "network": None, "address": None, "port": None,
+                     "protocol": "icmp", "verdict": found["verdict"],
+                     "disposition": found["disposition"], "hops": found["hops"],
+                     "breaks_at": found.get("breaks_at"), "missing": self.shared_missing}
+
     def fill(self, a: int, b: int | None, values: dict, source: str, target: str, network,
-             address) -> Path:
-        """The path of member `a` (to member `b`), by their indexes, `values` theirs."""
-        found = self.found
-        hops = found["hops"]
-        if self.open:
-            hops = list(hops)
+             address, hops: bool = True) -> Path:
+        """The path of member `a` (to member `b`), by their indexes, `values` theirs; without
+        its hops unless `hops`."""
+        fields = self.base.copy()
+        fields["from_"], fields["to"], fields["network"], fields["address"] = \
+            source, target, network, address
+        if not hops:
+            fields["hops"] = []
+        elif self.open:
+            fields["hops"] = made_hops = list(fields["hops"])
             for i, h, texts, role, made in self.open:
                 member = a if role == "a" else b if role == "b" else None
                 hop = made.get(member) if member is not None else None
@@ -197,13 +208,10 @@ class Template:
                                       "text": text, "evidence": evidence})
                     if member is not None:
                         made[member] = hop
-                hops[i] = hop
-        missing = self.shared_missing
-        if missing is None:
-            missing = sorted({m(values) if isinstance(m, _Text) else m for m in self.missing})
-        breaks_at = found.get("breaks_at")
-        return _made(Path, {
-            "from_": source, "to": target, "network": network, "address": address, "port": None,
-            "protocol": "icmp", "verdict": found["verdict"], "disposition": found["disposition"],
-            "hops": hops, "breaks_at": self.breaks_at(values) if self.breaks_at else breaks_at,
-            "missing": missing})
+                made_hops[i] = hop
+        if self.breaks_at:
+            fields["breaks_at"] = self.breaks_at(values)
+        if self.shared_missing is None:
+            fields["missing"] = sorted({m(values) if isinstance(m, _Text) else m
+                                        for m in self.missing})
+        return _made(Path, fields)

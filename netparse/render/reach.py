@@ -67,15 +67,20 @@ def _by_network(report: ReachReport) -> list[str]:
     for p in report.paths:
         if p.network is not None:
             networks.setdefault(p.to, set()).add(p.network)
+    row_of = {name: " + ".join(sorted(nets)) for name, nets in networks.items()}
     counts: dict = {}
     causes: dict = {}
+    reachable = Verdict.REACHABLE
     for p in report.paths:
-        row = " + ".join(sorted(networks.get(p.from_, ()))) or "(no network)"
-        column = p.network if p.network is not None else p.to
-        cell = counts.setdefault((row, column), {})
-        cell[p.verdict] = cell.get(p.verdict, 0) + 1
-        if p.verdict is not Verdict.REACHABLE:
-            cause = (p.verdict, p.disposition, p.breaks_at, tuple(p.missing))
+        key = (row_of.get(p.from_) or "(no network)",
+               p.network if p.network is not None else p.to)
+        cell = counts.get(key)
+        if cell is None:
+            cell = counts[key] = {}
+        verdict = p.verdict
+        cell[verdict] = cell.get(verdict, 0) + 1
+        if verdict is not reachable:
+            cause = (verdict, p.disposition, p.breaks_at, tuple(p.missing))
             found = causes.get(cause)
             if found is None:
                 causes[cause] = [p, 1]

@@ -24,6 +24,8 @@ def _same(snapshot, **options) -> None:
     assert by_class.model_dump_json(indent=2, by_alias=True) == \
         every.model_dump_json(indent=2, by_alias=True)
     assert render_reach_text(by_class) == render_reach_text(every)
+    # The text shows no hop: `netparse reach` leaves them out for it.
+    assert render_reach_text(reach(snapshot, hops=False, **options)) == render_reach_text(every)
 
 
 def test_there_are_dumps():
@@ -91,3 +93,23 @@ def test_generated_faults_by_class_as_every_pair(tmp_path, fault):
         _same(snapshot, **options)
     verdicts = {p.verdict.value for p in reach(snapshot).paths}
     assert "reachable" in verdicts and verdicts - {"reachable"}
+
+
+def test_a_large_matrix_is_summed_up_by_network(tmp_path):
+    dump = generate(tmp_path / "d", containers=45, networks=3, seed=5)
+    FAULTS["docker-user"](tmp_path / "d", (dump.networks[1].bridge, "10.1.0"))
+    snapshot = load(tmp_path / "d")
+    _same(snapshot)
+    report = reach(snapshot)
+    text = render_reach_text(report)
+    assert len({(p.to, p.network) for p in report.paths}) > 40
+    assert f"{len(report.paths):,} paths: " in text and "from \\ to" in text
+    # Each cause once, with how many paths it breaks: together, every broken path.
+    broken = sum(p.verdict.value != "reachable" for p in report.paths)
+    counted = [line for line in text.splitlines() if line.startswith("  ")
+               and line.endswith(("path)", "paths)"))]
+    assert sum(int(line.rsplit("(", 1)[1].split()[0].replace(",", "")) for line in counted) \
+        == broken
+    assert any("DOCKER-USER rule 1: -A DOCKER-USER -s 10.1.0.0/30 -j DROP" in line
+               for line in counted)
+    assert len(text.splitlines()) < 60
