@@ -4,6 +4,7 @@ import pytest
 
 import netparse
 from tests.conftest import CORPUS
+from tests.reach import mobydoc
 
 # Corpus files by the kind of their command. ifconfig outputs are in the corpus too, but no
 # netparse kind reads ifconfig, so they are not listed.
@@ -45,15 +46,17 @@ KIND_OF = {
 UNREAD = {"jc/centos-7.7_ifconfig.txt", "jc/ubuntu-16.04_ifconfig.txt",
           "jc/ubuntu-18.04_ifconfig.txt", "other/genieparser_Ifconfig_golden_output.txt"}
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no peer corpus at {CORPUS}")
+corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no peer corpus at {CORPUS}")
 
 
+@corpus
 def test_every_corpus_file_is_listed():
     found = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*.txt")
              if p.relative_to(CORPUS).parts[0] != "moby"}
     assert found == set(KIND_OF) | UNREAD
 
 
+@corpus
 @pytest.mark.parametrize("name", sorted(KIND_OF))
 def test_corpus_file_parses_fully(name):
     text = (CORPUS / name).read_bytes()
@@ -62,23 +65,25 @@ def test_corpus_file_parses_fully(name):
     assert model.model_dump(mode="json")  # the model serialises
 
 
+@corpus
 @pytest.mark.parametrize("name", sorted(KIND_OF))
 def test_corpus_file_kind_is_detected(name):
     assert netparse.detect((CORPUS / name).read_bytes()) == KIND_OF[name]
 
 
-# Listings cut from moby's generated firewall documents
-# (integration/network/bridge/{iptables,nftables}doc/generated/*.md), one block a file under
-# moby/<doc>/<commit>/: `iptables -L -v --line-numbers` (with and without -n), `iptables -S`
-# and `nft list ruleset` as each Docker version wrote its rules. Their kind is told by content.
-MOBY = sorted(CORPUS.glob("moby/**/*.txt")) if CORPUS.is_dir() else []
-FIREWALL = {"iptables_list", "iptables_save", "nft_ruleset"}
+# The listings of moby's generated firewall documents (tests/fixtures/moby/, one folder per
+# Docker rule layout): `iptables -vL --line-numbers` (with and without -n) and `iptables -S`,
+# as each Docker version wrote its rules. Their kind is told by content.
+MOBY = [(doc, block) for path in mobydoc.documents("iptables")
+        for doc in [mobydoc.load(path)] for block in doc.listings()]
 
 
-@pytest.mark.skipif(not MOBY, reason="no moby listings in the peer corpus")
-@pytest.mark.parametrize("path", MOBY, ids=lambda p: str(p.relative_to(CORPUS)))
-def test_moby_listing_is_told_and_parses_fully(path):
-    text = path.read_bytes()
-    kind = netparse.detect(text)
-    assert kind in FIREWALL
-    netparse.parse(text, kind, strict=True)
+def test_there_are_moby_listings():
+    assert len({d.version for d, _ in MOBY}) >= 4 and len(MOBY) >= 150
+
+
+@pytest.mark.parametrize("doc,block", MOBY, ids=[f"{d.where}:{b.line}" for d, b in MOBY])
+def test_moby_listing_is_told_and_parses_fully(doc, block):
+    kind = netparse.detect(block.text)
+    assert kind in mobydoc.FIREWALL
+    netparse.parse(block.text, kind, strict=True)

@@ -11,7 +11,8 @@ unknown, and a table or chain that was not listed is unknown, not empty.
 from __future__ import annotations
 
 import re
-from ipaddress import ip_address
+import socket
+from ipaddress import ip_address, ip_network
 
 from netparse.reach.host import Firewall
 from netparse.reach.netfilter import (Chain, Match, Rule, Table, address_in, address_type,
@@ -159,13 +160,14 @@ def _list_rule(table: str, chain: str, r, at, verbose: bool) -> Rule:
     matches = []
     for flag, which, addr in (("-s", "src", r.source), ("-d", "dst", r.destination)):
         bang = "! " if addr.negated else ""
-        if addr.network is not None:
-            if addr.network.prefixlen or addr.negated:
-                matches.append(Match(f"{flag} {bang}{addr.network}", negate(
-                    address_in(which, str(addr.network)), addr.negated),
-                    _address_key(which, addr.network, addr.negated)))
+        network = addr.network if addr.network is not None else _named_network(addr.text)
+        if network is not None:
+            if network.prefixlen or addr.negated:
+                matches.append(Match(f"{flag} {bang}{network}", negate(
+                    address_in(which, str(network)), addr.negated),
+                    _address_key(which, network, addr.negated)))
         elif addr.text != "anywhere":
-            # A name printed without -n: not resolved here.
+            # A host or network name printed without -n that no database fixes: unknown.
             matches.append(Match(f"{flag} {bang}{addr.text}", always(None)))
     if verbose:
         matches.extend(_interfaces(r))
@@ -213,7 +215,7 @@ def _extra(extra: str) -> tuple[list[Match], dict]:
         if word in ("tcp", "udp", "sctp") and not negated:
             i += 1
             while i < len(tokens) and re.fullmatch(r"!?(spts?|dpts?):\S+", tokens[i]):
-                matches.append(_port_word(tokens[i]))
+                matches.append(_port_word(tokens[i], word))
                 i += 1
             continue
         if word == "multiport" and len(rest) >= 2 and rest[0] in ("dports", "sports", "ports"):
@@ -255,18 +257,53 @@ def _extra(extra: str) -> tuple[list[Match], dict]:
     return matches, options
 
 
-def _port_word(word: str) -> Match:
+def _port_word(word: str, proto: str) -> Match:
     negated = word.startswith("!")
     name, _, value = word.lstrip("!").partition(":")
     which = "sport" if name.startswith("spt") else "dport"
     value = value.lstrip("!")
     negated = negated or word.partition(":")[2].startswith("!")
-    return Match(word, negate(_ports_test(which, value), negated))
+    return Match(word, negate(_ports_test(which, _service_ports(value, proto)), negated))
+
+
+# Names `iptables -L` prints for addresses without -n (a network's from /etc/networks, with its
+# mask; a host's from /etc/hosts, alone): only those that mean one IPv4 address on every host.
+# Any other name (a host's own name, a DNS name) stays unknown.
+_NETWORKS = {"loopback": "127.0.0.0", "link-local": "169.254.0.0"}
+_HOSTS = {"localhost": "127.0.0.1"}
+
+
+def _named_network(text: str):
+    """`loopback/8` → 127.0.0.0/8, `localhost` → 127.0.0.1/32; None for any other name."""
+    name, slash, bits = text.partition("/")
+    if not slash:
+        return ip_network(f"{_HOSTS[name]}/32") if name in _HOSTS else None
+    if name not in _NETWORKS or not bits.isdigit():
+        return None
+    try:
+        return ip_network(f"{_NETWORKS[name]}/{bits}")
+    except ValueError:
+        return None
+
+
+def _service_ports(spec: str, proto: str) -> str:
+    """`http`, `http-alt:webcache` → `80`, `8080:8080`: a port printed as its service name
+    (`iptables -L` without -n) read back through the services database, for the rule's own
+    protocol. IANA's names, the same on every host that has the database; a name it does not
+    hold stays a name, and the match unknown."""
+    def one(word: str) -> str:
+        if word.isdigit():
+            return word
+        try:
+            return str(socket.getservbyname(word, proto))
+        except (OSError, TypeError):
+            return word
+    return ",".join(":".join(one(w) for w in part.split(":")) for part in spec.split(","))
 
 
 def _ports_test(which: str | None, spec: str):
     if not re.fullmatch(r"\d+(:\d+)?(,\d+(:\d+)?)*", spec):
-        return always(None)  # service names (no -n): not resolved here
+        return always(None)  # a service name the services database does not hold
     if which is None:
         a, b = port_in("dport", spec), port_in("sport", spec)
         return lambda p, e: a(p, e) or b(p, e)

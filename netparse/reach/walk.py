@@ -130,10 +130,15 @@ class Walker:
 
     # --- the host's IP stack -----------------------------------------------------------------
 
-    def through_host(self, leg: Leg, pkt: Packet) -> Arrival:
-        """A packet that entered the host's IP stack on `pkt.iif`."""
+    def through_host(self, leg: Leg, pkt: Packet, restore=None) -> Arrival:
+        """A packet that entered the host's IP stack on `pkt.iif`. `restore`: the address
+        conntrack gives back to the reply of a source-NATed connection, which happens at nat
+        PREROUTING's priority: raw and mangle see the reply as it arrived."""
         original = pkt
         pkt = self.hook(leg, "PREROUTING", pkt)
+        if restore is not None:
+            pkt = replace(pkt, dst=restore)
+            leg.hop("host", "nat", f"conntrack: destination restored to {self.say(restore)}")
         if pkt.dst in self.facts.local:
             pkt = self.hook(leg, "INPUT", pkt)
             leg.hop("host", "deliver", f"delivered to the host ({self.say(pkt.dst)} on "
@@ -346,9 +351,8 @@ class Walker:
                 raise Stop(Disposition.REPLY_LOST, f"no source NAT: the reply to {seen} "
                                                    f"does not come back")
             leg.hop("outside", "route", f"the reply to {seen} comes back on {there.out}")
-            back = replace(back, iif=there.out, dst=first.src)
-            leg.hop("host", "nat", f"conntrack: destination restored to {self.say(first.src)}")
-            arrival = self.through_host(leg, back)
+            back = replace(back, iif=there.out)
+            arrival = self.through_host(leg, back, restore=first.src)
         if sender is not None and arrival.container is not sender:
             raise Stop(Disposition.REPLY_LOST, f"the reply reaches "
                        f"{self.say(arrival.container.name) if arrival.container else 'the host'}, "

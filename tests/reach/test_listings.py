@@ -142,3 +142,20 @@ COMMIT
     assert unknown.sets == {}
     assert {o.verdict for o in run(unknown.tables["filter"], "FORWARD", new, Env())} == \
         {"ACCEPT", "DROP"}
+
+
+def test_names_printed_without_n_are_read_only_where_they_mean_one_thing():
+    """Docker 29's listings (moby's iptablesdoc, tests/fixtures/moby/) print `!loopback/8`,
+    `localhost` and `dpt:http-alt`: read back as 127.0.0.0/8, 127.0.0.1 and 8080. A name that
+    could mean anything on the captured host stays unknown."""
+    from netparse.reach.rules import _extra, _named_network, _service_ports
+
+    assert str(_named_network("loopback/8")) == "127.0.0.0/8"
+    assert str(_named_network("localhost")) == "127.0.0.1/32"
+    assert _named_network("myhost") is None and _named_network("corpnet/16") is None
+    assert _service_ports("http-alt", "tcp") == "8080"
+    assert _service_ports("no-such-service", "tcp") == "no-such-service"
+    (match,), _ = _extra("tcp dpt:no-such-service")
+    pkt = Packet(src=ip_address("198.51.100.1"), dst=ip_address("192.0.2.2"), proto="tcp",
+                 dport=80, sport=40000, iif="eth0")
+    assert match.test(pkt, ENV) is None

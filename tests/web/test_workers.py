@@ -115,7 +115,8 @@ def others_are_served(url: str) -> None:
             r = other.post("/api/analyze", files=as_form(dump_files("veth-detached")))
             assert r.status_code == 200 and r.json()["topology"]["containers"]
             assert other.post("/api/parse", data={"text": BRCTL}).status_code == 200
-            assert time.monotonic() - started < 2.5
+            # Served while the held job still holds its worker, not after its time limit.
+            assert time.monotonic() - started < SETTINGS.work_timeout
 
 
 def test_a_job_that_holds_the_interpreter_is_killed_at_the_time_limit(server):
