@@ -8,7 +8,7 @@ endpoint gets a veth pair with consistent ifindexes (`eth0@ifH` inside, `vethX@i
 its container's link-netnsid, the MAC Docker derives from the IP, and the host routes, fdb, bridge
 ports and in-container captures that go with it. `--routes` adds that many routes via the uplink
 (a BGP or Kubernetes host). Docker's iptables rules for these networks and ports are
-written as `iptables-save` prints them (`--no-firewall` leaves them out). The files are the canonical dump of tests/fixtures/README.md, in the
+written as `iptables-save` and `nft list ruleset` print them (`--no-firewall` leaves them out). The files are the canonical dump of tests/fixtures/README.md, in the
 layouts of the real captures there (the JSON documents are real records with their values
 replaced); `bench.validate` checks that against the fixtures.
 
@@ -172,6 +172,7 @@ def generate(out: str | os.PathLike, containers: int = 10, networks: int = 2, ro
     write("sysctl.txt", ["net.ipv4.ip_forward = 1"])
     if firewall:
         write("iptables_save.txt", _iptables_save(nets, live))
+        write("nft_ruleset.txt", _nft_ruleset(nets, live))
     for c in live:
         write(f"containers/{c.name}/ip_addr.txt", _inside_ip_addr(c))
         write(f"containers/{c.name}/route_n.txt", _inside_route_n(c))
@@ -466,6 +467,49 @@ def _iptables_save(nets, live) -> list[str]:
     return lines
 
 
+def _nft_ruleset(nets, live) -> list[str]:
+    """The same rules as `nft list ruleset` prints them on that iptables-nft host, line for line
+    as in tests/fixtures/reach/healthy/dump/nft_ruleset.txt: iptables-nft's two tables and no
+    other (a host whose firewall is Docker's alone)."""
+    newest = list(reversed(nets))
+    published = [(c, c.endpoints[0]) for c in live if c.port and c.endpoints]
+    count = "counter packets 0 bytes 0"
+    lines = ["table ip nat {", "\tchain DOCKER {"]
+    lines += [f'\t\tiifname "{n.bridge}" {count} return' for n in newest]
+    lines += [f'\t\tiifname != "{e.net.bridge}" tcp dport {c.port} {count} dnat to {e.ip}:80'
+              for c, e in published]
+    lines += ["\t}", "", "\tchain POSTROUTING {",
+              "\t\ttype nat hook postrouting priority srcnat; policy accept;"]
+    lines += [f'\t\toifname != "{n.bridge}" ip saddr {n.subnet} {count} masquerade'
+              for n in newest]
+    lines += [f"\t\tip saddr {e.ip} ip daddr {e.ip} tcp dport 80 {count} masquerade"
+              for c, e in published]
+    lines += ["\t}", "", "\tchain PREROUTING {",
+              "\t\ttype nat hook prerouting priority dstnat; policy accept;",
+              f"\t\tfib daddr type local {count} jump DOCKER", "\t}", "", "\tchain OUTPUT {",
+              "\t\ttype nat hook output priority -100; policy accept;",
+              f"\t\tip daddr != 127.0.0.0/8 fib daddr type local {count} jump DOCKER", "\t}",
+              "}", "table ip filter {", "\tchain DOCKER {"]
+    lines += [f'\t\tiifname != "{e.net.bridge}" oifname "{e.net.bridge}" ip daddr {e.ip} '
+              f"tcp dport 80 {count} accept" for c, e in published]
+    lines += ["\t}", "", "\tchain DOCKER-ISOLATION-STAGE-1 {"]
+    lines += [f'\t\tiifname "{n.bridge}" oifname != "{n.bridge}" {count} jump '
+              f"DOCKER-ISOLATION-STAGE-2" for n in newest]
+    lines += [f"\t\t{count} return", "\t}", "", "\tchain DOCKER-ISOLATION-STAGE-2 {"]
+    lines += [f'\t\toifname "{n.bridge}" {count} drop' for n in newest]
+    lines += [f"\t\t{count} return", "\t}", "", "\tchain FORWARD {",
+              "\t\ttype filter hook forward priority filter; policy drop;",
+              f"\t\t{count} jump DOCKER-USER", f"\t\t{count} jump DOCKER-ISOLATION-STAGE-1"]
+    for n in newest:
+        b = n.bridge
+        lines += [f'\t\toifname "{b}" ct state related,established {count} accept',
+                  f'\t\toifname "{b}" {count} jump DOCKER',
+                  f'\t\tiifname "{b}" oifname != "{b}" {count} accept',
+                  f'\t\tiifname "{b}" oifname "{b}" {count} accept']
+    lines += ["\t}", "", "\tchain DOCKER-USER {", f"\t\t{count} return", "\t}", "}"]
+    return lines
+
+
 # --- docker JSON: real records with their values replaced -----------------------------------------
 
 def _templates() -> dict:
@@ -577,7 +621,7 @@ def main(argv=None) -> None:
     ap.add_argument("--networks", "-m", type=int, default=2)
     ap.add_argument("--routes", "-r", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--no-firewall", action="store_true", help="no iptables_save.txt")
+    ap.add_argument("--no-firewall", action="store_true", help="no iptables_save.txt nor nft_ruleset.txt")
     a = ap.parse_args(argv)
     dump = generate(a.out, a.containers, a.networks, a.routes, a.seed, not a.no_firewall)
     size = sum(p.stat().st_size for p in dump.path.rglob("*") if p.is_file())

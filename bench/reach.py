@@ -1,19 +1,26 @@
 """How `netparse reach` grows with the number of containers: the matrix is every container to
-every address of every other, so its paths grow as the square; each is walked there and back.
+every address of every other, so its paths grow as the square; containers that cannot walk
+differently share one walk per (class, class, network).
 
-    python -m bench.reach [SIZES...]       # default 25 50 100 200
+    python -m bench.reach [SIZES...] [--before TREE] [--rounds N]   # default 100 200 1000
     python -m bench.reach --diff [SIZES...]   # `netparse diff` against analysing both dumps
 
-Each size is a dump of bench.gen with its iptables-save (Docker's rules for its networks and
-ports, as in tests/fixtures/reach/healthy); the command runs in a process of its own, as a user runs it, and
-its wall time and peak memory are reported with the number of paths.
+Each size is a dump of bench.gen over 5 networks with its iptables-save (Docker's rules for its
+networks and ports, as in tests/fixtures/reach/healthy). `netparse reach` runs in a process of
+its own, as a user runs it, once with `--format text` and once with `--format json`, its output
+sent to /dev/null; reported: the median wall and CPU time (user + system) and the peak RSS.
+With `--before TREE` (a source tree of netparse, e.g. `git archive main | tar -x -C TREE`), the
+same runs of that tree come in the same rounds, interleaved (a change in the machine's load
+falls on both alike), with the ratio of CPU times; `--before-max N` leaves out the sizes over N
+for that tree (walking every pair of 1,000 containers takes about an hour and 27 GB), and
+`--json-max N` the JSON runs over N (3 GB of JSON at 1,000 containers).
 """
 
 from __future__ import annotations
 
-import json
-import resource
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,17 +30,28 @@ from pathlib import Path
 from bench.gen import generate
 
 
-def measure(size: int, root: Path) -> dict:
-    dump = root / f"d{size}"
-    generate(dump, containers=size, networks=5)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def paths_of(dump) -> int:
+    """The matrix's paths: every running container to every address of every other."""
+    live = [c for c in dump.containers if c.running]
+    addresses = sum(len(c.endpoints) for c in live)
+    return (len(live) - 1) * addresses
+
+
+def run_once(tree: Path | None, dump: Path, fmt: str) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MiB) of one `netparse reach`, in a process of its own, with
+    netparse imported from `tree` (None: the one installed)."""
+    env = dict(os.environ)
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "netparse.cli.main", "reach", str(dump),
-                           "--format", "json"], capture_output=True, text=True, check=True)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"containers": size, "paths": len(json.loads(done.stdout)["paths"]),
-            "seconds": round(seconds, 2), "peak_mib": round(max(peak, before) / 1024)}
+    child = subprocess.Popen([sys.executable, "-m", "netparse.cli.main", "reach", str(dump),
+                              "--format", fmt], stdout=subprocess.DEVNULL, env=env,
+                             cwd=tree or None)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"netparse reach {dump} exited with {status}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def _timed(*args: str) -> float:
@@ -67,14 +85,60 @@ def main(argv: list[str]) -> None:
                 r = measure_diff(size, Path(tmp))
                 print(f"| {r['containers']} | {r['analyze both']} | {r['diff']} |", flush=True)
         return
-    sizes = [int(a) for a in argv] or [25, 50, 100, 200]
+    before, before_max, json_max, rounds, sizes = None, None, None, 1, []
+    args = iter(argv)
+    for a in args:
+        if a == "--before":
+            before = Path(next(args)).resolve()
+        elif a == "--before-max":
+            before_max = int(next(args))
+        elif a == "--json-max":
+            json_max = int(next(args))
+        elif a == "--rounds":
+            rounds = int(next(args))
+        else:
+            sizes.append(int(a))
+    sizes = sizes or [100, 200, 1000]
+    sides = [("after", None)] + ([("before", before)] if before else [])
     with tempfile.TemporaryDirectory() as tmp:
-        print("| containers | paths | seconds | peak MiB |")
-        print("| --- | --- | --- | --- |")
-        for size in sizes:
-            r = measure(size, Path(tmp))
-            print(f"| {r['containers']} | {r['paths']} | {r['seconds']} | {r['peak_mib']} |",
-                  flush=True)
+        dumps = {n: generate(Path(tmp) / f"d{n}", containers=n, networks=5) for n in sizes}
+        print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+              f"{os.cpu_count()} CPUs", flush=True)
+        runs: dict = {}
+        for _ in range(rounds):
+            for n in sizes:
+                for fmt in ("text", "json"):
+                    for side, tree in sides:
+                        if side == "before" and before_max is not None and n > before_max or \
+                                fmt == "json" and json_max is not None and n > json_max:
+                            continue
+                        r = run_once(tree, dumps[n].path, fmt)
+                        runs.setdefault((n, fmt, side), []).append(r)
+                        print(f"  {side} {n} {fmt}: {r[0]:.1f} s wall, {r[1]:.1f} s CPU, "
+                              f"{r[2]:.0f} MiB", file=sys.stderr, flush=True)
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print("| containers | paths | format | wall | CPU | peak RSS | wall before | CPU before "
+              "| peak RSS before | CPU before / after |")
+        print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for n in sizes:
+            for fmt in ("text", "json"):
+                a = runs.get((n, fmt, "after"))
+                if a is None:
+                    continue
+                b = runs.get((n, fmt, "before"))
+                cells = [f"{n:,}", f"{paths_of(dumps[n]):,}", fmt, *_stats(a)]
+                if b:
+                    cpu = statistics.median(r[1] for r in a)
+                    cells += [*_stats(b), f"×{statistics.median(r[1] for r in b) / cpu:.1f}"]
+                else:
+                    cells += ["", "", "", ""]
+                print("| " + " | ".join(cells) + " |")
+
+
+def _stats(runs: list) -> list[str]:
+    return [f"{statistics.median(r[0] for r in runs):.2f} s",
+            f"{statistics.median(r[1] for r in runs):.2f} s",
+            f"{max(r[2] for r in runs):.0f} MiB"]
 
 
 if __name__ == "__main__":

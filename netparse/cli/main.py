@@ -256,14 +256,17 @@ def reach_command(path: str, targets: tuple[str, ...], client: str | None, fmt: 
     `unknown`, with what would settle it. PATH is what `netparse analyze` takes.
     """
     from netparse.analysis import load
+    from netparse.parsers import no_cyclic_gc
     from netparse.reach import reach
 
-    try:
-        report = reach(load(path, stdin=sys.stdin.buffer if path == "-" else None),
-                       to=targets, client=client)
-    except NetparseError as exc:
-        _fail(exc)
-    _out(_reach_format(fmt, report), nl=False)
+    with no_cyclic_gc():  # as analyze: nothing the report is made of forms a cycle
+        try:
+            report = reach(load(path, stdin=sys.stdin.buffer if path == "-" else None),
+                           to=targets, client=client, hops=fmt == "json")
+        except NetparseError as exc:
+            _fail(exc)
+        _out(_reach_format(fmt, report), nl=False)
+        _exit_now(0)
 
 
 @main.command("diff")

@@ -55,8 +55,8 @@ def _facts(snapshot) -> Facts:
     return facts_of(build(snapshot))
 
 
-def _path(walker: Walker, start: str, to: str, network: str | None, address, proto: str,
-          port: int | None, send) -> Path:
+def _walked(walker: Walker, start: str, send) -> tuple[dict, list[str]]:
+    """The verdict of a path there and back, and what would settle it (unsorted)."""
     forward, back = Leg("forward"), Leg("reply")
     try:
         arrival = send(forward)
@@ -64,30 +64,38 @@ def _path(walker: Walker, start: str, to: str, network: str | None, address, pro
     except Stop as stop:
         verdict = Verdict.UNKNOWN if stop.disposition is Disposition.UNKNOWN \
             else Verdict.UNREACHABLE
-        return Path(from_=start, to=to, network=network, address=address, port=port,
-                    protocol=proto, verdict=verdict, disposition=stop.disposition,
-                    hops=forward.hops + back.hops, breaks_at=stop.breaks_at,
-                    missing=sorted(set(stop.missing)))
+        return dict(verdict=verdict, disposition=stop.disposition, hops=forward.hops + back.hops,
+                    breaks_at=stop.breaks_at), stop.missing
     doubts = forward.doubts + back.doubts
     if doubts:
         # Through what was captured; what was not may still drop it.
-        return Path(from_=start, to=to, network=network, address=address, port=port,
-                    protocol=proto, verdict=Verdict.UNKNOWN, disposition=Disposition.UNKNOWN,
-                    hops=forward.hops + back.hops, breaks_at=doubts[0],
-                    missing=sorted(set(walker.facts.firewall_gaps)))
+        return dict(verdict=Verdict.UNKNOWN, disposition=Disposition.UNKNOWN,
+                    hops=forward.hops + back.hops, breaks_at=doubts[0]), \
+            list(walker.facts.firewall_gaps)
     disposition = Disposition.EXITS_HOST if arrival.out else Disposition.DELIVERED
+    return dict(verdict=Verdict.REACHABLE, disposition=disposition,
+                hops=forward.hops + back.hops), []
+
+
+def _path(walker: Walker, start: str, to: str, network: str | None, address, proto: str,
+          port: int | None, send) -> Path:
+    found, missing = _walked(walker, start, send)
     return Path(from_=start, to=to, network=network, address=address, port=port,
-                protocol=proto, verdict=Verdict.REACHABLE, disposition=disposition,
-                hops=forward.hops + back.hops)
+                protocol=proto, missing=sorted(set(missing)), **found)
 
 
 def container_path(walker: Walker, src: str, to: str, network: str | None, address,
                    proto: str = "icmp", port: int | None = None) -> Path:
+    return _path(walker, src, to, network, address, proto, port,
+                 _from_container(walker, src, address, proto, port))
+
+
+def _from_container(walker: Walker, src: str, address, proto: str = "icmp",
+                    port: int | None = None):
     c = walker.facts.containers[src]
     packet = Packet(src=None, dst=address, proto=proto, dport=port,
                     sport=40000 if port else None)
-    return _path(walker, src, to, network, address, proto, port,
-                 lambda leg: walker.published(leg, walker.from_container(leg, c, packet)))
+    return lambda leg: walker.published(leg, walker.from_container(leg, c, packet))
 
 
 def client_path(walker: Walker, client, container: str, published) -> Path:
@@ -115,22 +123,27 @@ def client_path(walker: Walker, client, container: str, published) -> Path:
     return path
 
 
-def reach(snapshot, *, to=(), client=None) -> ReachReport:
-    """Every path of the host (see the module docstring)."""
+def reach(snapshot, *, to=(), client=None, every_pair: bool = False,
+          hops: bool = True) -> ReachReport:
+    """Every path of the host (see the module docstring). Containers that cannot walk
+    differently (`netparse.reach.classes`) share one walk for each network of each pair of
+    their classes; `every_pair` walks each path on its own instead (the same report, slower).
+    Without `hops`, the paths between containers come without their hops (what the text
+    matrix shows; `trace` gives them), which at a thousand containers is most of the time."""
+    from netparse.parsers import no_cyclic_gc
+
     facts = _facts(snapshot)
     walker = Walker(facts)
     running = [c for c in facts.topology.containers if c.running and c.endpoints]
-    paths: list[Path] = []
-    for a in running:
-        for b in running:
-            if a is b:
-                continue
-            for ep in b.endpoints:
-                if ep.ip is not None:
-                    paths.append(container_path(walker, a.name, b.name, ep.network, ep.ip))
-        for text in to:
-            address = _address(text)
-            paths.append(container_path(walker, a.name, str(address), None, address))
+    addresses = [_address(text) for text in to] if running else []
+    if every_pair:
+        pairs = _every_pair(walker, running, addresses, hops)
+    else:
+        pairs = _by_class(walker, running, addresses, hops)
+    # A million paths at a thousand containers, none in a cycle: a collection each time their
+    # number grows would walk all of them again.
+    with no_cyclic_gc():
+        paths: list[Path] = list(pairs)
     if client is not None:
         address = _address(client)
         for c in running:
@@ -141,6 +154,84 @@ def reach(snapshot, *, to=(), client=None) -> ReachReport:
     return ReachReport(origin=facts.origin,
                        firewall=facts.firewall.captures() if facts.firewall else None,
                        paths=paths)
+
+
+def _every_pair(walker: Walker, running, addresses, hops: bool = True):
+    for a in running:
+        for b in running:
+            if a is b:
+                continue
+            for ep in b.endpoints:
+                if ep.ip is not None:
+                    yield _hops(container_path(walker, a.name, b.name, ep.network, ep.ip), hops)
+        for address in addresses:
+            yield _hops(container_path(walker, a.name, str(address), None, address), hops)
+
+
+def _hops(path: Path, hops: bool) -> Path:
+    if not hops:
+        path.hops = []
+    return path
+
+
+def _by_class(walker: Walker, running, addresses, hops: bool = True):
+    """The paths of `_every_pair`, in its order, one walk per (class, class, network)."""
+    from netparse.reach.classes import Literals, Template, alike, fillings, holes, own_values
+
+    facts = walker.facts
+    literals = Literals(facts)
+    classes: dict = {}
+    klass = [classes.setdefault(alike(c, facts, literals), len(classes)) for c in running]
+    values = [frozenset(v for _, v in own_values(c)) for c in running]
+    as_a = [fillings("a", c) for c in running]
+    as_b = [fillings("b", c) for c in running]
+    templates: dict = {}
+
+    def template(k, a, b, address):
+        """The walk of the first pair of class pair `k` to `address`, with placeholders; None
+        when its values cannot be told apart (each of its pairs is walked on its own then)."""
+        if k not in templates:
+            alias = holes(("a", a), ("b", b)) if b is not None else holes(("a", a))
+            templates[k] = None
+            if alias is not None:
+                walker.alias = alias
+                try:
+                    templates[k] = Template(*_walked(walker, a.name, _from_container(
+                        walker, a.name, address)))
+                finally:
+                    walker.alias = {}
+        return templates[k]
+
+    # Two containers with a value alike (an address held twice) are walked on their own: one
+    # placeholder could not stand for both.
+    seen: set = set()
+    unique = all(not (v & seen or seen.update(v)) for v in values)
+    for i, a in enumerate(running):
+        ka = klass[i]
+        for j, b in enumerate(running):
+            if i == j:
+                continue
+            pair = None
+            for n, ep in enumerate(b.endpoints):
+                if ep.ip is None:
+                    continue
+                k = (ka, klass[j], n)
+                t = templates.get(k, False)
+                if t is False or not (unique or values[i].isdisjoint(values[j])):
+                    t = template(k, a, b, ep.ip) if unique or values[i].isdisjoint(values[j]) \
+                        else None
+                if t is None:
+                    yield _hops(container_path(walker, a.name, b.name, ep.network, ep.ip), hops)
+                    continue
+                if pair is None:
+                    pair = {**as_a[i], **as_b[j]}
+                yield t.fill(i, j, pair, a.name, b.name, ep.network, ep.ip, hops)
+        for address in addresses:
+            t = template((ka, "to", address), a, None, address)
+            if t is None:
+                yield _hops(container_path(walker, a.name, str(address), None, address), hops)
+            else:
+                yield t.fill(i, None, as_a[i], a.name, str(address), None, address, hops)
 
 
 def trace(snapshot, source: str, target: str, port: int | None = None) -> Path:

@@ -76,6 +76,15 @@ class Walker:
     def __init__(self, facts: Facts):
         self.facts = facts
         self.env = facts.env()
+        # What the walk writes in place of a container's name, address, veth or capture, while
+        # it walks one path for a class of paths (netparse.reach.classes): each member's path
+        # is the walk's with its own values put back.
+        self.alias: dict[str, str] = {}
+
+    def say(self, value) -> str:
+        """A container's name, address, veth or capture as a hop or a verdict writes it."""
+        text = str(value)
+        return self.alias.get(text, text) if self.alias else text
 
     # --- netfilter ---------------------------------------------------------------------------
 
@@ -157,12 +166,12 @@ class Walker:
         original = pkt
         pkt = self.hook(leg, "PREROUTING", pkt)
         if conn is not None:
-            pkt = conn.undo_snat(leg, pkt)
+            pkt = conn.undo_snat(leg, pkt, self.say)
         if pkt.dst in self.facts.local:
             pkt = self.hook(leg, "INPUT", pkt)
             if conn is not None:
-                pkt = conn.undo_dnat(leg, pkt)
-            leg.hop("host", "deliver", f"delivered to the host ({pkt.dst} on "
+                pkt = conn.undo_dnat(leg, pkt, self.say)
+            leg.hop("host", "deliver", f"delivered to the host ({self.say(pkt.dst)} on "
                                        f"{self.facts.interface_with(pkt.dst)})")
             return Arrival(pkt, host=True, original=original)
         route = self.route(leg, pkt)
@@ -178,9 +187,9 @@ class Walker:
         pkt = self.hook(leg, "FORWARD", pkt)
         pkt = self.hook(leg, "POSTROUTING", pkt)
         if conn is not None:
-            pkt = conn.undo_dnat(leg, pkt)
+            pkt = conn.undo_dnat(leg, pkt, self.say)
         elif pkt.src != original.src:
-            leg.hop("host", "nat", f"source rewritten to {pkt.src}")
+            leg.hop("host", "nat", f"source rewritten to {self.say(pkt.src)}")
         return self.out(leg, pkt, original)
 
     def route(self, leg: Leg, pkt: Packet):
@@ -196,7 +205,7 @@ class Walker:
                        ["ip route show table all (ip_route.txt)", "ip rule (ip_rule.txt)"])
         route = facts.routes.lookup(pkt.dst)
         if route is None or route.type in ("unreachable", "blackhole", "prohibit"):
-            text = f"no route to {pkt.dst}" if route is None else \
+            text = f"no route to {self.say(pkt.dst)}" if route is None else \
                 f"route {route.type} {route.destination}"
             leg.hop("host", "route", text, facts.route_source)
             raise Stop(Disposition.NO_ROUTE, text)
@@ -213,17 +222,19 @@ class Walker:
             container, ep = owner
             self.bridge_up(leg, bridge.name)
             self.port_ok(leg, container, ep)
-            leg.hop(container.name, "deliver", f"delivered to {container.name} ({pkt.dst})")
+            name = self.say(container.name)
+            leg.hop(name, "deliver", f"delivered to {name} ({self.say(pkt.dst)})")
             return Arrival(pkt, container=container, original=original)
         if owner is not None:
             # A container's address routed elsewhere (its bridge's route is gone or shadowed):
             # the packet leaves the host and never reaches it.
+            name = self.say(owner[0].name)
             leg.hop("host", "route", f"leaves the host on {pkt.oif}, not on {owner[1].bridge} "
-                                     f"where {owner[0].name} is")
-            raise Stop(Disposition.EXITS_HOST, f"{pkt.dst} ({owner[0].name}) is routed out "
+                                     f"where {name} is")
+            raise Stop(Disposition.EXITS_HOST, f"{self.say(pkt.dst)} ({name}) is routed out "
                                                f"{pkt.oif}, not to {owner[1].bridge}")
         if bridge is not None:
-            raise Stop(Disposition.UNKNOWN, f"{pkt.dst} on {bridge.name} is no running "
+            raise Stop(Disposition.UNKNOWN, f"{self.say(pkt.dst)} on {bridge.name} is no running "
                                             f"container's address", [])
         leg.hop("host", "route", f"leaves the host on {pkt.oif}")
         return Arrival(pkt, out=pkt.oif, original=original)
@@ -231,13 +242,13 @@ class Walker:
     def from_host(self, leg: Leg, pkt: Packet, conn: Conn | None = None) -> Arrival:
         """A packet the host itself sends (`conn`: the connection it answers)."""
         if conn is not None:
-            pkt = conn.undo_snat(leg, pkt)
+            pkt = conn.undo_snat(leg, pkt, self.say)
         route = self.route(leg, pkt)
         pkt = replace(pkt, oif=route.dev)
         pkt = self.hook(leg, "OUTPUT", pkt)
         pkt = self.hook(leg, "POSTROUTING", pkt)
         if conn is not None:
-            pkt = conn.undo_dnat(leg, pkt)
+            pkt = conn.undo_dnat(leg, pkt, self.say)
         return self.out(leg, pkt, pkt)
 
     # --- links -------------------------------------------------------------------------------
@@ -253,23 +264,23 @@ class Walker:
 
     def port_ok(self, leg: Leg, container: Container, ep: Endpoint) -> None:
         """The container's veth is on its bridge and up."""
+        name = self.say(container.name)
         if ep.host_veth is None:
-            raise Stop(Disposition.UNKNOWN, f"which veth is {container.name}'s on {ep.bridge}",
-                       [f"ip addr inside {container.name} (containers/{container.name}/"
-                        f"ip_addr.txt) or bridge fdb show (bridge_fdb.txt)"])
+            raise Stop(Disposition.UNKNOWN, f"which veth is {name}'s on {ep.bridge}",
+                       [f"ip addr inside {name} (containers/{name}/ip_addr.txt) or bridge fdb "
+                        f"show (bridge_fdb.txt)"])
         veth = self.facts.interfaces.get(ep.host_veth)
         if veth is None:
-            raise Stop(Disposition.LINK_DOWN, f"{container.name}'s veth is gone")
+            raise Stop(Disposition.LINK_DOWN, f"{name}'s veth is gone")
+        port = f"{self.say(veth.name)} ({name})"
         if veth.master != ep.bridge:
-            leg.hop(ep.bridge, "bridge", f"{veth.name} ({container.name}) is not on {ep.bridge} "
+            leg.hop(ep.bridge, "bridge", f"{port} is not on {ep.bridge} "
                                          f"(master {veth.master or 'none'})",
                     self.facts.iface_source)
-            raise Stop(Disposition.LINK_DOWN, f"{veth.name} ({container.name}) is not on "
-                                              f"{ep.bridge}")
+            raise Stop(Disposition.LINK_DOWN, f"{port} is not on {ep.bridge}")
         if veth.up is False:
-            leg.hop(ep.bridge, "bridge", f"{veth.name} ({container.name}) is down",
-                    self.facts.iface_source)
-            raise Stop(Disposition.LINK_DOWN, f"{veth.name} ({container.name}) is down")
+            leg.hop(ep.bridge, "bridge", f"{port} is down", self.facts.iface_source)
+            raise Stop(Disposition.LINK_DOWN, f"{port} is down")
 
     # --- from a container --------------------------------------------------------------------
 
@@ -281,39 +292,41 @@ class Walker:
         if direct:
             ep = direct[0]
             pkt = replace(pkt, src=pkt.src or ep.ip)
-            leg.hop(c.name, "container-route", f"{pkt.dst} is on the link of {ep.network} "
-                                               f"({ep.bridge})")
+            leg.hop(self.say(c.name), "container-route", f"{self.say(pkt.dst)} is on the link of "
+                                                         f"{ep.network} ({ep.bridge})")
             return self.on_bridge(leg, c, ep, pkt, conn)
         ep, gateway = self.container_gateway(leg, c, pkt)
         pkt = replace(pkt, src=pkt.src or ep.ip)
-        leg.hop(c.name, "container-route", f"default via {gateway} ({ep.network}, {ep.bridge})")
+        leg.hop(self.say(c.name), "container-route",
+                f"default via {gateway} ({ep.network}, {ep.bridge})")
         return self.on_bridge(leg, c, ep, pkt, conn)
 
     def container_gateway(self, leg: Leg, c: Container, pkt: Packet):
+        name = self.say(c.name)
         inside = c.inside.routes if c.inside and c.inside.routes is not None else None
         if inside is not None:
             defaults = [r for r in inside if r.destination is not None
                         and r.destination.prefixlen == 0 and r.type == "unicast"
                         and r.destination.version == pkt.dst.version]
             if not defaults:
-                leg.hop(c.name, "container-route", f"no route to {pkt.dst}",
-                        next((s for s in c.inside.sources if "route" in s), None))
-                raise Stop(Disposition.NO_ROUTE, f"{c.name} has no default route")
+                leg.hop(name, "container-route", f"no route to {self.say(pkt.dst)}",
+                        None if route_source(c) is None else self.say(route_source(c)))
+                raise Stop(Disposition.NO_ROUTE, f"{name} has no default route")
             gw = defaults[0].gateway
             ep = next((e for e in c.endpoints if e.ip is not None and gw is not None
                        and on_link(e, gw)), None)
             if ep is None:
-                raise Stop(Disposition.UNKNOWN, f"{c.name}'s default route via {gw} is on no "
+                raise Stop(Disposition.UNKNOWN, f"{name}'s default route via {gw} is on no "
                                                 f"known network", [])
             return ep, gw
         gateways = [(e, e.gateway) for e in c.endpoints if e.gateway is not None]
         if not gateways:
-            leg.hop(c.name, "container-route", f"no gateway on any network of {c.name}")
-            raise Stop(Disposition.NO_ROUTE, f"{c.name} has no gateway (internal network)")
+            leg.hop(name, "container-route", f"no gateway on any network of {name}")
+            raise Stop(Disposition.NO_ROUTE, f"{name} has no gateway (internal network)")
         if len(gateways) > 1:
-            raise Stop(Disposition.UNKNOWN, f"which of {c.name}'s networks holds its default "
-                                            f"route", [f"route -n inside {c.name} "
-                                                       f"(containers/{c.name}/route_n.txt)"])
+            raise Stop(Disposition.UNKNOWN, f"which of {name}'s networks holds its default "
+                                            f"route", [f"route -n inside {name} "
+                                                       f"(containers/{name}/route_n.txt)"])
         return gateways[0]
 
     def on_bridge(self, leg: Leg, c: Container, ep: Endpoint, pkt: Packet,
@@ -355,12 +368,12 @@ class Walker:
                     raise Stop(Disposition.UNKNOWN, f"bridged on {ep.bridge}: whether conntrack "
                                                     f"undoes the connection's NAT",
                                ["sysctl net.bridge.bridge-nf-call-iptables (sysctl.txt)"])
-                pkt = conn.undo_dnat(leg, conn.undo_snat(leg, pkt))
+                pkt = conn.undo_dnat(leg, conn.undo_snat(leg, pkt, self.say), self.say)
         else:
             leg.hop(ep.bridge, "bridge", "bridge-nf-call-iptables = 0: bridged frames skip "
                                          "iptables", self.facts.sysctl_source)
-        leg.hop(container.name, "deliver", f"delivered on {ep.bridge} to {container.name} "
-                                           f"({pkt.dst})")
+        name = self.say(container.name)
+        leg.hop(name, "deliver", f"delivered on {ep.bridge} to {name} ({self.say(pkt.dst)})")
         return Arrival(pkt, container=container, original=pkt)
 
     # --- replies -----------------------------------------------------------------------------
@@ -379,26 +392,26 @@ class Walker:
             arrival = self.from_host(leg, back, conn)
         else:
             # Left the host: the far end answers the address it saw.
+            seen = self.say(got.src)
             if got.src not in self.facts.local:
-                leg.hop("outside", "route", f"the reply goes to {got.src}, an address behind "
+                leg.hop("outside", "route", f"the reply goes to {seen}, an address behind "
                                             f"this host that the outside has no route to")
-                raise Stop(Disposition.REPLY_LOST, f"no source NAT: the reply to {got.src} "
+                raise Stop(Disposition.REPLY_LOST, f"no source NAT: the reply to {seen} "
                                                    f"does not come back")
-            leg.hop("outside", "route", f"the reply to {got.src} comes back on {there.out}")
+            leg.hop("outside", "route", f"the reply to {seen} comes back on {there.out}")
             back = replace(back, iif=there.out)
             arrival = self.through_host(leg, back, conn)
         if sender is not None and arrival.container is not sender:
             raise Stop(Disposition.REPLY_LOST, f"the reply reaches "
-                       f"{arrival.container.name if arrival.container else 'the host'}, "
-                       f"not {sender.name}")
+                       f"{self.say(arrival.container.name) if arrival.container else 'the host'}, "
+                       f"not {self.say(sender.name)}")
         came = arrival.packet
         if sender is not None and (came.src, came.sport) != (first.dst, first.dport):
             # The sender's socket takes only a reply from where it sent to.
-            leg.hop(sender.name, "deliver", f"the reply comes from {_at(came.src, came.sport)}, "
-                                            f"not {_at(first.dst, first.dport)}: dropped")
-            raise Stop(Disposition.REPLY_LOST, f"the reply to {sender.name} comes from "
-                                               f"{_at(came.src, came.sport)}, not "
-                                               f"{_at(first.dst, first.dport)}")
+            name, now, sent = (self.say(sender.name), _at(came.src, came.sport, self.say),
+                               _at(first.dst, first.dport, self.say))
+            leg.hop(name, "deliver", f"the reply comes from {now}, not {sent}: dropped")
+            raise Stop(Disposition.REPLY_LOST, f"the reply to {name} comes from {now}, not {sent}")
 
     def published(self, leg: Leg, arrival: Arrival) -> Arrival:
         """A packet delivered to the host itself on a port a container publishes reaches that
@@ -413,13 +426,13 @@ class Walker:
                            or p.host_ip == pkt.dst)), None)
         if owner is None:
             return arrival
-        port = _at(pkt.dst, pkt.dport)
+        port, name = _at(pkt.dst, pkt.dport, self.say), self.say(owner.name)
         if self.facts.userland_proxy is False:
             raise Stop(Disposition.DELIVERED, f"delivered to the host on {port}, which nothing "
-                                              f"forwards to {owner.name}: no DNAT, and the "
+                                              f"forwards to {name}: no DNAT, and the "
                                               f"userland proxy is off")
         raise Stop(Disposition.UNKNOWN, f"delivered to the host on {port}, not sent on to "
-                                        f"{owner.name} (no DNAT): only docker-proxy would "
+                                        f"{name} (no DNAT): only docker-proxy would "
                                         f"carry it on",
                    [f"whether docker-proxy listens on {port} (dockerd --userland-proxy; "
                     f"ss -ltnp)"])
@@ -438,23 +451,28 @@ class Conn:
         o, t = self.original, self.translated
         return (o.src, o.sport, o.dst, o.dport) != (t.src, t.sport, t.dst, t.dport)
 
-    def undo_snat(self, leg: Leg, reply: Packet) -> Packet:
+    def undo_snat(self, leg: Leg, reply: Packet, say) -> Packet:
         o, t = self.original, self.translated
         if (o.src, o.sport) == (t.src, t.sport) or (reply.dst, reply.dport) != (t.src, t.sport):
             return reply
-        leg.hop("host", "nat", f"conntrack: destination restored to {_at(o.src, o.sport)}")
+        leg.hop("host", "nat", f"conntrack: destination restored to {_at(o.src, o.sport, say)}")
         return replace(reply, dst=o.src, dport=o.sport)
 
-    def undo_dnat(self, leg: Leg, reply: Packet) -> Packet:
+    def undo_dnat(self, leg: Leg, reply: Packet, say) -> Packet:
         o, t = self.original, self.translated
         if (o.dst, o.dport) == (t.dst, t.dport) or (reply.src, reply.sport) != (t.dst, t.dport):
             return reply
-        leg.hop("host", "nat", f"conntrack: source restored to {_at(o.dst, o.dport)}")
+        leg.hop("host", "nat", f"conntrack: source restored to {_at(o.dst, o.dport, say)}")
         return replace(reply, src=o.dst, sport=o.dport)
 
 
-def _at(address, port) -> str:
-    return f"{address}:{port}" if port else str(address)
+def _at(address, port, say=str) -> str:
+    return f"{say(address)}:{port}" if port else say(address)
+
+
+def route_source(c: Container) -> str | None:
+    """The capture of a container's own routes."""
+    return next((s for s in c.inside.sources if "route" in s), None) if c.inside else None
 
 
 def _describe(step: Step) -> str:

@@ -4,7 +4,7 @@ one path hop by hop."""
 from __future__ import annotations
 
 from netparse.reach.model import Path, ReachReport, Verdict
-from netparse.render.visible import visible_model
+from netparse.render.visible import visible, visible_model
 
 MARK = {Verdict.REACHABLE: "ok", Verdict.UNREACHABLE: "NO", Verdict.UNKNOWN: "?"}
 
@@ -13,15 +13,23 @@ def _column(p: Path) -> str:
     return f"{p.to} ({p.network})" if p.network else p.to
 
 
+# Past this many destinations a grid is no longer read: the matrix is summed up by network.
+GRID_LIMIT = 40
+
+
 def render_reach_text(report: ReachReport) -> str:
-    report = visible_model(report)  # names from the input, escaped for the terminal
-    lines = [f"Reachability of {report.origin}",
-             f"firewall: {report.firewall or 'not captured (paths through it are unknown)'}", ""]
-    sources = list(dict.fromkeys(p.from_ for p in report.paths))
-    columns = list(dict.fromkeys(_column(p) for p in report.paths))
-    cell = {(p.from_, _column(p)): MARK[p.verdict] for p in report.paths}
+    # Names from the input, escaped for the terminal: only the strings printed (the hops are
+    # not, and a report may hold a million paths).
+    firewall = visible(report.firewall) if report.firewall else \
+        "not captured (paths through it are unknown)"
+    lines = [f"Reachability of {visible(report.origin)}", f"firewall: {firewall}", ""]
     if not report.paths:
         return "\n".join(lines + ["no paths: no running container with a network"]) + "\n"
+    columns = list(dict.fromkeys(visible(_column(p)) for p in report.paths))
+    if len(columns) > GRID_LIMIT:
+        return "\n".join(lines + _by_network(report)) + "\n"
+    sources = list(dict.fromkeys(visible(p.from_) for p in report.paths))
+    cell = {(visible(p.from_), visible(_column(p))): MARK[p.verdict] for p in report.paths}
     width = max(len(s) for s in sources)
     lines.append("from \\ to".ljust(width) + "  " + "  ".join(
         f"[{i}]" for i in range(1, len(columns) + 1)))
@@ -34,12 +42,79 @@ def render_reach_text(report: ReachReport) -> str:
     if broken:
         lines += ["", "Broken and unknown paths:"]
         for p in broken:
-            port = f":{p.port}" if p.port else ""
-            lines.append(f"  {p.from_} → {_column(p)} {p.address}{port}: {p.verdict.value}, "
-                         f"{p.disposition.value}" + (f" at {p.breaks_at}" if p.breaks_at else ""))
-            if p.missing:
-                lines.append(f"      would settle it: {'; '.join(p.missing)}")
+            lines += _broken(p)
     return "\n".join(lines) + "\n"
+
+
+def _broken(p: Path, count: str = "") -> list[str]:
+    port = f":{p.port}" if p.port else ""
+    lines = [f"  {visible(p.from_)} → {visible(_column(p))} {p.address}{port}: {p.verdict.value}, "
+             f"{p.disposition.value}" + (f" at {visible(p.breaks_at)}" if p.breaks_at else "")
+             + count]
+    if p.missing:
+        lines.append(f"      would settle it: {visible('; '.join(p.missing))}")
+    return lines
+
+
+CAUSES_SHOWN = 30
+
+
+def _by_network(report: ReachReport) -> list[str]:
+    """The matrix by network: a row for each set of networks the sources are on, a column for
+    each destination network (or address), each cell the count of each verdict; then each
+    cause of a broken or unknown path once, with how many paths it breaks and one of them."""
+    networks: dict[str, set] = {}
+    for p in report.paths:
+        if p.network is not None:
+            networks.setdefault(p.to, set()).add(p.network)
+    row_of = {name: " + ".join(sorted(nets)) for name, nets in networks.items()}
+    counts: dict = {}
+    causes: dict = {}
+    reachable = Verdict.REACHABLE
+    for p in report.paths:
+        key = (row_of.get(p.from_) or "(no network)",
+               p.network if p.network is not None else p.to)
+        cell = counts.get(key)
+        if cell is None:
+            cell = counts[key] = {}
+        verdict = p.verdict
+        cell[verdict] = cell.get(verdict, 0) + 1
+        if verdict is not reachable:
+            cause = (verdict, p.disposition, p.breaks_at, tuple(p.missing))
+            found = causes.get(cause)
+            if found is None:
+                causes[cause] = [p, 1]
+            else:
+                found[1] += 1
+    rows = sorted({r for r, _ in counts})
+    columns = list(dict.fromkeys(c for _, c in counts))
+    total = {v: sum(c.get(v, 0) for c in counts.values()) for v in Verdict}
+    lines = [f"{len(networks)} containers, {len(report.paths):,} paths: "
+             + ", ".join(f"{total[v]:,} {v.value}" for v in Verdict),
+             "", "By network: a row for the networks a container is on, a column for the "
+                 "network (or address) it tries; each cell counts the paths ok / NO / ?", ""]
+    cells = {k: " / ".join(f"{n:,} {MARK[v]}" for v in Verdict if (n := c.get(v)))
+             for k, c in counts.items()}
+    width = max(len(visible(r)) for r in rows)
+    widths = [max([len(f"[{i}]")] + [len(cells.get((r, c), "-")) for r in rows])
+              for i, c in enumerate(columns, 1)]
+    lines.append("from \\ to".ljust(width) + "  " + "  ".join(
+        f"[{i}]".ljust(w) for i, w in enumerate(widths, 1)).rstrip())
+    for r in rows:
+        lines.append((visible(r).ljust(width) + "  " + "  ".join(
+            cells.get((r, c), "-").ljust(w) for c, w in zip(columns, widths))).rstrip())
+    lines.append("")
+    lines += [f"[{i}] {visible(c)}" for i, c in enumerate(columns, 1)]
+    if causes:
+        lines += ["", "Broken and unknown paths, by cause (how many paths, and one of them):"]
+        ranked = sorted(causes.values(), key=lambda f: -f[1])
+        for p, n in ranked[:CAUSES_SHOWN]:
+            lines += _broken(p, f" ({n:,} path{'s' if n > 1 else ''})")
+        if len(ranked) > CAUSES_SHOWN:
+            rest = sum(n for _, n in ranked[CAUSES_SHOWN:])
+            lines.append(f"  … and {len(ranked) - CAUSES_SHOWN} causes more ({rest:,} paths): "
+                         f"`--format json` has every path")
+    return lines
 
 
 def render_trace_text(path: Path) -> str:

@@ -4,8 +4,7 @@ nothing here."""
 
 from __future__ import annotations
 
-import re
-from ipaddress import ip_address, ip_network
+from ipaddress import ip_address
 
 from netparse.analysis.checks.base import Problem, check
 from netparse.analysis.checks.facts import (CONTAINERS, FIREWALL, FIREWALL_INTERFACES,
@@ -44,25 +43,26 @@ def _from_outside(ctx: Context, walker, wanted):
 def _outward(ctx: Context) -> list:
     """Running containers that have a way out (a network that is not internal), and the path
     of each to the outside: walked once for every check of the Context, and once for all the
-    containers whose walks cannot differ (`_alike`). A container that shares its class's walk
-    gets a copy of its verdict: the checks read a path's disposition, where it breaks and the
-    last hop's direction, and quote the hops of the first container of a group only, which is
-    always the one walked (the first of its class)."""
+    containers whose walks cannot differ (`netparse.reach.classes`). A container that shares
+    its class's walk gets a copy of its verdict: the checks read a path's disposition, where it
+    breaks and the last hop's direction, and quote the hops of the first container of a group
+    only, which is always the one walked (the first of its class)."""
     from netparse.reach import container_path
+    from netparse.reach.classes import Literals, alike
 
     if ctx.topology.uplink is None:
         return []
     if "outward" not in ctx._indexes:
         walker = _walker(ctx)
         internal = {n.name for n in ctx.topology.networks if n.internal}
-        literals = _literals(walker.facts)
+        literals = Literals(walker.facts)
         walked: dict = {}
         found = []
         for c in ctx.topology.containers:
             if not (c.running and any(ep.network not in internal and ep.gateway
                                       for ep in c.endpoints)):
                 continue
-            key = _alike(c, walker.facts, literals)
+            key = alike(c, walker.facts, literals)
             first = walked.get(key)
             if first is None:
                 path = container_path(walker, c.name, str(OUTSIDE), None, OUTSIDE)
@@ -72,58 +72,6 @@ def _outward(ctx: Context) -> list:
             found.append((c, path))
         ctx._indexes["outward"] = found
     return ctx._indexes["outward"]
-
-
-_ADDRESS = re.compile(r"(?<![\w.:])(\d{1,3}(?:\.\d{1,3}){3})(?:/(\d{1,2}))?(?![\w.])")
-
-
-def _literals(facts) -> tuple[frozenset, list]:
-    """The IPv4 addresses (exact) and networks that any rule of the firewall names, and the
-    ipsets' networks: what a rule can tell one container's address from another by."""
-    exact, networks = set(), []
-    fw = facts.firewall
-    for table in fw.tables.values() if fw else ():
-        for chain in table.chains.values():
-            for rule in chain.rules:
-                for address, bits in _ADDRESS.findall(rule.text):
-                    try:
-                        net = ip_network(f"{address}/{bits or 32}", strict=False)
-                    except ValueError:
-                        continue
-                    if net.prefixlen == 32:
-                        exact.add(net.network_address)
-                    else:
-                        networks.append(net)
-    for members in (fw.sets.values() if fw else ()):
-        networks += list(members)
-    return frozenset(exact), list(dict.fromkeys(networks))
-
-
-def _alike(c, facts, literals) -> tuple:
-    """What a container's walk to the outside and back reads of it, but its name: two
-    containers with the same key take the same way, meet the same rules and routes, and end the
-    same (the addresses count only by the rules' and routes' view of them)."""
-    exact, networks = literals
-    ends = []
-    for ep in c.endpoints:
-        ip = ep.ip
-        veth = facts.interfaces.get(ep.host_veth) if ep.host_veth else None
-        port = (ep.host_veth is None, veth is None, veth.master if veth else None,
-                veth.up if veth else None)
-        if ip is None:
-            ends.append((ep.network, ep.bridge, ep.gateway, ep.prefix_len, None, port))
-            continue
-        owner = facts.endpoint_at.get(ip)
-        route = facts.routes.lookup(ip)
-        seen = (ip if ip in exact else None, ip in facts.local, ip.version,
-                tuple(ip.version == n.version and ip in n for n in networks),
-                id(route), owner is not None and owner[0] is c and owner[1] is ep,
-                ip_network(f"{ip}/{ep.prefix_len}", strict=False) if ep.prefix_len else None)
-        ends.append((ep.network, ep.bridge, ep.gateway, ep.prefix_len, seen, port))
-    inside = None
-    if c.inside and c.inside.routes is not None:
-        inside = tuple((r.destination, r.gateway, r.type, r.dev) for r in c.inside.routes)
-    return tuple(ends), inside
 
 
 def _evidence(path) -> list[str]:
