@@ -46,7 +46,8 @@ def facts_of(ctx) -> Facts:
     return Facts(origin=ctx.snapshot.origin, topology=ctx.topology, route_source=ctx.route_source,
                  iface_source=ctx.iface_source, sysctl_source=ctx.sysctl_source,
                  all_tables=ctx.all_tables, bridge_nf=ctx.bridge_nf,
-                 firewall=firewall, firewall_gaps=list(ctx.firewall_gaps), policy_routing=ctx.policy_routing)
+                 firewall=firewall, firewall_gaps=list(ctx.firewall_gaps),
+                 policy_routing=ctx.policy_routing)
 
 
 def _facts(snapshot) -> Facts:

@@ -26,8 +26,9 @@ _HOLE = re.compile("\x00[^\x00]*\x00")
 class Literals:
     """What any rule of the firewall that a ping can meet can tell one container from another
     by: the IPv4 addresses it names exactly, the networks it and the ipsets name, with every
-    container network's subnet (which decides what a container reaches on its link), and the words of the
-    rules (an interface such as a veth named by `--physdev-in`, or a prefix `veth+`)."""
+    container network's subnet (which decides what a container reaches on its link), and the
+    words of the rules (an interface such as a veth named by `--physdev-in`, or a prefix
+    `veth+`)."""
 
     def __init__(self, facts):
         exact, networks, words = set(), [], set()

@@ -317,6 +317,16 @@ def describe_nat(rule: Rule, moved: Packet) -> str:
 # --- matches -------------------------------------------------------------------------------------
 
 
+def any_of(tests: list[Test]) -> Test:
+    """True when one test is, unknown when none is but one may be."""
+    def test(pkt: Packet, env: Env) -> Tri:
+        values = [t(pkt, env) for t in tests]
+        if any(v is True for v in values):
+            return True
+        return None if any(v is None for v in values) else False
+    return test
+
+
 def negate(test: Test, negated: bool) -> Test:
     if not negated:
         return test

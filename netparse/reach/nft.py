@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from ipaddress import ip_address, ip_network
 
-from netparse.reach.netfilter import (Chain, Match, Rule, Table, address_type, always, negate,
-                                      protocol_is, state_in)
+from netparse.reach.netfilter import (Chain, Match, Rule, Table, address_type, always, any_of,
+                                      negate, protocol_is, state_in)
 
 # Named priorities of the ip, ip6 and inet families (nft(8), "PRIORITY").
 PRIORITIES = {"raw": -300, "mangle": -150, "dstnat": -100, "filter": 0, "security": 50,
@@ -231,7 +231,7 @@ def _test(key: str, op: str, values: list[str]):
         test = _addresses("src" if key.endswith("saddr") else "dst", values,
                           4 if key.startswith("ip ") else 6)
     elif key in ("meta l4proto", "ip protocol", "ip6 nexthdr"):
-        test = _any([protocol_is(v) for v in values])
+        test = any_of([protocol_is(v) for v in values])
         if key != "meta l4proto":
             test = _family(test, 4 if key == "ip protocol" else 6)
     elif key.split()[0] in ("tcp", "udp", "th", "sctp") and key.split()[1] in ("dport", "sport"):
@@ -240,7 +240,7 @@ def _test(key: str, op: str, values: list[str]):
         test = state_in(",".join(values))
     elif key in ("fib daddr type", "fib saddr type"):
         which = "dst" if "daddr" in key else "src"
-        test = _any([address_type(which, v) for v in values])
+        test = any_of([address_type(which, v) for v in values])
     elif key == "meta nfproto":
         wanted = {"ipv4": 4, "ipv6": 6}
         if all(v in wanted for v in values):
@@ -330,14 +330,6 @@ def _family(test, *versions: int):
         return test(pkt, env) if addr.version in versions else False
     return inner
 
-
-def _any(tests):
-    def test(pkt, env):
-        values = [t(pkt, env) for t in tests]
-        if any(v is True for v in values):
-            return True
-        return None if any(v is None for v in values) else False
-    return test
 
 
 def _vmap(s, sets: dict) -> list | None:

@@ -15,7 +15,7 @@ import socket
 from ipaddress import ip_address, ip_network
 
 from netparse.reach.host import Firewall
-from netparse.reach.netfilter import (Chain, Match, Rule, Table, address_in, address_type,
+from netparse.reach.netfilter import (Chain, Match, Rule, Table, any_of, address_in, address_type,
                                       always, bridged, in_set, interface_is, negate, port_in,
                                       protocol_is, state_in)
 
@@ -339,7 +339,7 @@ def _module(m) -> list[Match]:
     for which, types in (("src", m.src_type), ("dst", m.dst_type)):
         if types:
             tests = [address_type(which, t) for t in types.values]
-            found.append(Match(m.text, negate(_any(tests), types.negated)))
+            found.append(Match(m.text, negate(any_of(tests), types.negated)))
     for which, iface in (("phys_in", m.physdev_in), ("phys_out", m.physdev_out)):
         if iface:
             name = iface.name + ("+" if iface.wildcard else "")
@@ -357,11 +357,3 @@ def _module(m) -> list[Match]:
 def _ranges(ports) -> str:
     return ",".join(f"{p.first}:{p.last}" for p in ports.ranges)
 
-
-def _any(tests):
-    def test(pkt, env):
-        values = [t(pkt, env) for t in tests]
-        if any(v is True for v in values):
-            return True
-        return None if any(v is None for v in values) else False
-    return test
