@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import child
 from bench.gen import generate
 
 
@@ -43,15 +44,11 @@ def run_once(tree: Path | None, dump: Path, fmt: str) -> tuple[float, float, flo
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
-    start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "netparse.cli.main", "reach", str(dump),
-                              "--format", fmt], stdout=subprocess.DEVNULL, env=env,
-                             cwd=tree or None)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"netparse reach {dump} exited with {status}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    wall, cpu, peak, code = child.run([sys.executable, "-m", "netparse.cli.main", "reach",
+                                       str(dump), "--format", fmt], cwd=tree or None, env=env)
+    if code != 0:
+        raise SystemExit(f"netparse reach {dump} exited with {code}")
+    return wall, cpu, peak / 2**20
 
 
 def _timed(*args: str) -> float:

@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/run.py` as well as `python -m bench.run`
     sys.path.insert(0, str(ROOT))
 
+from bench import child  # noqa: E402  (after the path above)
+
 # Analyze at host scale: seconds of wall time by size, growth, and memory over the dump.
 TARGETS = {"wall": {1000: 0.6, 10000: 5.0}, "growth": 2.2, "rss_over_dump": 8.0}
 
@@ -53,13 +55,9 @@ def _process(cmd: list[str], repeat: int) -> tuple[float, int]:
     """Best wall time (s) and the largest peak RSS (bytes) of `cmd` as a whole process."""
     times, peaks = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                cwd=ROOT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss * 1024)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall, _, peak, _ = child.run(cmd, cwd=ROOT)
+        times.append(wall)
+        peaks.append(peak)
     return min(times), max(peaks)
 
 

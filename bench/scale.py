@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from bench import child
 from bench.gen import generate
 
 
@@ -37,14 +36,11 @@ def _bytes(path: Path) -> int:
 
 def run_once(dump: Path) -> tuple[float, float, float]:
     """(wall s, CPU s, peak RSS MiB) of one `netparse analyze`, in a process of its own."""
-    start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "netparse.cli.main", "analyze", str(dump),
-                              "--fail-on", "never"], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"netparse analyze {dump} exited with {status}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    wall, cpu, peak, code = child.run([sys.executable, "-m", "netparse.cli.main", "analyze",
+                                       str(dump), "--fail-on", "never"])
+    if code != 0:
+        raise SystemExit(f"netparse analyze {dump} exited with {code}")
+    return wall, cpu, peak / 2**20
 
 
 def main(argv: list[str]) -> None:
