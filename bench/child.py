@@ -13,28 +13,27 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 _LAUNCH = r"""
-import json, os, sys
+import json, os, sys, time
+start = time.perf_counter()
 pid = os.fork()
 if pid == 0:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.execvp(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
-print(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime,
-                  usage.ru_maxrss * 1024]))
+print(json.dumps([time.perf_counter() - start, usage.ru_utime + usage.ru_stime,
+                  usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)]))
 """
 
 
 def run(cmd: list[str], cwd=None, env=None) -> tuple[float, float, int, int]:
-    """(wall s, CPU s, peak RSS bytes, exit code) of `cmd`, its standard output discarded."""
-    start = time.perf_counter()
+    """(wall s, CPU s, peak RSS bytes, exit code) of `cmd`, its standard output discarded; the
+    wall time from its fork to its end, without the launcher's start."""
     done = subprocess.run([sys.executable, "-c", _LAUNCH, *cmd], cwd=cwd, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
-    wall = time.perf_counter() - start
-    code, cpu, peak = json.loads(done.stdout)
+    wall, cpu, peak, code = json.loads(done.stdout)
     return wall, cpu, peak, code
 
 
