@@ -9,7 +9,10 @@ the same way with conntrack's state ESTABLISHED and the addresses NAT gave it, s
 reachable only if both directions get through.
 
 Every step that depends on a fact that was not captured ends the walk as unknown, naming what
-would settle it; nothing is assumed.
+would settle it; nothing is assumed. Tables of nftables nobody captured (beside iptables-nft's,
+say) are the one exception: they may drop but not undo a drop, so the walk goes on, and a path
+that gets through is unknown at the end (`Leg.doubts`) while one the captured rules drop is
+dropped.
 """
 
 from __future__ import annotations
