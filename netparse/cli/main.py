@@ -257,12 +257,15 @@ def reach_command(path: str, targets: tuple[str, ...], client: str | None, fmt: 
     """
     from netparse.analysis import load
     from netparse.parsers import no_cyclic_gc
-    from netparse.reach import reach
+    from netparse.reach import reach, summary
+    from netparse.render.reach import GRID_LIMIT
 
     with no_cyclic_gc():  # as analyze: nothing the report is made of forms a cycle
         try:
-            report = reach(load(path, stdin=sys.stdin.buffer if path == "-" else None),
-                           to=targets, client=client, hops=fmt == "json")
+            snapshot = load(path, stdin=sys.stdin.buffer if path == "-" else None)
+            # The text shows a large matrix counted: counted without a model for each path.
+            report = reach(snapshot, to=targets, client=client) if fmt == "json" else \
+                summary(snapshot, to=targets, client=client, grid=GRID_LIMIT)
         except NetparseError as exc:
             _fail(exc)
         _out(_reach_format(fmt, report), nl=False)

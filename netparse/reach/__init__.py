@@ -268,3 +268,151 @@ def _address(text: str):
         return ip_address(str(text).split("/")[0])
     except ValueError:
         raise NetparseError(f"{text!r} is not an IP address") from None
+
+
+def summary(snapshot, *, to=(), client=None, grid: int = 40):
+    """What the text of `reach` shows: the report (without hops) when its paths go to at most
+    `grid` destinations, else its counts (`netparse.reach.count`), the same as counting every
+    path of the report, but counted from the walk of each (class, class, network) and the
+    classes' sizes: a model is made only for the first path of each cause."""
+    from netparse.reach.classes import Literals, Template, alike, fillings, holes, own_values
+    from netparse.reach.count import NO_NETWORK, Tally, cause_of, counts_of
+
+    facts = _facts(snapshot)
+    running = [c for c in facts.topology.containers if c.running and c.endpoints]
+    addresses = [_address(text) for text in to] if running else []
+    destinations = {(b.name, ep.network) for b in running for ep in b.endpoints
+                    if ep.ip is not None} if len(running) > 1 else set()
+    destinations |= {(str(a), None) for a in addresses}
+    values = [frozenset(v for _, v in own_values(c)) for c in running]
+    seen: set = set()
+    unique = all(not (v & seen or seen.update(v)) for v in values)
+    if len(destinations) <= grid or not unique or any(
+            ep.network is None for c in running for ep in c.endpoints):
+        # Few paths, or some walked on their own: counted from the report.
+        report = reach(snapshot, to=to, client=client, hops=False)
+        return report if len(destinations) <= grid else counts_of(report)
+
+    walker = Walker(facts)
+    literals = Literals(facts)
+    classes: dict = {}
+    klass = [classes.setdefault(alike(c, facts, literals), len(classes)) for c in running]
+    members: list[list[int]] = [[] for _ in classes]
+    for i, k in enumerate(klass):
+        members[k].append(i)
+    as_a = [fillings("a", c) for c in running]
+    as_b = [fillings("b", c) for c in running]
+    nets = [sorted({ep.network for ep in c.endpoints if ep.ip is not None}) for c in running]
+    # A row names the networks a source is reached on: none when no other container tries it.
+    row = [" + ".join(n) if len(running) > 1 and n else NO_NETWORK for n in nets]
+    tally = Tally()
+    templates: dict = {}
+
+    def template(k, a, b, address):
+        # As `_by_class`: the walk of the first pair of the class pair, in the report's order.
+        if k not in templates:
+            alias = holes(("a", a), ("b", b)) if b is not None else holes(("a", a))
+            templates[k] = None
+            if alias is not None:
+                walker.alias = alias
+                try:
+                    templates[k] = Template(*_walked(walker, a.name, _from_container(
+                        walker, a.name, address)))
+                finally:
+                    walker.alias = {}
+        return templates[k]
+
+    def count(t, pairs, column, make, single):
+        """Add the paths of template `t` (None: each walked on its own) for `pairs`, a list of
+        (i, j or None, order), `make(i, j)` giving the path of a pair; when every path of `t`
+        ends alike, from `single` instead: (i, how many paths from i, order of the first)."""
+        if t is None:
+            for i, j, order in pairs:
+                p = make(i, j)
+                tally.add(row[i], column, p.verdict, 1, order,
+                          cause_of(p.verdict, p.disposition, p.breaks_at, p.missing), p)
+            return
+        verdict = t.found["verdict"]
+        fixed = verdict is Verdict.REACHABLE or (
+            t.breaks_at is None and t.shared_missing is not None)
+        if fixed:
+            cause = None if verdict is Verdict.REACHABLE else cause_of(
+                verdict, t.found["disposition"], t.found.get("breaks_at"), t.shared_missing)
+            by_row: dict = {}
+            for i, n, order in single:
+                first = by_row.get(row[i])
+                by_row[row[i]] = [first[0] if first else (i, order),
+                                  (first[1] if first else 0) + n]
+            for r, ((i, order), n) in by_row.items():
+                tally.add(r, column, verdict, n, order, cause,
+                          lambda i=i, j=order[2]: make(i, j))
+            return
+        for i, j, order in pairs:
+            values = {**as_a[i], **as_b[j]} if j is not None else as_a[i]
+            breaks_at = t.breaks_at(values) if t.breaks_at else t.found.get("breaks_at")
+            missing = t.shared_missing if t.shared_missing is not None else sorted(
+                {m(values) if not isinstance(m, str) else m for m in t.missing})
+            tally.add(row[i], column, verdict, 1, order,
+                      cause_of(verdict, t.found["disposition"], breaks_at, missing),
+                      lambda i=i, j=j: make(i, j))
+
+    for ka, sources in enumerate(members):
+        for kb, targets in enumerate(members):
+            b0 = running[targets[0]]
+            for n, ep in enumerate(b0.endpoints):
+                if ep.ip is None:
+                    continue
+
+                def make(i, j, n=n, ka=ka, kb=kb):
+                    a, b = running[i], running[j]
+                    e = b.endpoints[n]
+                    t = templates[(ka, kb, n)]
+                    if t is None:
+                        return _hops(container_path(walker, a.name, b.name, e.network, e.ip),
+                                     False)
+                    return t.fill(i, j, {**as_a[i], **as_b[j]}, a.name, b.name, e.network,
+                                  e.ip, False)
+
+                # Each source with its first target and how many it has (not itself).
+                single = []
+                for i in sources:
+                    j0 = targets[0] if targets[0] != i else (
+                        targets[1] if len(targets) > 1 else None)
+                    if j0 is not None:
+                        single.append((i, len(targets) - (ka == kb), (i, 0, j0, n)))
+                if not single:
+                    continue
+                i0, _, (_, _, j0, _) = single[0]
+                t = template((ka, kb, n), running[i0], running[j0], running[j0].endpoints[n].ip)
+                pairs = [] if t is not None and (t.found["verdict"] is Verdict.REACHABLE or (
+                    t.breaks_at is None and t.shared_missing is not None)) else \
+                    [(i, j, (i, 0, j, n)) for i in sources for j in targets if i != j]
+                count(t, pairs, ep.network, make,
+                      [(i, n_, order) for i, n_, order in single])
+        for x, address in enumerate(addresses):
+            def make_to(i, j, address=address, ka=ka):
+                a = running[i]
+                t = templates[(ka, "to", address)]
+                if t is None:
+                    return _hops(container_path(walker, a.name, str(address), None, address),
+                                 False)
+                return t.fill(i, None, as_a[i], a.name, str(address), None, address, False)
+
+            t = template((ka, "to", address), running[sources[0]], None, address)
+            pairs = [(i, None, (i, 1, x, 0)) for i in sources]
+            count(t, pairs, str(address), make_to, [(i, 1, order) for i, _, order in pairs])
+    if client is not None:
+        address = _address(client)
+        x = 0
+        for c in running:
+            for p in c.published:
+                family = p.host_ip is None or p.host_ip.version == address.version
+                if p.host_port is not None and p.protocol in ("tcp", "udp") and family:
+                    path = client_path(walker, address, c.name, p)
+                    tally.add(NO_NETWORK, path.to, path.verdict, 1, (len(running), 2, x, 0),
+                              cause_of(path.verdict, path.disposition, path.breaks_at,
+                                       path.missing), path)
+                    x += 1
+    containers = len({b for b, network in destinations if network is not None})
+    return tally.counts(facts.origin, facts.firewall.captures() if facts.firewall else None,
+                        containers)

@@ -3,6 +3,7 @@ one path hop by hop."""
 
 from __future__ import annotations
 
+from netparse.reach.count import ReachCounts, counts_of
 from netparse.reach.model import Path, ReachReport, Verdict
 from netparse.render.visible import visible, visible_model
 
@@ -17,17 +18,21 @@ def _column(p: Path) -> str:
 GRID_LIMIT = 40
 
 
-def render_reach_text(report: ReachReport) -> str:
+def render_reach_text(report: ReachReport | ReachCounts) -> str:
+    """The matrix; past GRID_LIMIT destinations by network, from the report's paths or from
+    the counts `netparse.reach.summary` gives without them."""
     # Names from the input, escaped for the terminal: only the strings printed (the hops are
     # not, and a report may hold a million paths).
     firewall = visible(report.firewall) if report.firewall else \
         "not captured (paths through it are unknown)"
     lines = [f"Reachability of {visible(report.origin)}", f"firewall: {firewall}", ""]
+    if isinstance(report, ReachCounts):
+        return "\n".join(lines + _by_network(report)) + "\n"
     if not report.paths:
         return "\n".join(lines + ["no paths: no running container with a network"]) + "\n"
     columns = list(dict.fromkeys(visible(_column(p)) for p in report.paths))
     if len(columns) > GRID_LIMIT:
-        return "\n".join(lines + _by_network(report)) + "\n"
+        return "\n".join(lines + _by_network(counts_of(report))) + "\n"
     sources = list(dict.fromkeys(visible(p.from_) for p in report.paths))
     cell = {(visible(p.from_), visible(_column(p))): MARK[p.verdict] for p in report.paths}
     width = max(len(s) for s in sources)
@@ -59,42 +64,20 @@ def _broken(p: Path, count: str = "") -> list[str]:
 CAUSES_SHOWN = 30
 
 
-def _by_network(report: ReachReport) -> list[str]:
+def _by_network(counts: ReachCounts) -> list[str]:
     """The matrix by network: a row for each set of networks the sources are on, a column for
     each destination network (or address), each cell the count of each verdict; then each
     cause of a broken or unknown path once, with how many paths it breaks and one of them."""
-    networks: dict[str, set] = {}
-    for p in report.paths:
-        if p.network is not None:
-            networks.setdefault(p.to, set()).add(p.network)
-    row_of = {name: " + ".join(sorted(nets)) for name, nets in networks.items()}
-    counts: dict = {}
-    causes: dict = {}
-    reachable = Verdict.REACHABLE
-    for p in report.paths:
-        key = (row_of.get(p.from_) or "(no network)",
-               p.network if p.network is not None else p.to)
-        cell = counts.get(key)
-        if cell is None:
-            cell = counts[key] = {}
-        verdict = p.verdict
-        cell[verdict] = cell.get(verdict, 0) + 1
-        if verdict is not reachable:
-            cause = (verdict, p.disposition, p.breaks_at, tuple(p.missing))
-            found = causes.get(cause)
-            if found is None:
-                causes[cause] = [p, 1]
-            else:
-                found[1] += 1
-    rows = sorted({r for r, _ in counts})
-    columns = list(dict.fromkeys(c for _, c in counts))
-    total = {v: sum(c.get(v, 0) for c in counts.values()) for v in Verdict}
-    lines = [f"{len(networks)} containers, {len(report.paths):,} paths: "
+    cell_of = {(c.row, c.column): c.counts for c in counts.cells}
+    rows = sorted({r for r, _ in cell_of})
+    columns = list(dict.fromkeys(c for _, c in cell_of))
+    total = {v: sum(c.get(v, 0) for c in cell_of.values()) for v in Verdict}
+    lines = [f"{counts.containers} containers, {counts.paths:,} paths: "
              + ", ".join(f"{total[v]:,} {v.value}" for v in Verdict),
              "", "By network: a row for the networks a container is on, a column for the "
                  "network (or address) it tries; each cell counts the paths ok / NO / ?", ""]
     cells = {k: " / ".join(f"{n:,} {MARK[v]}" for v in Verdict if (n := c.get(v)))
-             for k, c in counts.items()}
+             for k, c in cell_of.items()}
     width = max(len(visible(r)) for r in rows)
     widths = [max([len(f"[{i}]")] + [len(cells.get((r, c), "-")) for r in rows])
               for i, c in enumerate(columns, 1)]
@@ -105,9 +88,9 @@ def _by_network(report: ReachReport) -> list[str]:
             cells.get((r, c), "-").ljust(w) for c, w in zip(columns, widths))).rstrip())
     lines.append("")
     lines += [f"[{i}] {visible(c)}" for i, c in enumerate(columns, 1)]
-    if causes:
+    if counts.causes:
         lines += ["", "Broken and unknown paths, by cause (how many paths, and one of them):"]
-        ranked = sorted(causes.values(), key=lambda f: -f[1])
+        ranked = sorted(((c.path, c.count) for c in counts.causes), key=lambda f: -f[1])
         for p, n in ranked[:CAUSES_SHOWN]:
             lines += _broken(p, f" ({n:,} path{'s' if n > 1 else ''})")
         if len(ranked) > CAUSES_SHOWN:

@@ -9,8 +9,10 @@ import pytest
 
 from bench.gen import generate
 from netparse.analysis import load
-from netparse.reach import reach
-from netparse.render.reach import render_reach_text
+from netparse.reach import reach, summary
+from netparse.reach.count import ReachCounts, counts_of
+from netparse.reach.model import ReachReport
+from netparse.render.reach import GRID_LIMIT, render_reach_text
 from tests.conftest import FIXTURES
 
 DUMPS = sorted(p.parent for p in FIXTURES.glob("reach/*/dump/docker_inspect.json")) + \
@@ -113,3 +115,65 @@ def test_a_large_matrix_is_summed_up_by_network(tmp_path):
     assert any("DOCKER-USER rule 1: -A DOCKER-USER -s 10.1.0.0/30 -j DROP" in line
                for line in counted)
     assert len(text.splitlines()) < 60
+
+
+def _counted(snapshot, **options) -> None:
+    """The text's counts of a large matrix, made from the classes' walks and sizes, are those
+    of every path of the report (forced here at any size: `grid=0`)."""
+    every = reach(snapshot, hops=False, **options)
+    counted = summary(snapshot, grid=0, **options)
+    if not every.paths:  # nothing to count: the text says so from the report
+        assert counted == every
+        return
+    assert counted == counts_of(every)
+    assert render_reach_text(counted) == render_reach_text(counts_of(every))
+    if len({(p.to, p.network) for p in every.paths}) > GRID_LIMIT:
+        assert render_reach_text(counted) == render_reach_text(every)
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixtures_counted_as_every_path(dump):
+    snapshot = load(dump)
+    for options in OPTIONS:
+        _counted(snapshot, **options)
+
+
+@pytest.mark.parametrize("fault", [None, *sorted(FAULTS)])
+def test_generated_faults_counted_as_every_path(tmp_path, fault):
+    dump = generate(tmp_path / "d", containers=24, networks=3, routes=2, seed=3)
+    if fault:
+        FAULTS[fault](tmp_path / "d", next((n.bridge, "10.1.0") for n in dump.networks
+                                           if str(n.subnet) == "10.1.0.0/16"))
+    snapshot = load(tmp_path / "d")
+    for options in OPTIONS:
+        _counted(snapshot, **options)
+    # Past the grid the text is the counted one; under it, the report itself.
+    assert isinstance(summary(snapshot, grid=0), ReachCounts)
+    assert isinstance(summary(snapshot), ReachReport)
+
+
+def test_a_large_matrix_counted_as_the_cli_prints_it(tmp_path):
+    dump = generate(tmp_path / "d", containers=45, networks=3, seed=5)
+    FAULTS["docker-user"](tmp_path / "d", (dump.networks[1].bridge, "10.1.0"))
+    snapshot = load(tmp_path / "d")
+    counted = summary(snapshot, to=["8.8.8.8"], client="198.51.100.7")
+    assert isinstance(counted, ReachCounts)
+    assert render_reach_text(counted) == render_reach_text(
+        reach(snapshot, to=["8.8.8.8"], client="198.51.100.7"))
+
+
+def test_counted_when_a_class_pair_is_walked_pair_by_pair(tmp_path, monkeypatch):
+    """A class pair whose first pair holds one text twice (`holes` gives None) is walked pair by
+    pair, counted path by path, in the report and in the counts alike."""
+    import netparse.reach.classes as classes
+
+    dump = generate(tmp_path / "d", containers=24, networks=3, routes=2, seed=3)
+    FAULTS["docker-user"](tmp_path / "d", next((n.bridge, "10.1.0") for n in dump.networks
+                                               if str(n.subnet) == "10.1.0.0/16"))
+    snapshot = load(tmp_path / "d")
+    names = sorted(c.name for c in dump.containers)[::3]
+    holes = classes.holes
+    monkeypatch.setattr(classes, "holes", lambda *named: None if any(
+        c.name in names for _, c in named) else holes(*named))
+    for options in OPTIONS:
+        _counted(snapshot, **options)
