@@ -175,9 +175,28 @@ def _hops(path: Path, hops: bool) -> Path:
     return path
 
 
+def _template(walker: Walker, templates: dict, k, a, b, address):
+    """The walk of the first pair of class pair `k` to `address`, with placeholders, made once
+    into `templates`; None when its values cannot be told apart (each of its pairs is walked on
+    its own then)."""
+    from netparse.reach.classes import Template, holes
+
+    if k not in templates:
+        alias = holes(("a", a), ("b", b)) if b is not None else holes(("a", a))
+        templates[k] = None
+        if alias is not None:
+            walker.alias = alias
+            try:
+                templates[k] = Template(*_walked(walker, a.name, _from_container(
+                    walker, a.name, address)))
+            finally:
+                walker.alias = {}
+    return templates[k]
+
+
 def _by_class(walker: Walker, running, addresses, hops: bool = True):
     """The paths of `_every_pair`, in its order, one walk per (class, class, network)."""
-    from netparse.reach.classes import Literals, Template, alike, fillings, holes, own_values
+    from netparse.reach.classes import Literals, alike, fillings, own_values
 
     facts = walker.facts
     literals = Literals(facts)
@@ -189,19 +208,7 @@ def _by_class(walker: Walker, running, addresses, hops: bool = True):
     templates: dict = {}
 
     def template(k, a, b, address):
-        """The walk of the first pair of class pair `k` to `address`, with placeholders; None
-        when its values cannot be told apart (each of its pairs is walked on its own then)."""
-        if k not in templates:
-            alias = holes(("a", a), ("b", b)) if b is not None else holes(("a", a))
-            templates[k] = None
-            if alias is not None:
-                walker.alias = alias
-                try:
-                    templates[k] = Template(*_walked(walker, a.name, _from_container(
-                        walker, a.name, address)))
-                finally:
-                    walker.alias = {}
-        return templates[k]
+        return _template(walker, templates, k, a, b, address)
 
     # Two containers with a value alike (an address held twice) are walked on their own: one
     # placeholder could not stand for both.
@@ -275,7 +282,7 @@ def summary(snapshot, *, to=(), client=None, grid: int = 40):
     `grid` destinations, else its counts (`netparse.reach.count`), the same as counting every
     path of the report, but counted from the walk of each (class, class, network) and the
     classes' sizes: a model is made only for the first path of each cause."""
-    from netparse.reach.classes import Literals, Template, alike, fillings, holes, own_values
+    from netparse.reach.classes import Literals, alike, fillings, own_values
     from netparse.reach.count import NO_NETWORK, Tally, cause_of, counts_of
 
     facts = _facts(snapshot)
@@ -309,18 +316,7 @@ def summary(snapshot, *, to=(), client=None, grid: int = 40):
     templates: dict = {}
 
     def template(k, a, b, address):
-        # As `_by_class`: the walk of the first pair of the class pair, in the report's order.
-        if k not in templates:
-            alias = holes(("a", a), ("b", b)) if b is not None else holes(("a", a))
-            templates[k] = None
-            if alias is not None:
-                walker.alias = alias
-                try:
-                    templates[k] = Template(*_walked(walker, a.name, _from_container(
-                        walker, a.name, address)))
-                finally:
-                    walker.alias = {}
-        return templates[k]
+        return _template(walker, templates, k, a, b, address)
 
     def count(t, pairs, column, make, single):
         """Add the paths of template `t` (None: each walked on its own) for `pairs`, a list of
