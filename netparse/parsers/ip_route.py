@@ -203,20 +203,9 @@ def _plain_entry(values: tuple, typed: bool) -> IpRouteEntry | None:
         fields: dict = {"family": family, "destination": network_of}
         if typed:
             fields["type"] = _TYPES[kind]
-        if via is not None:
-            fields["gateway"] = address(via)
-        for key in ("dev", "proto", "scope", "pref"):
-            if key in pairs:
-                fields[key] = pairs[key]
-        if "src" in pairs:
-            fields["src"] = address(pairs["src"])
-        if "metric" in pairs:
-            fields["metric"] = int(pairs["metric"])
+        _add_words(fields, pairs)
     except ValueError:
         return None
-    table = pairs.get("table")
-    if table is not None and table != "main":
-        fields["table"] = table
     if flags:
         flags.reverse()
         fields["flags"] = flags
@@ -317,29 +306,34 @@ def _entry(item: _Pending) -> IpRouteEntry:
                        else IPv6Network("::/0"))
     else:
         destination = network(row["destination"])
-    fields = a.fields
     values: dict = {"family": item.family, "destination": destination}
     # Only what the line says: a field left out takes its default without being validated.
     if "type" in row:
         values["type"] = _TYPES[row["type"]]
-    for key in ("dev", "proto", "scope", "pref"):
-        if key in fields:
-            values[key] = fields[key]
-    if "via" in fields:
-        values["gateway"] = address(fields["via"])
-    if "src" in fields:
-        values["src"] = address(fields["src"])
-    if "metric" in fields:
-        values["metric"] = int(fields["metric"])
-    if fields.get("table", "main") != "main":
-        values["table"] = fields["table"]
+    _add_words(values, a.fields)
     if a.flags:
         values["flags"] = a.flags
     if item.nexthops:
         values["nexthops"] = [_nexthop(n) for _, n in item.nexthops]
-    if a.options or "weight" in fields:
+    if a.options or "weight" in a.fields:
         values["options"] = _unused(a, {"weight"})
     return IpRouteEntry(**values)
+
+
+def _add_words(values: dict, words: dict) -> None:
+    """The model's fields from a route's key/value words (`via`, `dev`, `src`, `metric`, ...);
+    ValueError for an address or a metric that is not one."""
+    for key in ("dev", "proto", "scope", "pref"):
+        if key in words:
+            values[key] = words[key]
+    if "via" in words:
+        values["gateway"] = address(words["via"])
+    if "src" in words:
+        values["src"] = address(words["src"])
+    if "metric" in words:
+        values["metric"] = int(words["metric"])
+    if words.get("table", "main") != "main":
+        values["table"] = words["table"]
 
 
 def _nexthop(a: _Attributes) -> Nexthop:
