@@ -121,11 +121,13 @@ class RouteIndex:
             at = by_len.setdefault(d.prefixlen, {})
             key = int(d.network_address)
             best = at.get(key)
-            if best is None or -(r.metric or 0) > -(best.metric or 0):
+            if best is None or (r.metric or 0) < (best.metric or 0):
                 at[key] = r
         self._tables = {k: sorted(v.items(), reverse=True) for k, v in found.items()}
 
     def lookup(self, address, tables=("local", "main", "default")) -> Route | None:
+        """The route the kernel picks for `address`: the longest prefix in the first table of
+        the default rules that has one."""
         value, bits = int(address), address.max_prefixlen
         for table in tables:
             for prefixlen, at in self._tables.get((table, address.version), ()):
@@ -134,9 +136,3 @@ class RouteIndex:
                 if r is not None:
                     return r
         return None
-
-
-def lookup(routes: list[Route], address, tables=("local", "main", "default")) -> Route | None:
-    """The route the kernel picks for `address`: the longest prefix in the first table of the
-    default rules that has one, the lowest metric among equals."""
-    return RouteIndex(routes).lookup(address, tables)
