@@ -34,7 +34,7 @@ def utf16(data: bytes) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     sample = data[:512]
-    if len(sample) < 4:
+    if len(sample) < 4 or b"\x00" not in sample:  # UTF-16 text has NULs beside its ASCII
         return None
     even, odd = sample[0::2], sample[1::2]
     if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
@@ -116,7 +116,7 @@ def _render_erasing(line: str) -> str:
 
 def render(text: str) -> str:
     """`text` with every line rendered (see render_line); unchanged when it has no controls."""
-    if not CONTROLS.search(text):
+    if not any(ch in text for ch in "\r\b\x07\x1b"):  # CONTROLS, one fast scan each
         return text
     return "\n".join(render_line(line) for line in text.split("\n"))
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from netparse.errors import DetectError, ParseError
-from netparse.models.base import Capture, Model
+from netparse.models.base import Capture, Model, typed
 
 _MAX_LINE_MESSAGES = 20
 
@@ -71,6 +71,9 @@ class Entry:
 class Snapshot:
     origin: str
     entries: list[Entry] = field(default_factory=list)
+    # host(): the parsed host-side entries by kind, and the list and length it was made of
+    # (entries are only ever added, while the snapshot is built).
+    _hosts: tuple = field(default=(None, -1, {}), init=False, repr=False, compare=False)
 
     @property
     def sources(self) -> list[Source]:
@@ -82,8 +85,14 @@ class Snapshot:
 
     def host(self, kind: str) -> list[Entry]:
         """Parsed host-side captures of `kind`, in the order they were found."""
-        return [e for e in self.entries
-                if e.model is not None and e.kind == kind and e.container is None]
+        made_of, size, found = self._hosts
+        if made_of is not self.entries or size != len(self.entries):
+            found = {}
+            for e in self.entries:
+                if e.model is not None and e.container is None:
+                    found.setdefault(e.kind, []).append(e)
+            self._hosts = self.entries, len(self.entries), found
+        return list(found.get(kind, ()))
 
     def before_latest(self) -> Snapshot | None:
         """The host as it was before its latest captures: for each command captured more than
@@ -215,5 +224,7 @@ def _parse_item(item, parse) -> Entry:
                            f"client?): the lines not understood go on the line above them; "
                            f"send the capture as an attachment")
     status = SourceStatus.PARTIAL if model.unparsed else SourceStatus.PARSED
-    return Entry(Source(**common, kind=model.kind, status=status, messages=messages), model,
-                 item.first_line)
+    # Built without validation: every value here is already a str, None or SourceStatus (a
+    # dump holds thousands of captures).
+    return Entry(typed(Source, {**common, "kind": model.kind, "status": status,
+                                "messages": messages}), model, item.first_line)

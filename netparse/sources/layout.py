@@ -17,6 +17,7 @@ from netparse.sources.names import hidden, kind_of_name, not_a_capture_by_name
 from netparse.sources.sosreport import sos_capture
 
 
+_DRIVE = re.compile(r"[A-Za-z]:/")
 _TYPE_REASONS = {
     "symlink": "symbolic link{target}: not followed",
     "hardlink": "hard link{target}: not followed",
@@ -35,7 +36,7 @@ def tree(origin: str, entries: list[Entry], where: Callable[[str], str],
     safe: list[tuple[Entry, list[str]]] = []
     for entry in entries:
         parts = [p for p in entry.name.split("/") if p not in ("", ".")]
-        if entry.name.startswith("/") or re.match(r"[A-Za-z]:/", entry.name) or ".." in parts:
+        if entry.name.startswith("/") or _DRIVE.match(entry.name) or ".." in parts:
             result.ignored.append(Ignored(where(entry.name),
                                           "unsafe path (absolute, or with '..'): not read"))
         elif parts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 
 from netparse.kinds import KINDS
 from netparse.sources.commands import identify, unmangle_sos_name
@@ -21,6 +22,7 @@ NOT_CAPTURES = re.compile(r"(readme|license|licence|copying|changelog)(\..*)?|ma
                            re.I)
 
 
+@lru_cache(maxsize=1024)  # a dump holds the same few names thousands of times
 def kind_of_name(name: str) -> tuple[str | None, str | None]:
     """(kind, command) told by a file name: a canonical name, or a command with `_` for spaces,
     either with a word of time before or after it (`ip_addr_before.txt`, `2-route_n.txt`)."""
@@ -69,6 +71,7 @@ def moment_in_name(path: str) -> tuple[int, int]:
     return 1, 0
 
 
+@lru_cache(maxsize=1024)
 def not_a_capture_by_name(name: str) -> str | None:
     if NOT_CAPTURES.fullmatch(name):
         return "not a capture (by its name)"
@@ -88,6 +91,8 @@ def hidden(part: str) -> bool:
 def shown(name: str) -> str:
     """A name that can be printed and written as JSON: the bytes of a name that is not UTF-8
     (which Python keeps as lone surrogates) as `\\xNN`."""
+    if name.isascii():
+        return name  # no surrogate in it
     try:
         data = name.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # a surrogate that no undecodable byte gave
