@@ -40,7 +40,7 @@ def dumps_in(path: str | os.PathLike) -> list[str] | None:
     and nothing else is a dump packed one level down, as `netparse analyze` reads it.
     """
     from netparse.sources.names import NOT_CAPTURES, kind_of_name
-    from netparse.sources.archive import archive_format
+    from netparse.sources.formats import archive_format
 
     where = os.fspath(path)
     if where == "-" or not os.path.isdir(where):

@@ -52,7 +52,7 @@ from netparse.sources import limits
 # The readers are imported when first used (`from netparse.sources import X` or `sources.X`
 # imports the module that holds X): `netparse parse` needs two names of them, not the
 # archive, transcript and folder readers, whose imports and patterns cost more than a parse.
-_HOMES = {"Entry": "archive", "archive_format": "archive", "list_members": "archive",
+_HOMES = {"Entry": "formats", "archive_format": "formats", "list_members": "archive",
           "read_bounded": "limits", "read_members": "archive", "kind_of_command": "commands",
           "check_memory": "limits", "examine": "content", "read_folder": "folder",
           "one_host": "hosts", "Ignored": "items", "Item": "items", "SourceSet": "items",
@@ -85,7 +85,7 @@ def load(path: str | os.PathLike, *, stdin: BinaryIO | None = None,
 
 
 def _load(path: str | os.PathLike, stdin: BinaryIO | None) -> SourceSet:
-    from netparse.sources.archive import archive_format
+    from netparse.sources.formats import archive_format
     from netparse.sources.limits import read_bounded
     from netparse.sources.folder import read_folder
     from netparse.sources.names import shown
@@ -134,7 +134,7 @@ def too_large(what: str) -> str:
 def _read_stdin(stream: BinaryIO) -> bytes:
     """Standard input, up to the size of one capture unless it is an archive (which may hold
     up to MAX_TOTAL_BYTES of captures): a larger text is refused once that much was read."""
-    from netparse.sources.archive import archive_format
+    from netparse.sources.formats import archive_format
 
     data = stream.read(limits.MAX_FILE_BYTES + 1)
     if len(data) <= limits.MAX_FILE_BYTES:
@@ -159,7 +159,7 @@ def from_files(files: Mapping[str, bytes], origin: str = "upload", *,
 
 
 def _from_files(files: Mapping[str, bytes], origin: str) -> SourceSet:
-    from netparse.sources.archive import Entry, archive_format
+    from netparse.sources.formats import Entry, archive_format
     from netparse.sources.layout import tree
 
     if len(files) == 1:
@@ -183,7 +183,7 @@ def _from_files(files: Mapping[str, bytes], origin: str) -> SourceSet:
 
 
 def _single(origin: str, where: str, data: bytes) -> SourceSet:
-    from netparse.sources.archive import archive_format
+    from netparse.sources.formats import archive_format
     from netparse.sources.content import examine
     from netparse.sources.items import SourceSet
     from netparse.sources.limits import check_memory

@@ -7,7 +7,7 @@ import re
 from netparse import rawtext
 from netparse.errors import ParseError
 from netparse.sources import transcript
-from netparse.sources.archive import archive_format
+from netparse.sources.formats import archive_format
 from netparse.sources.commands import proc_sys_key
 from netparse.sources.items import Ignored, Item, SourceSet
 
@@ -15,7 +15,7 @@ from netparse.sources.items import Ignored, Item, SourceSet
 def examine(result: SourceSet, path: str, data: bytes, kind: str | None, command: str | None,
              container: str | None, *, sos: bool, taken_at: str | None = None) -> None:
     """Add the file's captures (one, or one per command of a transcript) or say why none."""
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): no copy of a large file
         result.ignored.append(Ignored(path, "empty file"))
         return
     if archive_format(path, data[:512]) not in (None, "damaged"):

@@ -7,7 +7,8 @@ import stat
 
 from netparse.errors import LimitError
 from netparse.sources import limits
-from netparse.sources.archive import Entry, read_bounded
+from netparse.sources.formats import Entry
+from netparse.sources.limits import read_bounded
 from netparse.sources.items import SourceSet
 from netparse.sources.layout import tree
 from netparse.sources.names import hidden, shown

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from netparse.errors import LimitError
 from netparse.sources import limits
-from netparse.sources.archive import Entry
+from netparse.sources.formats import Entry
 from netparse.sources.content import examine
 from netparse.sources.items import Ignored, SourceSet
 from netparse.sources.names import hidden, kind_of_name, not_a_capture_by_name

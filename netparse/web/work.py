@@ -18,7 +18,7 @@ from netparse.errors import DetectError, HostsError, LimitError, ParseError, Sou
 from netparse.models.base import Capture
 from netparse.render import render_json
 from netparse.snapshot import Snapshot, take
-from netparse.sources.archive import archive_format
+from netparse.sources.formats import archive_format
 from netparse.web.errors import WebError
 
 PASTE_NAME = "pasted text"
