@@ -13,7 +13,7 @@ from netparse.sources import limits
 from netparse.sources.formats import Entry
 from netparse.sources.content import examine
 from netparse.sources.items import Ignored, SourceSet
-from netparse.sources.names import hidden, kind_of_name, not_a_capture_by_name
+from netparse.sources.names import hidden, hidden_in, kind_of_name, not_a_capture_by_name
 from netparse.sources.sosreport import sos_capture
 
 
@@ -44,7 +44,7 @@ def tree(origin: str, entries: list[Entry], where: Callable[[str], str],
     # One order whatever the walk, the archiver or the browser gave: a folder's files, then its
     # subfolders' (so a folder, its archive and its upload give the same report).
     safe.sort(key=lambda pair: (len(pair[1]), pair[1]))
-    visible = [(e, parts) for e, parts in safe if not any(hidden(p) for p in parts)]
+    visible = [(e, parts) for e, parts in safe if not hidden_in(parts)]
     strip = _top_folders(visible)
     sos = any(parts[strip:][:1] == ["sos_commands"] and e.type == "file" for e, parts in visible)
 
@@ -154,7 +154,8 @@ def _not_visible(safe: list[tuple[Entry, list[str]]], where: Callable[[str], str
     ignored = []
     tops: dict[str, bool] = {}   # top hidden path: is a folder
     for entry, parts in safe:
-        hidden_at = next((i for i, p in enumerate(parts) if hidden(p)), None)
+        hidden_at = next((i for i, p in enumerate(parts) if hidden(p)), None) \
+            if hidden_in(parts) else None
         if hidden_at is not None:
             top = "/".join(parts[:hidden_at + 1])
             folder = entry.type == "dir" or hidden_at < len(parts) - 1
