@@ -41,7 +41,8 @@ def _ipv4_interface(value: Any, handler: Any) -> Any:
     """As `_ipv4`, for `address/prefix length`."""
     if type(value) is str:
         address, slash, length = value.partition("/")
-        if slash and length.isascii() and length.isdigit() and int(length) <= 32:
+        if slash and length.isascii() and length.isdigit() and len(length) <= 2 \
+                and int(length) <= 32:
             try:
                 return IPv4Interface((int.from_bytes(_pton(_AF_INET, address), "big"),
                                       int(length)))
