@@ -11,14 +11,48 @@ nanoseconds).
 
 from __future__ import annotations
 
+import _socket as socket  # the C module: socket.py imports selectors and enum
 from datetime import datetime
 from enum import StrEnum
 from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface, ip_interface
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, WrapValidator, field_validator, model_validator
 
 from netparse.models.base import Capture, IPAddress, IPNetwork, MacAddress, Model
+
+_AF_INET = socket.AF_INET
+_pton = socket.inet_pton
+
+
+def _ipv4(value: Any, handler: Any) -> Any:
+    """A dotted quad read by inet_pton, which refuses what `ipaddress` refuses (leading zeros,
+    missing parts, spaces) in a fraction of its time: every endpoint of the engine's JSON holds
+    addresses. Anything else is validated as the type says."""
+    if type(value) is str:
+        try:
+            return IPv4Address(int.from_bytes(_pton(_AF_INET, value), "big"))
+        except (OSError, ValueError):
+            pass
+    return handler(value)
+
+
+def _ipv4_interface(value: Any, handler: Any) -> Any:
+    """As `_ipv4`, for `address/prefix length`."""
+    if type(value) is str:
+        address, slash, length = value.partition("/")
+        if slash and length.isascii() and length.isdigit() and len(length) <= 2 \
+                and int(length) <= 32:
+            try:
+                return IPv4Interface((int.from_bytes(_pton(_AF_INET, address), "big"),
+                                      int(length)))
+            except (OSError, ValueError):
+                pass
+    return handler(value)
+
+
+IPv4 = Annotated[IPv4Address, WrapValidator(_ipv4)]
+IPv4If = Annotated[IPv4Interface, WrapValidator(_ipv4_interface)]
 
 
 class ContainerState(StrEnum):
@@ -118,11 +152,23 @@ class EngineModel(Model):
     def _unset_values(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        known = set(cls.model_fields)
-        known.update(f.validation_alias for f in cls.model_fields.values()
-                     if isinstance(f.validation_alias, str))
-        return {k: v for k, v in data.items()
-                if k not in known or not _unset(v)}
+        unset = [k for k in _known(cls).intersection(data) if _unset(data[k])]
+        if not unset:
+            return data  # validation makes the model's own copy
+        return {k: v for k, v in data.items() if k not in unset}
+
+
+# The keys each EngineModel reads, by field name and by the engine's name: built once a class.
+_KNOWN: dict[type, frozenset[str]] = {}
+
+
+def _known(cls: type[EngineModel]) -> frozenset[str]:
+    known = _KNOWN.get(cls)
+    if known is None:
+        fields = cls.model_fields
+        known = _KNOWN[cls] = frozenset(fields).union(
+            f.validation_alias for f in fields.values() if isinstance(f.validation_alias, str))
+    return known
 
 
 def _unset(value: Any) -> bool:
@@ -163,7 +209,7 @@ def _bindings_shape(bindings: Any) -> bool:
 class EndpointIpamConfig(EngineModel):
     """Addresses asked for when connecting (`docker run --ip`, `network connect --ip`)."""
 
-    ipv4_address: IPv4Address | None = Field(None, validation_alias="IPv4Address")
+    ipv4_address: IPv4 | None = Field(None, validation_alias="IPv4Address")
     ipv6_address: IPv6Address | None = Field(None, validation_alias="IPv6Address")
     link_local_ips: list[IPAddress] = Field(default_factory=list,
                                                             validation_alias="LinkLocalIPs")
@@ -176,8 +222,8 @@ class Endpoint(EngineModel):
     network_id: str | None = Field(None, validation_alias="NetworkID")
     endpoint_id: str | None = Field(None, validation_alias="EndpointID", description="None when the "
                                     "container is not running")
-    gateway: IPv4Address | None = Field(None, validation_alias="Gateway")
-    ip_address: IPv4Address | None = Field(None, validation_alias="IPAddress")
+    gateway: IPv4 | None = Field(None, validation_alias="Gateway")
+    ip_address: IPv4 | None = Field(None, validation_alias="IPAddress")
     ip_prefix_len: int | None = Field(None, validation_alias="IPPrefixLen")
     ipv6_gateway: IPv6Address | None = Field(None, validation_alias="IPv6Gateway")
     global_ipv6_address: IPv6Address | None = Field(None, validation_alias="GlobalIPv6Address")
@@ -393,7 +439,7 @@ class NetworkEndpoint(EngineModel):
     name: str | None = Field(None, validation_alias="Name", description="The container's name")
     endpoint_id: str | None = Field(None, validation_alias="EndpointID")
     mac: MacAddress | None = Field(None, validation_alias="MacAddress")
-    ipv4_address: IPv4Interface | None = Field(None, validation_alias="IPv4Address")
+    ipv4_address: IPv4If | None = Field(None, validation_alias="IPv4Address")
     ipv6_address: IPv6Interface | None = Field(None, validation_alias="IPv6Address")
 
 

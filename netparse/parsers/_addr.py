@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import _socket as socket  # the C module: socket.py imports selectors and enum
 from functools import lru_cache
-from ipaddress import IPv4Interface, IPv4Network, IPv6Interface, ip_address, ip_interface, ip_network
+from ipaddress import (IPv4Interface, IPv4Network, IPv6Interface, IPv6Network, ip_address,
+                       ip_interface, ip_network)
 
 _AF_INET = socket.AF_INET
 _AF_INET6 = socket.AF_INET6
@@ -28,8 +29,18 @@ def ipv4_int(text: str) -> int | None:
 
 
 def network(text: str):
-    """`ipaddress.ip_network(text)` (strict: host bits set is a ValueError)."""
+    """`ipaddress.ip_network(text)` (strict: host bits set is a ValueError), reading the
+    address through inet_pton when it can, as `interface` does."""
     address_text, slash, length = text.partition("/")
+    if ":" in address_text:
+        if not slash or (length.isascii() and length.isdigit() and len(length) <= 3
+                         and int(length) <= 128):
+            try:
+                value = int.from_bytes(_pton(_AF_INET6, address_text), "big")
+            except (OSError, ValueError):  # not an address; a NUL
+                return ip_network(text)
+            return IPv6Network((value, int(length) if slash else 128))
+        return ip_network(text)
     value = ipv4_int(address_text)
     if value is not None and (not slash or (length.isdigit() and len(length) <= 2)):
         return IPv4Network((value, int(length) if slash else 32))

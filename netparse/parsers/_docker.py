@@ -25,18 +25,19 @@ class Table:
     def __init__(self, header: str):
         self.titles = [m.group() for m in _TITLE.finditer(header)]
         self.starts = [m.start() for m in _TITLE.finditer(header)]
+        # (title, start, end) of each column; the last one runs to the end of the line.
+        self._columns = list(zip(self.titles, self.starts, [*self.starts[1:], None]))
 
     def cut(self, line: str) -> dict[str, str] | None:
         """The cells of a row by title, or None when the row does not line up with the header."""
         if line[:self.starts[0]].strip():
             return None
+        length = len(line)
         for start in self.starts[1:]:
             # tabwriter pads every cell, so a column always starts right after a space.
-            if start < len(line) and line[start - 1] != " ":
+            if start < length and line[start - 1] != " ":
                 return None
-        ends = self.starts[1:] + [len(line)]
-        return {title: line[start:end].strip()
-                for title, start, end in zip(self.titles, self.starts, ends)}
+        return {title: line[start:end].strip() for title, start, end in self._columns}
 
 
 def table_rows(text: str, known_titles: set[str], first_titles: set[str]
@@ -51,8 +52,13 @@ def table_rows(text: str, known_titles: set[str], first_titles: set[str]
     """
     table: Table | None = None
     above: list[tuple[int, str]] = []
+    header_starts = tuple(first_titles)
     for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
+        stripped = line.lstrip()
+        if not stripped:
+            continue
+        if table is not None and not stripped.startswith(header_starts):
+            yield number, line, table.cut(line)  # a row: a header starts with a first title
             continue
         titles = _TITLE.findall(line)
         if table is None and not set(titles) & known_titles:

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import json
 import re
-from ipaddress import ip_address
-
-from pydantic import ValidationError
 
 from netparse.errors import ParseError
-from netparse.models.docker import ContainerState, DockerPs, PortMapping, PsContainer
+from netparse.models.base import typed
+from netparse.models.docker import ContainerState, DockerPs, PortMapping, Protocol, PsContainer
+from netparse.parsers._addr import address
 from netparse.parsers._common import docstring_sample
 from netparse.parsers._docker import go_time, read_rows
 from netparse.parsers.jsontext import starts_json
@@ -68,8 +67,9 @@ _ID = re.compile(r"[0-9a-f]{12}|[0-9a-f]{64}")
 _NAMES = re.compile(r"[a-zA-Z0-9][\w./-]*(?:,[a-zA-Z0-9][\w./-]*)*")
 _REQUIRED = {"CONTAINER ID": _ID, "NAMES": _NAMES, "IMAGE": re.compile(r"\S+"),
              "STATUS": re.compile(r"\S.*")}
+# ASCII digits: the numbers are read by int(), as the model reads them.
 _PORT = re.compile(r"(?:(?P<ip>.*):(?P<hp>\d+)(?:-(?P<hpe>\d+))?->)?"
-                   r"(?P<cp>\d+)(?:-(?P<cpe>\d+))?/(?P<proto>tcp|udp|sctp)")
+                   r"(?P<cp>\d+)(?:-(?P<cpe>\d+))?/(?P<proto>tcp|udp|sctp)", re.ASCII)
 
 
 def parse(text: str) -> DockerPs:
@@ -105,9 +105,12 @@ def _container(cells: dict[str, str]) -> tuple[PsContainer | None, bool]:
         fields["names"] = fields["names"].split(",")
     if "networks" in fields:
         fields["networks"] = fields["networks"].split(",")
-    if "local_volumes" in fields and not fields["local_volumes"].isdigit():
-        ok = False
-        del fields["local_volumes"]
+    if "local_volumes" in fields:
+        volumes = fields.pop("local_volumes")
+        if volumes.isascii() and volumes.isdigit():
+            fields["local_volumes"] = int(volumes)
+        else:
+            ok = False
     if "ports" in fields:
         ports = _ports(fields["ports"])
         ok &= ports is not None
@@ -121,16 +124,17 @@ def _container(cells: dict[str, str]) -> tuple[PsContainer | None, bool]:
         fields.setdefault("state", state)
         fields["exit_code"] = exit_code
         fields["health"] = health
-    try:
-        return PsContainer(**{k: v for k, v in fields.items() if v is not None},
-                           extra=extra), ok
-    except ValidationError:  # pragma: no cover - every field was checked above
-        return None, False  # reported by its line, as any row not understood
+    # Every value is of its field's type by now: the model is built without validating again.
+    values = {k: v for k, v in fields.items() if v is not None}
+    values["extra"] = extra
+    return typed(PsContainer, values), ok
 
 
 def _unquote(command: str) -> str:
     """COMMAND is printed Go-quoted: "sh -c 'exit 1'" → sh -c 'exit 1'."""
     if len(command) >= 2 and command[0] == command[-1] == '"':
+        if "\\" not in command:
+            return command[1:-1]  # what json.loads gives, or what is kept when it fails
         try:
             return json.loads(command)
         except ValueError:
@@ -162,10 +166,17 @@ def _ports(cell: str) -> list[PortMapping] | None:
         host_ip = None
         if match["ip"] is not None:
             try:
-                host_ip = ip_address(match["ip"].strip("[]"))
+                host_ip = address(match["ip"].strip("[]"))
             except ValueError:
                 return None
-        ports.append(PortMapping(host_ip=host_ip, host_port=match["hp"],
-                                 host_port_end=match["hpe"], container_port=match["cp"],
-                                 container_port_end=match["cpe"], protocol=match["proto"]))
+        host_port, host_port_end, container_port, container_port_end, protocol = match.group(
+            "hp", "hpe", "cp", "cpe", "proto")
+        ports.append(typed(PortMapping, {
+            "host_ip": host_ip, "host_port": _number(host_port),
+            "host_port_end": _number(host_port_end), "container_port": int(container_port),
+            "container_port_end": _number(container_port_end), "protocol": Protocol(protocol)}))
     return ports
+
+
+def _number(digits: str | None) -> int | None:
+    return None if digits is None else int(digits)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
 
 from netparse.errors import ParseError
@@ -168,6 +169,8 @@ def parse(text: str) -> IpRoute:
 _PLAIN_KEYS = {"via", "dev", "proto", "scope", "src", "metric", "table", "pref"}
 _FLAG_OF = {f.value: f for f in IpRouteFlag}
 _INET, _INET6 = AddressFamily.INET, AddressFamily.INET6
+# Every veth adds the same IPv6 routes (fe80::/64, ff00::/8), whose reading costs most.
+_network = lru_cache(maxsize=4096)(network)
 
 
 def _plain_entry(values: tuple, typed: bool) -> IpRouteEntry | None:
@@ -199,7 +202,7 @@ def _plain_entry(values: tuple, typed: bool) -> IpRouteEntry | None:
             network_of = (IPv4Network("0.0.0.0/0") if family is _INET else IPv6Network("::/0"))
         else:
             family = _INET6 if ":" in destination else _INET
-            network_of = network(destination)
+            network_of = _network(destination)
         fields: dict = {"family": family, "destination": network_of}
         if typed:
             fields["type"] = _TYPES[kind]
@@ -305,7 +308,7 @@ def _entry(item: _Pending) -> IpRouteEntry:
         destination = (IPv4Network("0.0.0.0/0") if item.family is AddressFamily.INET
                        else IPv6Network("::/0"))
     else:
-        destination = network(row["destination"])
+        destination = _network(row["destination"])
     values: dict = {"family": item.family, "destination": destination}
     # Only what the line says: a field left out takes its default without being validated.
     if "type" in row:

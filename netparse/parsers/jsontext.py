@@ -218,13 +218,18 @@ def read_pieces(text: str, name: Callable[[Piece], str | None],
         pieces, lost = fragments(text)
         if strict is not None and not any(name(piece) for piece in pieces):
             raise strict
-    lines = text.split("\n")
-    unparsed = [u if isinstance(u, UnparsedLine) else UnparsedLine(line=u, text=lines[u - 1])
-                for u in lost]
+    lines: list[str] = []  # split only when a line is reported: the JSON can be large
+    unparsed: list[UnparsedLine] = []
+    for u in lost:
+        if not isinstance(u, UnparsedLine):
+            lines = lines or text.split("\n")
+            u = UnparsedLine(line=u, text=lines[u - 1])
+        unparsed.append(u)
     items: list[T] = []
     for piece in pieces:
         label = name(piece)
         if label is None:
+            lines = lines or text.split("\n")
             unparsed.append(UnparsedLine(line=piece.line, text=lines[piece.line - 1]))
             continue
         try:

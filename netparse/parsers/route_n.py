@@ -64,11 +64,11 @@ _DEFAULT_COLUMNS = {
 _validate_route = Route.model_validate
 _pton = socket.inet_pton
 _AF_INET = socket.AF_INET
-_IPv4Network = IPv4Network
 
 
 def parse(text: str) -> RouteTable:
-    normalised = _INDENT.sub("", text)
+    indented = text.startswith((" ", "\t")) or "\n " in text or "\n\t" in text
+    normalised = _INDENT.sub("", text) if indented else text
     html: dict[int, str] = {}
     if "<" in normalised:
         for found in _HTML_END.finditer(normalised):
@@ -136,7 +136,7 @@ def parse(text: str) -> RouteTable:
                                                               f"line's end, not part of the "
                                                               f"table; the row is read without it")
                                       for n in read], key=lambda u: u.line)
-    return RouteTable(family=family, routes=routes, unparsed=unparsed)
+    return _typed(RouteTable, {"family": family, "routes": routes, "unparsed": unparsed})
 
 
 _BANNER, _COLUMNS, _ROW8 = 0, 1, 2
@@ -162,7 +162,7 @@ def _plain_route(values: tuple) -> Route | None:
     destination, gateway, genmask, flags, metric, ref, use, iface = values
     try:
         mask, prefixlen = _genmask(genmask)
-        fields = {"destination": _IPv4Network((_v4(destination), prefixlen)),
+        fields = {"destination": _v4_network(destination, prefixlen),
                   "prefixlen": prefixlen, "flags": list(_flags(flags)), "genmask": mask,
                   "metric": int(metric), "ref": int(ref), "use": int(use)}
         address, name = _gateway(gateway, AddressFamily.INET)
@@ -177,8 +177,9 @@ def _plain_route(values: tuple) -> Route | None:
     return _typed(Route, fields)
 
 
-def _v4(text: str) -> int:
-    return int.from_bytes(_pton(_AF_INET, text), "big")
+@lru_cache(maxsize=4096)  # the captures inside containers repeat the same few networks
+def _v4_network(destination: str, prefixlen: int) -> IPv4Network:
+    return IPv4Network((int.from_bytes(_pton(_AF_INET, destination), "big"), prefixlen))
 
 
 @lru_cache(maxsize=64)  # every capture of a dump prints the same header

@@ -281,3 +281,14 @@ def test_a_json_line_cut_short_is_unparsed():
     model = netparse.parse("\n".join(lines), "docker_ps")
     assert len(model.containers) == len(lines) - 1
     assert [u.line for u in model.unparsed] == [len(lines)]
+
+
+def test_containers_built_from_typed_values_are_those_validation_gives(monkeypatch):
+    """Rows are built without validating their values again (`typed`); with CHECK_TYPED each is
+    validated too and any difference (value, type, the fields set) fails."""
+    import netparse.models.base as base
+
+    monkeypatch.setattr(base, "CHECK_TYPED", True)
+    built = sum(len(parse(path).containers) for path in [*TABLES, *JSON_LINES, INSIGHTS]
+                if path.is_file())
+    assert built > 50
