@@ -207,17 +207,38 @@ def read_pieces(text: str, name: Callable[[Piece], str | None],
     reported at its line. When not even a fragment holds an element, the JSON's error is raised.
     """
     try:
-        found = list(elements(text))
+        built = _whole(text, name, build)
         strict = None
     except ParseError as exc:
-        found, strict = [], exc
-    if strict is None and not any(_is_json(line) for line in _outside(found, text)):
-        pieces = [Piece(line, value, True) for line, value in found if value is not None]
-        lost: list[int | UnparsedLine] = [number for number, value in found if value is None]
-    else:
-        pieces, lost = fragments(text)
-        if strict is not None and not any(name(piece) for piece in pieces):
-            raise strict
+        built, strict = None, exc
+    if built is not None:
+        return built
+    pieces, lost = fragments(text)
+    if strict is not None and not any(name(piece) for piece in pieces):
+        raise strict
+    return _built(text, pieces, lost, name, build)
+
+
+def _whole(text: str, name, build) -> tuple[list, list[UnparsedLine]] | None:
+    """`read_pieces` of JSON that decodes, each element built as soon as it is decoded (a large
+    document's decoded values are never all held at once); None when a line outside the values
+    is JSON (a fragment pasted after a document), which only `fragments` reads."""
+    lines: list[str] = []
+    lost: list[UnparsedLine] = []
+    items: list = []
+    unparsed: list[UnparsedLine] = []
+    for number, value in elements(text):
+        if value is None:
+            lines = lines or text.split("\n")
+            if _is_json(lines[number - 1]):
+                return None
+            lost.append(UnparsedLine(line=number, text=lines[number - 1]))
+        else:
+            lines = _build(Piece(number, value, True), name, build, text, lines, items, unparsed)
+    return items, sorted(lost + unparsed, key=lambda u: u.line)
+
+
+def _built(text: str, pieces: list[Piece], lost: list, name, build):
     lines: list[str] = []  # split only when a line is reported: the JSON can be large
     unparsed: list[UnparsedLine] = []
     for u in lost:
@@ -225,31 +246,30 @@ def read_pieces(text: str, name: Callable[[Piece], str | None],
             lines = lines or text.split("\n")
             u = UnparsedLine(line=u, text=lines[u - 1])
         unparsed.append(u)
-    items: list[T] = []
+    items: list = []
     for piece in pieces:
-        label = name(piece)
-        if label is None:
-            lines = lines or text.split("\n")
-            unparsed.append(UnparsedLine(line=piece.line, text=lines[piece.line - 1]))
-            continue
-        try:
-            item = build(piece)
-        except ValueError as exc:
-            unparsed.append(UnparsedLine(line=piece.line, text=f"{label}: {_reason(exc)}"))
-            continue
-        if item is not None:
-            items.append(item)
+        lines = _build(piece, name, build, text, lines, items, unparsed)
     unparsed.sort(key=lambda u: u.line)
     return items, unparsed
 
 
-def _outside(found: list[tuple[int, Any]], text: str) -> Iterator[str]:
-    """The lines outside any JSON value that `elements` read."""
-    lines: list[str] = []
-    for number, value in found:
-        if value is None:
-            lines = lines or text.split("\n")
-            yield lines[number - 1]
+def _build(piece: Piece, name, build, text: str, lines: list[str], items: list,
+           unparsed: list[UnparsedLine]) -> list[str]:
+    """Build one piece into `items`, or say why not in `unparsed`; gives `lines`, the text's
+    lines once one had to be quoted."""
+    label = name(piece)
+    if label is None:
+        lines = lines or text.split("\n")
+        unparsed.append(UnparsedLine(line=piece.line, text=lines[piece.line - 1]))
+        return lines
+    try:
+        item = build(piece)
+    except ValueError as exc:
+        unparsed.append(UnparsedLine(line=piece.line, text=f"{label}: {_reason(exc)}"))
+        return lines
+    if item is not None:
+        items.append(item)
+    return lines
 
 
 def _is_json(line: str) -> bool:
