@@ -63,3 +63,20 @@ def test_models_built_from_typed_values_are_those_validation_gives(kind, monkeyp
         except ParseError:
             continue
     assert parsed > 300
+
+
+def test_models_typed_from_the_same_keys_share_one_fields_set_until_one_is_set():
+    from netparse.models.base import SharedFields
+    from netparse.parsers import parse
+
+    routes = parse((TESTS / "fixtures/dumps/basic-five/route_n.txt").read_text(), "route_n").routes
+    first, second = next((a, b) for a in routes for b in routes
+                         if a is not b and a.model_fields_set == b.model_fields_set)
+    assert type(first.model_fields_set) is SharedFields
+    assert first.model_fields_set is second.model_fields_set
+    unset = next(name for name in type(first).model_fields if name not in first.model_fields_set)
+    before = set(second.model_fields_set)
+    setattr(first, unset, getattr(first, unset))
+    assert unset in first.model_fields_set
+    assert second.model_fields_set == before and unset not in second.model_fields_set
+    assert first.model_dump(exclude_unset=True).keys() - second.model_dump(exclude_unset=True).keys() == {unset}
