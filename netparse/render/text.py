@@ -13,14 +13,13 @@ from collections import Counter
 
 from netparse.analysis.model import Container, Endpoint, Report, Severity
 from netparse.snapshot import SourceStatus
-from netparse.render.plain import Grid, Indented, PlainOut, PlainText, cell_len
+from netparse.render.plain import Grid, Indented, PlainOut, PlainText, cell_len, chars
 from netparse.render.view import (Attachment, BridgeView, PortView, View, build, inferred,
                                   off_bridge_reason)
 from netparse.render.visible import visible_model
 
 DEFAULT_WIDTH = 100
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$", re.M)
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow",
                   Severity.INFO: "cyan"}
@@ -106,7 +105,20 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
             kit.print()
     text = kit.output().rstrip("\n") + "\n"
     # Table cells are padded to the column width; the padding is noise in a pasted report.
-    return _TRAILING.sub(lambda m: "".join(_ANSI.findall(m.group())), text)
+    return "\n".join([_end_stripped(line) if line.endswith((" ", "\t", "m")) else line
+                      for line in text.split("\n")])
+
+
+def _end_stripped(line: str) -> str:
+    """`line` without the spaces and tabs at its end, keeping the colour codes among them."""
+    codes = []
+    while True:
+        line = line.rstrip(" \t")
+        start = line.rfind("\x1b[")
+        if start < 0 or not _ANSI.fullmatch(line, start):
+            return line + "".join(reversed(codes))
+        codes.append(line[start:])
+        line = line[:start]
 
 
 def _origin_prefix(report: Report) -> str | None:
@@ -132,8 +144,11 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def _join(kit: _Kit, *parts, sep: str = " · "):
+    parts = [p for p in parts if p]
+    if not kit.color:  # no style to keep: the characters joined at once
+        return PlainText(sep.join([chars(p) for p in parts]))
     out = kit.Text()
-    for part in [p for p in parts if p]:
+    for part in parts:
         if out:
             out.append(sep, style="dim")
         out.append(part)

@@ -43,20 +43,40 @@ def visible_model(value):
     if isinstance(value, BaseModel):
         # A report holds some hundred thousand values: each field is looked at here, and
         # only what may hold a string goes down a level.
-        changed = {}
+        changed = None
         for name, old in value.__dict__.items():
-            new = _changed(old)
-            if new is not old:
-                changed[name] = new
+            kind = type(old)
+            if kind is str:
+                if old.isprintable():
+                    continue
+                new = visible(old)
+            elif kind in _LEAVES:
+                continue
+            else:
+                new = _changed(old)
+                if new is old:
+                    continue
+            if changed is None:
+                changed = {}
+            changed[name] = new
         return value.model_copy(update=changed) if changed else value
     if isinstance(value, (list, tuple)):
         new = None
         for i, old in enumerate(value):
-            item = _changed(old)
-            if item is not old:
-                if new is None:
-                    new = list(value)
-                new[i] = item
+            kind = type(old)
+            if kind is str:
+                if old.isprintable():
+                    continue
+                item = visible(old)
+            elif kind in _LEAVES:
+                continue
+            else:
+                item = _changed(old)
+                if item is old:
+                    continue
+            if new is None:
+                new = list(value)
+            new[i] = item
         if new is None:
             return value
         return new if isinstance(value, list) else tuple(new)
