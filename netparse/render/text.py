@@ -95,7 +95,11 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     if width is None:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if tty else DEFAULT_WIDTH
     kit = _Kit(width, bool(color))
-    view = build(visible_model(report))  # every string below comes from here, escaped
+    # The host's routes are not drawn: left out, the some ten thousand of them at scale need no
+    # escaping.
+    shown = report.model_copy(update={
+        "topology": report.topology.model_copy(update={"routes": []})})
+    view = build(visible_model(shown))  # every string below comes from here, escaped
     for block in (_header(kit, view), [_flat(kit, _tree(kit, view))], _off_bridge(kit, view),
                   _loose(kit, view), _inferred(kit, view), _findings(kit, view),
                   _not_run(kit, report)):
