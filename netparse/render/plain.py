@@ -31,11 +31,6 @@ def cell_len(text: str) -> int:
     return rich_cell_len(text)
 
 
-def chars(text) -> str:
-    """The characters of a string or a text."""
-    return text if type(text) is str else text.plain
-
-
 class PlainText:
     """The part of rich's `Text` the report is built with, keeping the characters only."""
 
@@ -48,8 +43,8 @@ class PlainText:
 
     @classmethod
     def assemble(cls, *pieces) -> PlainText:
-        return cls("".join([chars(piece[0] if isinstance(piece, tuple) else piece)
-                            for piece in pieces]))
+        texts = [piece[0] if isinstance(piece, tuple) else piece for piece in pieces]
+        return cls("".join([t if type(t) is str else t.plain for t in texts]))
 
     def append(self, text, style: str | None = None) -> PlainText:
         self._parts.append(text if type(text) is str else text.plain)
@@ -57,9 +52,12 @@ class PlainText:
 
     @property
     def plain(self) -> str:
-        if len(self._parts) != 1:
-            self._parts = ["".join(self._parts)]
-        return self._parts[0]
+        parts = self._parts
+        if len(parts) == 1:
+            return parts[0]
+        text = "".join(parts)
+        self._parts = [text]
+        return text
 
     @property
     def cell_len(self) -> int:

@@ -13,7 +13,7 @@ from collections import Counter
 
 from netparse.analysis.model import Container, Endpoint, Report, Severity
 from netparse.snapshot import SourceStatus
-from netparse.render.plain import Grid, Indented, PlainOut, PlainText, cell_len, chars
+from netparse.render.plain import Grid, Indented, PlainOut, PlainText, cell_len
 from netparse.render.view import (Attachment, BridgeView, PortView, View, build, inferred,
                                   off_bridge_reason)
 from netparse.render.visible import visible_model
@@ -54,6 +54,9 @@ class _Kit:
     def wrap(self, text, width: int) -> list:
         """`text`'s lines folded at `width` cells."""
         if self.color:
+            plain = text.plain
+            if "\n" not in plain and "\t" not in plain and text.cell_len <= width:
+                return [text]  # what rich's wrap makes of a line that fits: the line
             return text.wrap(self.console, width, overflow="fold")
         return self.console.wrap(text.plain, width)
 
@@ -130,9 +133,8 @@ def _origin_prefix(report: Report) -> str | None:
     return origin + "/" if origin and origin not in ("-", "<stdin>") else None
 
 
-def view_path(report: Report, path: str) -> str:
-    """A source's path below the origin, which the header already names."""
-    prefix = _origin_prefix(report)
+def view_path(prefix: str | None, path: str) -> str:
+    """A source's path below the origin (`_origin_prefix`), which the header already names."""
     return path[len(prefix):] if prefix and path.startswith(prefix) else path
 
 
@@ -150,7 +152,7 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 def _join(kit: _Kit, *parts, sep: str = " · "):
     parts = [p for p in parts if p]
     if not kit.color:  # no style to keep: the characters joined at once
-        return PlainText(sep.join([chars(p) for p in parts]))
+        return PlainText(sep.join([p if type(p) is str else p.plain for p in parts]))
     out = kit.Text()
     for part in parts:
         if out:
@@ -219,8 +221,9 @@ def _header(kit: _Kit, view: View) -> list:
     summary = ", ".join(f"{statuses[s]} {s.value}" for s in SourceStatus if statuses[s])
     t.append(f"Sources ({len(report.sources)}{': ' + summary if summary else ''})", style="bold")
     rows = []
+    prefix = _origin_prefix(report)
     for s in sorted(report.sources, key=lambda s: (s.path, s.container or "")):
-        where = Text(view_path(report, s.path))
+        where = Text(view_path(prefix, s.path))
         if s.container:
             where.append(f"  (inside {s.container})", style="dim")
         if s.command:

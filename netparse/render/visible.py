@@ -10,7 +10,6 @@ line and paragraph separators) is written as its Python escape instead: `\\x1b`,
 
 from __future__ import annotations
 
-from enum import Enum
 from ipaddress import (IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface,
                        IPv6Network)
 
@@ -50,10 +49,10 @@ def visible_model(value):
                 if old.isprintable():
                     continue
                 new = visible(old)
-            elif kind in _LEAVES:
+            elif kind in _LEAVES or (kind is list and not old):  # most lists are empty
                 continue
             else:
-                new = _changed(old)
+                new = visible_model(old)
                 if new is old:
                     continue
             if changed is None:
@@ -68,10 +67,10 @@ def visible_model(value):
                 if old.isprintable():
                     continue
                 item = visible(old)
-            elif kind in _LEAVES:
+            elif kind in _LEAVES or (kind is list and not old):  # most lists are empty
                 continue
             else:
-                item = _changed(old)
+                item = visible_model(old)
                 if item is old:
                     continue
             if new is None:
@@ -86,13 +85,3 @@ def visible_model(value):
             return value
         return dict(pairs)
     return value
-
-
-def _changed(value):
-    """`visible_model(value)`, the common cases without a call."""
-    kind = type(value)
-    if kind is str:
-        return value if value.isprintable() else visible(value)
-    if kind in _LEAVES or isinstance(value, Enum):
-        return value
-    return visible_model(value)
