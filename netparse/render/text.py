@@ -98,8 +98,8 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     if width is None:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if tty else DEFAULT_WIDTH
     kit = _Kit(width, bool(color))
-    # The host's routes are not drawn: left out, the some ten thousand of them at scale need no
-    # escaping.
+    # The host's routes are not drawn: left out here, they need no escaping (a large host has
+    # tens of thousands).
     shown = report.model_copy(update={
         "topology": report.topology.model_copy(update={"routes": []})})
     view = build(visible_model(shown))  # every string below comes from here, escaped
