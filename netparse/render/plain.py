@@ -14,17 +14,17 @@ import re
 
 # Characters the report draws itself, one cell wide as rich counts them (the tree's guides, the
 # separator, the ifindex arrow): a line made of these and ASCII is as wide as it is long.
-_NARROW = str.maketrans({ch: "x" for ch in "│├└─·↔"})
+_WIDE = re.compile(r"[^\x00-\x7f│├└─·↔]")  # any other character
 
 
 def _narrow(text: str) -> bool:
     """Every character of `text` takes one cell."""
-    return text.translate(_NARROW).isascii() and text.isprintable()
+    return not _WIDE.search(text) and text.isprintable()
 
 
 def cell_len(text: str) -> int:
     """Cells `text` takes on a terminal, as rich counts them."""
-    if text.isascii() or text.translate(_NARROW).isascii():
+    if text.isascii() or not _WIDE.search(text):
         return len(text)
     from rich.cells import cell_len as rich_cell_len
 
@@ -43,10 +43,8 @@ class PlainText:
 
     @classmethod
     def assemble(cls, *pieces) -> PlainText:
-        out = cls()
-        for piece in pieces:
-            out.append(piece[0] if isinstance(piece, tuple) else piece)
-        return out
+        texts = [piece[0] if isinstance(piece, tuple) else piece for piece in pieces]
+        return cls("".join([t if type(t) is str else t.plain for t in texts]))
 
     def append(self, text, style: str | None = None) -> PlainText:
         self._parts.append(text if type(text) is str else text.plain)
@@ -54,9 +52,12 @@ class PlainText:
 
     @property
     def plain(self) -> str:
-        if len(self._parts) != 1:
-            self._parts = ["".join(self._parts)]
-        return self._parts[0]
+        parts = self._parts
+        if len(parts) == 1:
+            return parts[0]
+        text = "".join(parts)
+        self._parts = [text]
+        return text
 
     @property
     def cell_len(self) -> int:

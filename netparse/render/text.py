@@ -20,7 +20,6 @@ from netparse.render.visible import visible_model
 
 DEFAULT_WIDTH = 100
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_TRAILING = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)+$", re.M)
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow",
                   Severity.INFO: "cyan"}
@@ -55,6 +54,9 @@ class _Kit:
     def wrap(self, text, width: int) -> list:
         """`text`'s lines folded at `width` cells."""
         if self.color:
+            plain = text.plain
+            if "\n" not in plain and "\t" not in plain and text.cell_len <= width:
+                return [text]  # what rich's wrap makes of a line that fits: the line
             return text.wrap(self.console, width, overflow="fold")
         return self.console.wrap(text.plain, width)
 
@@ -96,7 +98,11 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
     if width is None:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if tty else DEFAULT_WIDTH
     kit = _Kit(width, bool(color))
-    view = build(visible_model(report))  # every string below comes from here, escaped
+    # The host's routes are not drawn: left out here, they need no escaping (a large host has
+    # tens of thousands).
+    shown = report.model_copy(update={
+        "topology": report.topology.model_copy(update={"routes": []})})
+    view = build(visible_model(shown))  # every string below comes from here, escaped
     for block in (_header(kit, view), [_flat(kit, _tree(kit, view))], _off_bridge(kit, view),
                   _loose(kit, view), _inferred(kit, view), _findings(kit, view),
                   _not_run(kit, report)):
@@ -106,7 +112,20 @@ def render_text(report: Report, *, color: bool | None = None, width: int | None 
             kit.print()
     text = kit.output().rstrip("\n") + "\n"
     # Table cells are padded to the column width; the padding is noise in a pasted report.
-    return _TRAILING.sub(lambda m: "".join(_ANSI.findall(m.group())), text)
+    return "\n".join([_end_stripped(line) if line.endswith((" ", "\t", "m")) else line
+                      for line in text.split("\n")])
+
+
+def _end_stripped(line: str) -> str:
+    """`line` without the spaces and tabs at its end, keeping the colour codes among them."""
+    codes = []
+    while True:
+        line = line.rstrip(" \t")
+        start = line.rfind("\x1b[")
+        if start < 0 or not _ANSI.fullmatch(line, start):
+            return line + "".join(reversed(codes))
+        codes.append(line[start:])
+        line = line[:start]
 
 
 def _origin_prefix(report: Report) -> str | None:
@@ -114,9 +133,8 @@ def _origin_prefix(report: Report) -> str | None:
     return origin + "/" if origin and origin not in ("-", "<stdin>") else None
 
 
-def view_path(report: Report, path: str) -> str:
-    """A source's path below the origin, which the header already names."""
-    prefix = _origin_prefix(report)
+def view_path(prefix: str | None, path: str) -> str:
+    """A source's path below the origin (`_origin_prefix`), which the header already names."""
     return path[len(prefix):] if prefix and path.startswith(prefix) else path
 
 
@@ -132,8 +150,11 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def _join(kit: _Kit, *parts, sep: str = " · "):
+    parts = [p for p in parts if p]
+    if not kit.color:  # no style to keep: the characters joined at once
+        return PlainText(sep.join([p if type(p) is str else p.plain for p in parts]))
     out = kit.Text()
-    for part in [p for p in parts if p]:
+    for part in parts:
         if out:
             out.append(sep, style="dim")
         out.append(part)
@@ -200,8 +221,9 @@ def _header(kit: _Kit, view: View) -> list:
     summary = ", ".join(f"{statuses[s]} {s.value}" for s in SourceStatus if statuses[s])
     t.append(f"Sources ({len(report.sources)}{': ' + summary if summary else ''})", style="bold")
     rows = []
+    prefix = _origin_prefix(report)
     for s in sorted(report.sources, key=lambda s: (s.path, s.container or "")):
-        where = Text(view_path(report, s.path))
+        where = Text(view_path(prefix, s.path))
         if s.container:
             where.append(f"  (inside {s.container})", style="dim")
         if s.command:

@@ -181,16 +181,17 @@ def build(report: Report) -> View:
     # Subjects are bare names: with a container among them, `eth0` is that container's eth0,
     # not the host's uplink.
     inner: dict[str, set[str]] = {}
-    for c in containers:
-        names = set(c.inside.interfaces if c.inside else [])
-        names |= {e.container_iface for e in c.endpoints if e.container_iface}
-        for key in (c.name, c.id, c.id[:12] if c.id else None):
-            if key:
-                inner[key] = names
+    if report.findings:  # nothing else reads it
+        for c in containers:
+            names = set(c.inside.interfaces if c.inside else [])
+            names |= {e.container_iface for e in c.endpoints if e.container_iface}
+            for key in (c.name, c.id, c.id[:12] if c.id else None):
+                if key:
+                    inner[key] = names
     severity: dict[str, Severity] = {}
     codes: dict[str, list[str]] = {}
     for f in report.findings:
-        scoped = set().union(*(inner.get(s, set()) for s in f.subjects)) - set(inner)
+        scoped = set().union(*(inner.get(s, set()) for s in f.subjects)).difference(inner)
         for subject in f.subjects:
             if subject in scoped:
                 continue
@@ -217,17 +218,18 @@ def build(report: Report) -> View:
 def inferred_items(report: Report) -> list[InferredItem]:
     """Every inferred object of the report, with its facts, in a stable order."""
     topo = report.topology
+    # Picked before they are sorted: few of thousands are inferred, and the sort is stable.
     items = [InferredItem("interface", i.name, i.inferred_from)
-             for i in sorted(topo.interfaces, key=lambda i: i.name) if i.inferred]
+             for i in sorted([i for i in topo.interfaces if i.inferred], key=lambda i: i.name)]
     items += [InferredItem("bridge", b.name, b.inferred_from)
-              for b in sorted(topo.bridges, key=lambda b: b.name) if b.inferred]
+              for b in sorted([b for b in topo.bridges if b.inferred], key=lambda b: b.name)]
     items += [InferredItem("network", n.name, n.inferred_from)
-              for n in sorted(topo.networks, key=lambda n: n.name) if n.inferred]
+              for n in sorted([n for n in topo.networks if n.inferred], key=lambda n: n.name)]
     containers = sorted(topo.containers, key=lambda c: c.name)
     items += [InferredItem("container", c.name, c.inferred_from) for c in containers if c.inferred]
     items += [InferredItem("endpoint", f"{c.name} on {ep.network}", ep.inferred_from)
-              for c in containers for ep in sorted(c.endpoints, key=lambda e: e.network)
-              if ep.inferred]
+              for c in containers
+              for ep in sorted([e for e in c.endpoints if e.inferred], key=lambda e: e.network)]
     return items
 
 

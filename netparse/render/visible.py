@@ -10,7 +10,6 @@ line and paragraph separators) is written as its Python escape instead: `\\x1b`,
 
 from __future__ import annotations
 
-from enum import Enum
 from ipaddress import (IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface,
                        IPv6Network)
 
@@ -43,20 +42,40 @@ def visible_model(value):
     if isinstance(value, BaseModel):
         # A report holds some hundred thousand values: each field is looked at here, and
         # only what may hold a string goes down a level.
-        changed = {}
+        changed = None
         for name, old in value.__dict__.items():
-            new = _changed(old)
-            if new is not old:
-                changed[name] = new
+            kind = type(old)
+            if kind is str:
+                if old.isprintable():
+                    continue
+                new = visible(old)
+            elif kind in _LEAVES or (kind is list and not old):  # most lists are empty
+                continue
+            else:
+                new = visible_model(old)
+                if new is old:
+                    continue
+            if changed is None:
+                changed = {}
+            changed[name] = new
         return value.model_copy(update=changed) if changed else value
     if isinstance(value, (list, tuple)):
         new = None
         for i, old in enumerate(value):
-            item = _changed(old)
-            if item is not old:
-                if new is None:
-                    new = list(value)
-                new[i] = item
+            kind = type(old)
+            if kind is str:
+                if old.isprintable():
+                    continue
+                item = visible(old)
+            elif kind in _LEAVES or (kind is list and not old):  # most lists are empty
+                continue
+            else:
+                item = visible_model(old)
+                if item is old:
+                    continue
+            if new is None:
+                new = list(value)
+            new[i] = item
         if new is None:
             return value
         return new if isinstance(value, list) else tuple(new)
@@ -66,13 +85,3 @@ def visible_model(value):
             return value
         return dict(pairs)
     return value
-
-
-def _changed(value):
-    """`visible_model(value)`, the common cases without a call."""
-    kind = type(value)
-    if kind is str:
-        return value if value.isprintable() else visible(value)
-    if kind in _LEAVES or isinstance(value, Enum):
-        return value
-    return visible_model(value)
