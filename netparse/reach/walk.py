@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from netparse.analysis.model import Container, Endpoint
 from netparse.reach.host import Facts, on_link
-from netparse.reach.model import Disposition, Hop
+from netparse.reach.model import Disposition, Hop, made
 from netparse.reach.netfilter import Outcome, Packet, Step, run
 from netparse.reach.nft import Base, iptables_priority
 
@@ -60,8 +60,8 @@ class Leg:
 
     def hop(self, at: str, step: str, text: str, evidence: str | None = None) -> None:
         # Built from the walk's own strings: nothing to validate (a path has dozens of hops).
-        self.hops.append(Hop.model_construct(direction=self.direction, at=at, step=step,
-                                             text=text, evidence=evidence))
+        self.hops.append(made(Hop, {"direction": self.direction, "at": at, "step": step,
+                                    "text": text, "evidence": evidence}))
 
 
 @dataclass
