@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from ipaddress import ip_network
 
-from netparse.reach.model import Hop, Path
+from netparse.reach.model import Hop, Path, made as _made
 from netparse.reach.netfilter import Env, Packet
 from netparse.reach.walk import route_source
 
@@ -50,14 +50,38 @@ class Literals:
                             networks.append(net)
         for members in (fw.sets.values() if fw else ()):
             networks += list(members)
+        subnets: dict = {}  # thousands of containers share a few subnets
         for c in facts.topology.containers:
             for ep in c.endpoints:
                 if ep.ip is not None and ep.prefix_len is not None:
-                    networks.append(ip_network(f"{ep.ip}/{ep.prefix_len}", strict=False))
+                    key = subnet_key(ep.ip, ep.prefix_len)
+                    if key not in subnets:
+                        subnets[key] = ip_network(f"{ep.ip}/{ep.prefix_len}", strict=False)
+                    networks.append(subnets[key])
         self.exact = frozenset(exact)
         self.networks = list(dict.fromkeys(networks))
+        # {(version, prefix length): {leading bits: positions in networks}}
+        self._by_prefix: dict = {}
+        for position, n in enumerate(self.networks):
+            self._by_prefix.setdefault((n.version, n.prefixlen), {}).setdefault(
+                int(n.network_address) >> (n.max_prefixlen - n.prefixlen), []).append(position)
         self.words = frozenset(w for w in words if not w.endswith("+"))
         self.prefixes = tuple(sorted({w[:-1] for w in words if w.endswith("+")}))
+
+    def holding(self, ip) -> tuple[int, ...]:
+        """The positions in `networks` of those that hold `ip`, in order: what testing each
+        network would tell, looked up by the address's leading bits at each prefix length."""
+        found: list[int] = []
+        for (version, prefixlen), by_bits in self._by_prefix.items():
+            if version == ip.version:
+                found += by_bits.get(int(ip) >> (ip.max_prefixlen - prefixlen), ())
+        return tuple(sorted(found))
+
+
+def subnet_key(ip, prefix_len: int) -> tuple:
+    """`ip_network(f"{ip}/{prefix_len}", strict=False)` as a key that is equal where those
+    networks are equal (version, prefix length, leading bits), made without parsing text."""
+    return ip.version, prefix_len, int(ip) >> (ip.max_prefixlen - prefix_len)
 
 
 # The walks by class are pings: a rule whose protocol is not ICMP never decides them (Docker
@@ -89,9 +113,8 @@ def alike(c, facts, literals: Literals) -> tuple:
         route = facts.routes.lookup(ip)
         itself = ip in literals.exact or ip in facts.local or not mine
         seen = (ip if itself else None, ip in facts.local, ip.version,
-                tuple(ip.version == n.version and ip in n for n in literals.networks),
-                id(route), mine,
-                ip_network(f"{ip}/{ep.prefix_len}", strict=False) if ep.prefix_len else None)
+                literals.holding(ip), id(route), mine,
+                subnet_key(ip, ep.prefix_len) if ep.prefix_len else None)
         ends.append((ep.network, ep.bridge, ep.gateway, ep.prefix_len, seen, port))
     inside = None
     if c.inside and c.inside.routes is not None:
@@ -127,21 +150,6 @@ def holes(*named) -> dict[str, str] | None:
 def fillings(role: str, c) -> dict[str, str]:
     """Each placeholder of `holes` for container `c` in `role`, with its value."""
     return {f"\x00{role}.{slot}\x00": value for slot, value in own_values(c)}
-
-
-def _made(cls, fields: dict):
-    """A model from values that are already what its fields hold (what `model_construct`
-    does, without looking at each field's aliases and defaults: a report holds a million).
-    Every field is set, so every model of the class shares one set of them."""
-    m = cls.__new__(cls)
-    object.__setattr__(m, "__dict__", fields)
-    object.__setattr__(m, "__pydantic_fields_set__", _ALL[cls])
-    object.__setattr__(m, "__pydantic_extra__", None)
-    object.__setattr__(m, "__pydantic_private__", None)
-    return m
-
-
-_ALL = {Hop: set(Hop.model_fields), Path: set(Path.model_fields)}
 
 
 class _Text:

@@ -7,7 +7,6 @@ A fact that was not captured is None, never a default: the walk turns it into an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from ipaddress import ip_network
 
 from netparse.analysis.model import Container, Endpoint, HostInterface, Route, Topology
 from netparse.reach.netfilter import Env, Table
@@ -101,7 +100,8 @@ def on_link(ep: Endpoint, address) -> bool:
     """The address is in the endpoint's own subnet: reached on the bridge, not routed."""
     if ep.ip is None or ep.prefix_len is None or address.version != ep.ip.version:
         return False
-    return address in ip_network(f"{ep.ip}/{ep.prefix_len}", strict=False)
+    # The same leading bits: `address in ip_network(f"{ep.ip}/{ep.prefix_len}", strict=False)`.
+    return (int(address) ^ int(ep.ip)) >> (ep.ip.max_prefixlen - ep.prefix_len) == 0
 
 
 class RouteIndex:

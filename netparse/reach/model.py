@@ -64,6 +64,21 @@ class Path(Model):
     model_config = {"populate_by_name": True}
 
 
+def made(cls, fields: dict):
+    """A model from values that are already what its fields hold (what `model_construct`
+    does, without looking at each field's aliases and defaults: a report holds a million).
+    Every field is set, so every model of the class shares one set of them."""
+    m = cls.__new__(cls)
+    object.__setattr__(m, "__dict__", fields)
+    object.__setattr__(m, "__pydantic_fields_set__", _ALL[cls])
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
+
+
+_ALL = {Hop: set(Hop.model_fields), Path: set(Path.model_fields)}
+
+
 class ReachReport(Model):
     schema_version: Literal["1.0"] = REACH_VERSION
     origin: str

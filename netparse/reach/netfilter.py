@@ -214,7 +214,14 @@ def _chain(table: Table, name: str, packet: Packet, env: Env, steps, assumed,
             rule = chain.rules[index]
             index += 1
             at += 1
-            hit = tri_all(m.test(pkt, env) for m in rule.matches)
+            hit: Tri = True  # tri_all of the matches, without a generator per rule
+            for m in rule.matches:
+                value = m.test(pkt, env)
+                if value is False:
+                    hit = False
+                    break
+                if value is None:
+                    hit = None
             if hit is False:
                 continue
             if hit is None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from netparse.analysis.model import Container, Endpoint
 from netparse.reach.host import Facts, on_link
-from netparse.reach.model import Disposition, Hop
+from netparse.reach.model import Disposition, Hop, made
 from netparse.reach.netfilter import Outcome, Packet, Step, run
 from netparse.reach.nft import Base, iptables_priority
 
@@ -60,8 +60,8 @@ class Leg:
 
     def hop(self, at: str, step: str, text: str, evidence: str | None = None) -> None:
         # Built from the walk's own strings: nothing to validate (a path has dozens of hops).
-        self.hops.append(Hop.model_construct(direction=self.direction, at=at, step=step,
-                                             text=text, evidence=evidence))
+        self.hops.append(made(Hop, {"direction": self.direction, "at": at, "step": step,
+                                    "text": text, "evidence": evidence}))
 
 
 @dataclass
@@ -83,6 +83,7 @@ class Walker:
         # it walks one path for a class of paths (netparse.reach.classes): each member's path
         # is the walk's with its own values put back.
         self.alias: dict[str, str] = {}
+        self._bases_of: dict[tuple, list[Base]] = {}  # (hook, version) -> its base chains
 
     def say(self, value) -> str:
         """A container's name, address, veth or capture as a hop or a verdict writes it."""
@@ -120,7 +121,14 @@ class Walker:
         return pkt
 
     def _bases(self, name: str, version: int) -> list[Base]:
-        """The base chains on hook `name` for a packet of this IP version, by priority."""
+        """The base chains on hook `name` for a packet of this IP version, by priority: found
+        once for every walk of the Walker (its facts do not change)."""
+        found = self._bases_of.get((name, version))
+        if found is None:
+            found = self._bases_of[(name, version)] = self._find_bases(name, version)
+        return found
+
+    def _find_bases(self, name: str, version: int) -> list[Base]:
         fw = self.facts.firewall
         found = []
         for table_name in HOOKS[name]:

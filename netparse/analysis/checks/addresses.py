@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from netparse.analysis.checks.base import Problem, check, docker_bridges
+from netparse.analysis.checks.base import Problem, check, docker_bridges, once
 from netparse.analysis.checks.facts import CONTAINERS, ENDPOINTS, INSIDE_ADDRESSES, NETWORKS, Fact
-from netparse.analysis.context import Context, subnet_of
+from netparse.analysis.context import Context
 from netparse.analysis.model import Container, Severity
 
 LOOPBACK = Fact("loopback", "the loopback interface's addresses, on the host or inside a "
@@ -53,8 +53,9 @@ def address_drift(ctx: Context):
             if inner is None:
                 continue
             v4 = [a for a in inner if a.version == 4]
-            recorded = subnet_of(ep.ip, ep.prefix_len)
-            if any(a.ip == ep.ip and (recorded is None or a.network == recorded) for a in v4):
+            # The same address in the same subnet as recorded: the same prefix length.
+            if any(a.ip == ep.ip and (ep.prefix_len is None or a.network.prefixlen == ep.prefix_len)
+                   for a in v4):
                 continue
             src = next((s for s in c.inside.sources if "addr" in s), c.inside.sources[0])
             yield Problem(subjects=[c.name, ep.container_iface, ep.network],
@@ -76,7 +77,8 @@ def address_drift(ctx: Context):
        needs=(NETWORKS,))
 def duplicate_address(ctx: Context):
     # {(network, ip): {holder: [evidence]}}; a holder is a container (by position: two
-    # fragments may give two containers one name), a bridge or a host interface.
+    # fragments may give two containers one name), a bridge or a host interface. Evidence is
+    # kept as (template, values) and written only for what is held twice.
     ips: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
     macs: dict[str, dict] = defaultdict(lambda: defaultdict(list))
     names: dict = {}
@@ -86,22 +88,24 @@ def duplicate_address(ctx: Context):
         for ep in c.endpoints:
             src = _source(ctx, ep)
             if ep.ip is not None:
-                ips[(ep.network, ep.ip)][n].append(f"{src}: {c.name} {ep.network} IPAddress {ep.ip}")
+                ips[(ep.network, ep.ip)][n].append(("{}: {} {} IPAddress {}",
+                                                    (src, c.name, ep.network, ep.ip)))
             if ep.mac:
-                macs[ep.mac][n].append(f"{src}: {c.name} {ep.network} MacAddress {ep.mac}")
+                macs[ep.mac][n].append(("{}: {} {} MacAddress {}",
+                                        (src, c.name, ep.network, ep.mac)))
         for iface, addrs in (c.inside.addresses if c.inside else {}).items():
             for a in addrs:
                 network = _network_of(ctx, c, a.ip)
                 if network and not a.ip.is_loopback and not a.ip.is_link_local:
                     src = next((s for s in c.inside.sources if "addr" in s), c.inside.sources[0])
-                    ips[(network, a.ip)][n].append(f"{src}: {c.name} {iface} inet {a}")
+                    ips[(network, a.ip)][n].append(("{}: {} {} inet {}", (src, c.name, iface, a)))
     for b in docker_bridges(ctx):
         for a in b.addresses:
             if b.network:
                 key = f"bridge {b.name}"
                 names[key] = key
-                ips[(b.network, a.ip)][key].append(f"{ctx.address_source or ctx.iface_source}: "
-                                                   f"{b.name} {a}")
+                ips[(b.network, a.ip)][key].append(("{}: {} {}", (
+                    ctx.address_source or ctx.iface_source, b.name, a)))
     bridges = {b.name for b in ctx.topology.bridges}
     for i in ctx.topology.interfaces:
         if i.name in bridges:
@@ -111,15 +115,17 @@ def duplicate_address(ctx: Context):
             if network and (network, a.ip) in ips:
                 key = f"host interface {i.name}"
                 names[key] = key
-                ips[(network, a.ip)][key].append(f"{ctx.address_source or ctx.iface_source}: "
-                                                 f"{i.name} {a}")
-    for (network, ip), holders in sorted(ips.items(), key=str):
+                ips[(network, a.ip)][key].append(("{}: {} {}", (
+                    ctx.address_source or ctx.iface_source, i.name, a)))
+    for (network, ip), holders in sorted(((k, h) for k, h in ips.items() if len(h) > 1),
+                                         key=str):
         if len(holders) > 1:
             owners = [names[h] for h in holders]
             yield Problem(subjects=[str(ip), network, *owners],
                           message=f"{ip} is used {len(holders)} times on network {network}: "
                                   f"{', '.join(owners)}",
-                          evidence=[e for h in holders for e in holders[h]],
+                          evidence=[text.format(*values) for h in holders
+                                    for text, values in holders[h]],
                           hint="two holders of one address break both; remove the added one, "
                                "or recreate one of the containers")
     for mac, holders in sorted(macs.items()):
@@ -127,7 +133,8 @@ def duplicate_address(ctx: Context):
             owners = [names[h] for h in holders]
             yield Problem(subjects=[mac, *owners],
                           message=f"MAC {mac} is used by {', '.join(owners)}",
-                          evidence=[e for h in holders for e in holders[h]],
+                          evidence=[text.format(*values) for h in holders
+                                    for text, values in holders[h]],
                           hint="a fixed --mac-address reused, or a copied container; give each its own")
 
 
@@ -139,15 +146,29 @@ def _source(ctx: Context, ep) -> str:
 
 def _network_of(ctx: Context, c: Container | None, ip) -> str | None:
     """The network an address belongs to: the container's endpoint whose subnet holds it, else
-    the one network whose subnets do."""
+    the first network whose subnets do."""
     for ep in c.endpoints if c else []:
-        subnet = subnet_of(ep.ip, ep.prefix_len)
-        if subnet is not None and ip in subnet:
+        # `ip in subnet_of(ep.ip, ep.prefix_len)`, by the leading bits, without making it
+        if ep.ip is not None and ep.prefix_len is not None and ip.version == ep.ip.version \
+                and (int(ip) ^ int(ep.ip)) >> (ip.max_prefixlen - ep.prefix_len) == 0:
             return ep.network
-    for net in ctx.topology.networks:
-        if any(ip in s for s in net.subnets):
-            return net.name
-    return None
+    # The first network of all, looked up by the address's leading bits at each prefix length
+    # a subnet has, not by testing every subnet: a host may have thousands.
+    index = once(ctx, "networks by subnet", lambda: _by_subnet(ctx.topology.networks))
+    found = [hit for (version, prefixlen), by_bits in index.items() if version == ip.version
+             if (hit := by_bits.get(int(ip) >> (ip.max_prefixlen - prefixlen))) is not None]
+    return min(found)[1] if found else None
+
+
+def _by_subnet(networks) -> dict:
+    """{(IP version, prefix length): {a subnet's leading bits: (position, name) of the first
+    network that has it}}."""
+    index: dict = {}
+    for position, net in enumerate(networks):
+        for s in net.subnets:
+            bits = int(s.network_address) >> (s.max_prefixlen - s.prefixlen)
+            index.setdefault((s.version, s.prefixlen), {}).setdefault(bits, (position, net.name))
+    return index
 
 
 @check("loopback-down", Severity.ERROR,

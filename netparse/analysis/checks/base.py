@@ -8,6 +8,7 @@ turns each Problem into the report's `Finding`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from netparse.analysis.checks.facts import Fact
@@ -38,14 +39,16 @@ class Check:
         return [fact for fact in self.needs if fact.left_out(ctx) or not fact.present(ctx)]
 
     def run(self, ctx: Context) -> Iterator[Finding]:
-        for p in self.find(ctx):
-            if not isinstance(p, Problem):
-                raise TypeError(f"check {self.code} yielded {type(p).__name__}, not a Problem")
-            subjects = list(dict.fromkeys(p.subjects))
-            evidence = list(p.evidence)
-            evidence += [fact for fact in inferred_facts(ctx, subjects) if fact not in evidence]
-            yield Finding(code=self.code, severity=p.severity or self.severity,
-                          subjects=subjects, message=p.message, evidence=evidence, hint=p.hint)
+        with _run(ctx):
+            for p in self.find(ctx):
+                if not isinstance(p, Problem):
+                    raise TypeError(f"check {self.code} yielded {type(p).__name__}, not a Problem")
+                subjects = list(dict.fromkeys(p.subjects))
+                evidence = list(p.evidence)
+                evidence += [fact for fact in inferred_facts(ctx, subjects) if fact not in evidence]
+                yield Finding(code=self.code, severity=p.severity or self.severity,
+                              subjects=subjects, message=p.message, evidence=evidence,
+                              hint=p.hint)
 
 
 CHECKS: list[Check] = []
@@ -64,7 +67,8 @@ def check(code: str, severity: Severity, summary: str, needs: tuple[Fact, ...] =
 
 def run_checks(ctx: Context) -> list[Finding]:
     """The findings of every check whose facts are present, errors first."""
-    findings = [f for c in CHECKS if not c.missing(ctx) for f in c.run(ctx)]
+    with _run(ctx):
+        findings = [f for c in CHECKS if not c.missing(ctx) for f in c.run(ctx)]
     return sorted(findings, key=lambda f: (f.severity.rank, f.code, f.subjects))
 
 
@@ -112,7 +116,46 @@ def docker_bridges(ctx: Context) -> Iterator[Bridge]:
             yield b
 
 
+_RUN = "checks run"
+
+
+@contextmanager
+def _run(ctx: Context):
+    """While checks run on `ctx`, what `once` builds is kept and shared between them; then it
+    is dropped, since the topology may change before the next run."""
+    if _RUN in ctx._indexes:
+        yield
+        return
+    ctx._indexes[_RUN] = {}
+    try:
+        yield
+    finally:
+        ctx._indexes.pop(_RUN, None)
+
+
+def once(ctx: Context, key: str, build: Callable[[], object]):
+    """`build()`, made once for every check of a run (an index over the topology, so that a
+    check asking for each bridge does not read every container each time)."""
+    kept = ctx._indexes.get(_RUN)
+    if kept is None:
+        return build()
+    if key not in kept:
+        kept[key] = build()
+    return kept[key]
+
+
+def running_endpoints(ctx: Context, bridge: str | None) -> list:
+    """(container, endpoint) of each running container's endpoint on `bridge`, in order."""
+    def build():
+        index: dict = {}
+        for c in ctx.topology.containers:
+            if c.running:
+                for ep in c.endpoints:
+                    index.setdefault(ep.bridge, []).append((c, ep))
+        return index
+    return once(ctx, "running endpoints", build).get(bridge, [])
+
+
 def users(ctx: Context, bridge: str | None) -> list[str]:
     """Running containers with an endpoint on `bridge`."""
-    return sorted({c.name for c in ctx.topology.containers if c.running
-                   for ep in c.endpoints if ep.bridge == bridge})
+    return sorted({c.name for c, _ in running_endpoints(ctx, bridge)})

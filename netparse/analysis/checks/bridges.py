@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from netparse.analysis.checks.base import Problem, check, docker_bridges, users
+from netparse.analysis.checks.base import Problem, check, docker_bridges, once, users
 from netparse.analysis.checks.facts import (BRIDGES, CONTAINERS, INTERFACES, NETWORKS,
                                             WHOLE_INTERFACES, Fact)
 from netparse.analysis.context import Context
@@ -38,8 +38,7 @@ def bridge_down(ctx: Context):
                           evidence=[f"{src}: {b.name} state {b.state}, no UP flag"],
                           hint=f"ip link set {b.name} up (and find out who took it down)")
             continue
-        linkdown = [r for r in ctx.topology.routes if r.dev == b.name and r.linkdown
-                    and r.table in (None, "main") and r.type == "unicast"]
+        linkdown = [r for r in _linkdown(ctx) if r.dev == b.name]
         if b.carrier is False or linkdown:
             down = [p.name + (f" ({p.container})" if p.container else "")
                     for p in b.ports if p.up is False]
@@ -53,6 +52,13 @@ def bridge_down(ctx: Context):
                           evidence=evidence,
                           hint="bring the containers' veths up (ip link set <veth> up), or "
                                "restart the containers")
+
+
+def _linkdown(ctx: Context) -> list:
+    """The main table's unicast routes marked `linkdown`, in table order."""
+    return once(ctx, "linkdown routes", lambda: [
+        r for r in ctx.topology.routes
+        if r.linkdown and r.table in (None, "main") and r.type == "unicast"])
 
 
 @check("bridge-gateway", Severity.ERROR,

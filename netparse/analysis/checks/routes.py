@@ -162,9 +162,9 @@ _HALVES = {4: (ip_network("0.0.0.0/1"), ip_network("128.0.0.0/1")),
        "takes them too.",
        needs=(ROUTES,))
 def default_route_covered(ctx: Context):
+    main = [r for r in ctx.topology.routes if _main_unicast(r)]
     for version, halves in _HALVES.items():
-        found = [[r for r in ctx.topology.routes if _main_unicast(r) and r.destination == half]
-                 for half in halves]
+        found = [[r for r in main if r.destination == half] for half in halves]
         if not all(found):
             continue
         halves_routes = [rs[0] for rs in found]

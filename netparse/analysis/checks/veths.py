@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netparse.analysis.checks.base import Problem, check, docker_bridges
+from netparse.analysis.checks.base import Problem, check, docker_bridges, once, running_endpoints
 from netparse.analysis.checks.facts import (BRIDGES, CONTAINER_LIST, CONTAINERS,
                                             WHOLE_INTERFACES)
 from netparse.analysis.context import Context
@@ -86,7 +86,8 @@ def _host_side_peers(ctx: Context, b):
 
 
 def _paired(ctx: Context) -> set[str]:
-    return {ep.host_veth for c in ctx.topology.containers for ep in c.endpoints if ep.host_veth}
+    return once(ctx, "paired veths", lambda: {ep.host_veth for c in ctx.topology.containers
+                                              for ep in c.endpoints if ep.host_veth})
 
 
 def _free_ports(ctx: Context):
@@ -98,8 +99,7 @@ def _free_ports(ctx: Context):
     claimed = {ep.host_ifindex for c in ctx.topology.containers for ep in c.endpoints
                if ep.host_ifindex is not None}
     for b in docker_bridges(ctx):
-        unpaired_eps = [ep for c in ctx.topology.containers if c.running
-                        for ep in c.endpoints if ep.bridge == b.name and not ep.host_veth]
+        unpaired_eps = [ep for _, ep in running_endpoints(ctx, b.name) if not ep.host_veth]
         unsure = [p for p in b.ports if p.name not in paired and not _host_side_peer(ctx, p.name)
                   and (p.ifindex is None or p.ifindex not in claimed)]
         yield b, unsure, unpaired_eps
@@ -134,8 +134,7 @@ def detached_endpoint(ctx: Context):
                                    f"{ep.network} {c.name}")
     # Without pairing: more running endpoints on a bridge than veths attached to it.
     for b in docker_bridges(ctx):
-        eps = [(c.name, ep) for c in ctx.topology.containers if c.running
-               for ep in c.endpoints if ep.bridge == b.name]
+        eps = [(c.name, ep) for c, ep in running_endpoints(ctx, b.name)]
         veths = [p for p in b.ports if not _host_side_peer(ctx, p.name)]
         if len(eps) > len(veths) and not any(ep.host_veth for _, ep in eps):
             yield Problem(subjects=[b.name, *sorted(n for n, _ in eps)],
