@@ -23,6 +23,7 @@ from netparse.analysis.context import Conflict, Context
 from netparse.analysis.model import (Bridge, Container, Endpoint, HostInterface, InsideView,
                                      Network, Port, PublishedPort, Route, Severity, Topology)
 from netparse.analysis.pairing import pair
+from netparse.models.base import typed
 from netparse.snapshot import Entry, Snapshot, in_time
 from netparse.sources.commands import NewContainer, new_container
 
@@ -311,23 +312,24 @@ def _bridges(ctx: Context) -> None:
     listing = brctl or blink
     ctx.bridge_source = listing.source.path if listing else ctx.iface_source
     known = {n.bridge: n for n in ctx.topology.networks if n.bridge}
-    names: list[str] = []
+    names: dict[str, None] = {}  # in the order found
 
     def add(name: str) -> None:
-        if name not in names:
-            names.append(name)
+        names.setdefault(name)
 
     # A bridge is shown by a line of its own (`brctl show`, its interface) or only named:
     # {name: facts that name it}. Those only named are inferred from those facts.
     own: set[str] = set()
     named: dict[str, list[str]] = {}
+    said: set[tuple[str, str]] = set()  # (name, fact) in named, as a list is slow to search
     ifaces = ctx.used.get("interfaces")
     routes = ctx.used.get("routes")
 
     def name_it(name: str, fact: str) -> None:
         add(name)
-        if fact not in named.setdefault(name, []):
-            named[name].append(fact)
+        if (name, fact) not in said:
+            said.add((name, fact))
+            named.setdefault(name, []).append(fact)
 
     for b in brctl.model.bridges if brctl else []:
         add(b.name)
@@ -435,9 +437,10 @@ def _bridge_networks(ctx: Context) -> None:
         if net.inferred:
             net.inferred_from += [f"{fact} ({b.name} is {how})" for fact in _bridge_facts(ctx, b)]
         b.network = net.name
+    links = _link_routes(ctx)
     for net in ctx.topology.networks:
         if net.bridge:
-            _subnet_from_routes(ctx, net)
+            _subnet_from_routes(ctx, net, links.get(net.bridge, []))
 
 
 def docker_bridges_of(ctx: Context) -> list[Bridge]:
@@ -455,18 +458,29 @@ def _bridge_facts(ctx: Context, b: Bridge) -> list[str]:
     return [f"{ctx.bridge_source}: bridge {b.name}"]
 
 
-def _subnet_from_routes(ctx: Context, net: Network) -> None:
-    """The kernel adds a route to a bridge's subnet, from the bridge's own address, when the
-    address is set: `172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1`. For a
-    network known only by inference it gives the subnet and the gateway; where the engine's
-    record says another subnet, the record is used and the difference noted."""
-    routes = ctx.used.get("routes")
+def _link_routes(ctx: Context) -> dict[str, list[Route]]:
+    """The routes that may be the kernel's to a device's own subnet, by device, in table order:
+    main-table unicast routes, with no gateway, to a subnet that is not link-local."""
+    found: dict[str, list[Route]] = {}
     for r in ctx.topology.routes:
         d = r.destination
-        if r.dev != net.bridge or d is None or d.prefixlen == 0 or d.is_link_local \
+        if r.dev is None or d is None or d.prefixlen == 0 or d.is_link_local \
                 or r.gateway is not None or r.type != "unicast" or r.table not in (None, "main") \
                 or r.proto not in (None, "kernel"):
             continue
+        found.setdefault(r.dev, []).append(r)
+    return found
+
+
+def _subnet_from_routes(ctx: Context, net: Network, links: list[Route]) -> None:
+    """The kernel adds a route to a bridge's subnet, from the bridge's own address, when the
+    address is set: `172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1`. For a
+    network known only by inference it gives the subnet and the gateway; where the engine's
+    record says another subnet, the record is used and the difference noted. `links` are the
+    bridge's routes of `_link_routes`."""
+    routes = ctx.used.get("routes")
+    for r in links:
+        d = r.destination
         fact = f"{at(routes)}: {_route_text(r)}"
         recorded = [s for s in net.subnets if s.version == d.version]
         if d in recorded:
@@ -886,25 +900,29 @@ def _routes(ctx: Context) -> None:
                       key=lambda r: r.metric or 0)
     ctx.topology.uplink = defaults[0].dev if defaults else None
     if iproute and route_n:
-        _compare_route_tables(ctx, iproute, route_n)
+        _compare_route_tables(ctx, iproute, ctx.topology.routes, route_n)
 
 
 def _convert_routes(entry: Entry) -> list[Route]:
+    # The parsed routes hold exactly Route's field types: built without validating them again.
     if entry.kind == "ip_route":
-        return [Route(destination=r.destination, gateway=r.gateway, dev=r.dev, metric=r.metric,
-                      table=r.table, type=r.type.value, proto=r.proto, scope=r.scope, src=r.src,
-                      linkdown=r.linkdown)
+        return [typed(Route, {"destination": r.destination, "gateway": r.gateway, "dev": r.dev,
+                              "metric": r.metric, "table": r.table, "type": r.type.value,
+                              "proto": r.proto, "scope": r.scope, "src": r.src,
+                              "linkdown": r.linkdown})
                 for r in entry.model.routes]
-    return [Route(destination=r.destination, gateway=r.gateway, dev=r.iface, metric=r.metric,
-                  type="unreachable" if r.reject else "unicast")
+    return [typed(Route, {"destination": r.destination, "gateway": r.gateway, "dev": r.iface,
+                          "metric": r.metric, "type": "unreachable" if r.reject else "unicast"})
             for r in entry.model.routes]
 
 
-def _compare_route_tables(ctx: Context, iproute: Entry, route_n: Entry) -> None:
+def _compare_route_tables(ctx: Context, iproute: Entry, ip_routes: list[Route],
+                          route_n: Entry) -> None:
+    """`ip_routes`: the routes of `iproute`, as converted for the topology."""
     def key(r: Route):
         return (str(r.destination), str(r.gateway or ""), r.dev or "")
 
-    main = {key(r) for r in _convert_routes(iproute)
+    main = {key(r) for r in ip_routes
             if r.table in (None, "main") and r.destination is not None
             and r.destination.version == 4 and r.type == "unicast"}
     legacy = {key(r) for r in _convert_routes(route_n) if r.type == "unicast"}
