@@ -142,7 +142,11 @@ def at(entry: Entry, command: bool = False) -> str:
 
 
 def docker_bridge_name(name: str | None) -> bool:
-    return bool(name) and (name in _DOCKER_BRIDGE_NETWORKS or bool(DOCKER_BRIDGE.fullmatch(name)))
+    if not name:
+        return False
+    # startswith first: most names (veths) are told apart without the pattern.
+    return name in _DOCKER_BRIDGE_NETWORKS or (name.startswith("br-")
+                                                and bool(DOCKER_BRIDGE.fullmatch(name)))
 
 
 _ORDER_WORDS = {"manifest": "collector's manifest (start times)",
@@ -153,9 +157,8 @@ _ORDER_WORDS = {"manifest": "collector's manifest (start times)",
 # --- host interfaces ---------------------------------------------------------------------------
 
 def _interfaces(ctx: Context) -> None:
-    snap = ctx.snapshot
-    addr = _last(snap.host("ip_addr"), ctx, "ip addr")
-    link = _last(snap.host("ip_link"), ctx, "ip link")
+    addr = _last(ctx.host("ip_addr"), ctx, "ip addr")
+    link = _last(ctx.host("ip_link"), ctx, "ip link")
     primary = addr or link
     if primary is None:
         return
@@ -167,7 +170,8 @@ def _interfaces(ctx: Context) -> None:
     for iface in [*primary.model.interfaces, *_other_devices(ctx, primary)]:
         extra = details.get(iface.name)
         link_kind = iface.link_kind or (extra.link_kind if extra else None)
-        ctx.topology.interfaces.append(HostInterface(
+        # Values of the parsed interface, of the declared types: not validated a second time.
+        ctx.topology.interfaces.append(typed(HostInterface, dict(
             name=iface.name,
             ifindex=iface.ifindex,
             kind=_iface_kind(iface, link_kind),
@@ -181,7 +185,7 @@ def _interfaces(ctx: Context) -> None:
             peer_name=iface.parent,
             link_netnsid=iface.link_netnsid,
             addresses=[a.address for a in iface.addresses],
-        ))
+        )))
     if addr and link:
         _compare_links(ctx, addr, link)
 
@@ -197,7 +201,7 @@ def _other_devices(ctx: Context, primary: Entry) -> list:
     if primary.kind != "ip_addr" or not (m := _ONE_DEVICE.search(primary.source.command or "")):
         return []
     seen, found = {m["dev"]}, {}
-    for e in in_time(ctx.snapshot.host("ip_addr")):
+    for e in in_time(ctx.host("ip_addr")):
         other = _ONE_DEVICE.search(e.source.command or "")
         if e is not primary and other and other["dev"] not in seen:
             found[other["dev"]] = [i for i in e.model.interfaces if i.name == other["dev"]]
@@ -239,8 +243,7 @@ def _describe(state) -> str:
 # --- networks ------------------------------------------------------------------------------------
 
 def _networks(ctx: Context) -> None:
-    snap = ctx.snapshot
-    inspect = _last(snap.host("docker_network_inspect"), ctx, "docker network inspect")
+    inspect = _last(ctx.host("docker_network_inspect"), ctx, "docker network inspect")
     if inspect:
         ctx.network_source = inspect.source.path
         ctx.used["networks"] = inspect
@@ -256,14 +259,14 @@ def _networks(ctx: Context) -> None:
                 ctx.masquerade_off.add(net.name)
         return
     # No `docker network inspect`: infer from `docker network ls` and the containers' endpoints.
-    rows = _last(snap.host("docker_network_ls"), ctx, "docker network ls")
+    rows = _last(ctx.host("docker_network_ls"), ctx, "docker network ls")
     for row in rows.model.networks if rows else []:
         if row.name is None:
             continue  # a damaged row (reported as not understood): nothing to join it on
         ctx.topology.networks.append(Network(
             name=row.name, id=row.id, driver=row.driver, inferred=True,
             inferred_from=[f"{at(rows)}: {row.id or '-'} {row.name} {row.driver or '-'}"]))
-    containers = _last(snap.host("docker_inspect"), ctx, "docker inspect")
+    containers = _last(ctx.host("docker_inspect"), ctx, "docker inspect")
     for c in containers.model.containers if containers else []:
         for ep in _endpoints_of(c):
             if ep.name in _NO_ENDPOINT_NETWORKS:
@@ -306,9 +309,8 @@ def _endpoints_of(c) -> list:
 # --- bridges -----------------------------------------------------------------------------------
 
 def _bridges(ctx: Context) -> None:
-    snap = ctx.snapshot
-    brctl = _last(snap.host("brctl_show"), ctx, "brctl show")
-    blink = _last(snap.host("bridge_link"), ctx, "bridge link")
+    brctl = _last(ctx.host("brctl_show"), ctx, "brctl show")
+    blink = _last(ctx.host("bridge_link"), ctx, "bridge link")
     listing = brctl or blink
     ctx.bridge_source = listing.source.path if listing else ctx.iface_source
     known = {n.bridge: n for n in ctx.topology.networks if n.bridge}
@@ -388,7 +390,8 @@ def _bridges(ctx: Context) -> None:
         for port_name, sources in members[name].items():
             iface = ctx.interface(port_name)
             bl = blink_ports.get(port_name)
-            bridge.ports.append(Port(
+            # Values of the parsed captures, of the declared types: not validated a second time.
+            bridge.ports.append(typed(Port, dict(
                 name=port_name,
                 ifindex=iface.ifindex if iface else (bl.ifindex if bl else None),
                 peer_ifindex=iface.peer_ifindex if iface else (bl.peer_ifindex if bl else None),
@@ -396,7 +399,7 @@ def _bridges(ctx: Context) -> None:
                 mtu=iface.mtu if iface else (bl.mtu if bl else None),
                 up=iface.up if iface else None,
                 link_netnsid=iface.link_netnsid if iface else None,
-                sources=sources))
+                sources=sources)))
         _membership_conflicts(ctx, bridge, brctl, blink)
         ctx.topology.bridges.append(bridge)
     if ctx.iface_source is None:
@@ -437,7 +440,7 @@ def _bridge_networks(ctx: Context) -> None:
         if net.inferred:
             net.inferred_from += [f"{fact} ({b.name} is {how})" for fact in _bridge_facts(ctx, b)]
         b.network = net.name
-    links = _link_routes(ctx)
+    links = _link_routes(ctx, {net.bridge for net in ctx.topology.networks if net.bridge})
     for net in ctx.topology.networks:
         if net.bridge:
             _subnet_from_routes(ctx, net, links.get(net.bridge, []))
@@ -458,15 +461,16 @@ def _bridge_facts(ctx: Context, b: Bridge) -> list[str]:
     return [f"{ctx.bridge_source}: bridge {b.name}"]
 
 
-def _link_routes(ctx: Context) -> dict[str, list[Route]]:
-    """The routes that may be the kernel's to a device's own subnet, by device, in table order:
-    main-table unicast routes, with no gateway, to a subnet that is not link-local."""
+def _link_routes(ctx: Context, devices: set[str]) -> dict[str, list[Route]]:
+    """The routes on `devices` that may be the kernel's to a device's own subnet, by device, in
+    table order: main-table unicast routes, with no gateway, to a subnet that is not
+    link-local."""
     found: dict[str, list[Route]] = {}
     for r in ctx.topology.routes:
         d = r.destination
-        if r.dev is None or d is None or d.prefixlen == 0 or d.is_link_local \
-                or r.gateway is not None or r.type != "unicast" or r.table not in (None, "main") \
-                or r.proto not in (None, "kernel"):
+        if r.dev not in devices or r.table not in (None, "main") or r.type != "unicast" \
+                or r.gateway is not None or r.proto not in (None, "kernel") or d is None \
+                or d.prefixlen == 0 or d.is_link_local:
             continue
         found.setdefault(r.dev, []).append(r)
     return found
@@ -545,8 +549,7 @@ def _membership_conflicts(ctx: Context, bridge: Bridge, brctl: Entry | None,
 # --- containers ----------------------------------------------------------------------------------
 
 def _containers(ctx: Context) -> None:
-    snap = ctx.snapshot
-    inspect = _last(snap.host("docker_inspect"), ctx, "docker inspect")
+    inspect = _last(ctx.host("docker_inspect"), ctx, "docker inspect")
     if inspect:
         ctx.inspect_source = inspect.source.path
         ctx.used["containers"] = inspect
@@ -556,23 +559,24 @@ def _containers(ctx: Context) -> None:
     ran = inspect is not None and _RUNNING_LIST.search(inspect.source.command or "") is not None
     for c in inspect.model.containers if inspect else []:
         state = c.state
-        container = Container(
+        # Values of the engine's record, of the declared types: not validated a second time.
+        container = typed(Container, dict(
             name=c.name or c.id[:12], id=c.id,
             state=state.status.value if state and state.status else None,
             # A restarting container is between two runs: no namespace, no veth.
             running=(state.running and not state.restarting) if state else (True if ran else None),
             pid=state.pid if state else None,
-            network_mode=c.network_mode, image=c.image, in_inspect=True)
+            network_mode=c.network_mode, image=c.image, in_inspect=True))
         own_netns = not (c.network_mode or "").startswith(("host", "none", "container:"))
         for ep in _endpoints_of(c) if own_netns else []:
             if ep.name in _NO_ENDPOINT_NETWORKS:
                 continue
             net = ctx.network(ep.name)
-            endpoint = Endpoint(
+            endpoint = typed(Endpoint, dict(
                 network=ep.name, network_id=ep.network_id or (net.id if net else None),
                 bridge=net.bridge if net else None,
                 ip=ep.ip_address, prefix_len=ep.ip_prefix_len, mac=ep.mac_address,
-                gateway=ep.gateway, ipv6=ep.ipv6_interface)
+                gateway=ep.gateway, ipv6=ep.ipv6_interface))
             if not c.networks and c.network_mode is None:
                 # NetworkSettings' own address with no network named: the default bridge, as
                 # the engine puts a container on it unless told otherwise.
@@ -590,7 +594,7 @@ def _containers(ctx: Context) -> None:
         ctx.topology.containers.append(container)
     # `docker ps` (and `docker ps -a`): every capture counts, a container may be in only one.
     known = _Known(ctx.topology.containers)
-    listings = snap.host("docker_ps")
+    listings = ctx.host("docker_ps")
     if listings:
         whole = [e for e in listings if not partial(e)]
         ctx.ps_source = (whole or listings)[-1].source.path
@@ -710,8 +714,9 @@ def _compare_states(ctx: Context, container: Container, row, entry: Entry) -> No
 
 
 def _published(p) -> PublishedPort:
-    return PublishedPort(container_port=p.container_port, protocol=p.protocol.value,
-                         host_ip=p.host_ip, host_port=p.host_port)
+    # Values of the parsed port, of the declared types: not validated a second time.
+    return typed(PublishedPort, dict(container_port=p.container_port, protocol=p.protocol.value,
+                                     host_ip=p.host_ip, host_port=p.host_port))
 
 
 class _Known:
@@ -841,7 +846,7 @@ class _InsideKeys:
     once, each keeping the first container a scan in list order would find."""
 
     def __init__(self, ctx: Context):
-        inspect = ctx.snapshot.host("docker_inspect")
+        inspect = ctx.host("docker_inspect")
         engine = inspect[-1].model.containers if inspect else []
         self.containers = ctx.topology.containers
         self.by_id = {c.id: c for c in self.containers if c.id}
@@ -880,9 +885,8 @@ class _InsideKeys:
 # --- routes and settings -------------------------------------------------------------------------
 
 def _routes(ctx: Context) -> None:
-    snap = ctx.snapshot
-    iproute = _last(snap.host("ip_route"), ctx, "ip route")
-    tables = [e for e in snap.host("route_n")]
+    iproute = _last(ctx.host("ip_route"), ctx, "ip route")
+    tables = [e for e in ctx.host("route_n")]
     route_n = _last([e for e in tables if e.model.family.value == "inet"], ctx, "route -n")
     chosen = iproute or route_n
     if chosen is None:
@@ -939,7 +943,7 @@ def _compare_route_tables(ctx: Context, iproute: Entry, ip_routes: list[Route],
 
 
 def _sysctl(ctx: Context) -> None:
-    entries = ctx.snapshot.host("sysctl")
+    entries = ctx.host("sysctl")
     entry = _last(entries, ctx, "sysctl")
     if entry is None:
         return
@@ -962,7 +966,7 @@ def _bridge_nf(ctx: Context) -> None:
     the engine's warning that it is disabled (the key is 0, or br_netfilter is not loaded).
     The key itself, where captured, wins over the engine's word."""
     said: dict[str, tuple[bool, str]] = {}
-    for e in ctx.snapshot.host("docker_info"):
+    for e in ctx.host("docker_info"):
         for key, field_name, json_key in (("iptables", "bridge_nf_iptables", "BridgeNfIptables"),
                                           ("ip6tables", "bridge_nf_ip6tables",
                                            "BridgeNfIp6tables")):
@@ -972,7 +976,7 @@ def _bridge_nf(ctx: Context) -> None:
             elif getattr(e.model, field_name) is not None:
                 value = getattr(e.model, field_name)
                 said[key] = (value, f"{at(e)}: {json_key}: {str(value).lower()}")
-    for e in ctx.snapshot.host("sysctl"):
+    for e in ctx.host("sysctl"):
         for key, value in (("iptables", e.model.bridge_nf_call_iptables),
                            ("ip6tables", e.model.bridge_nf_call_ip6tables)):
             if value is not None:
@@ -983,7 +987,7 @@ def _bridge_nf(ctx: Context) -> None:
 def _firewall(ctx: Context) -> None:
     """The host's IPv4 iptables rules: the last `iptables-save` that is not ip6tables' nor a
     saved rules file, or else the `iptables -L` listings, the last of each table."""
-    saves = [e for e in ctx.snapshot.host("iptables_save") if _ipv4(e)]
+    saves = [e for e in ctx.host("iptables_save") if _ipv4(e)]
     live = []
     for e in saves:
         why = saved_file(e)
@@ -995,7 +999,7 @@ def _firewall(ctx: Context) -> None:
     # the nf_tables one, the one Docker writes to on current hosts.
     current = [e for e in live if e.model.backend != "legacy"]
     ctx.firewall = (current or live)[-1] if live else None
-    listings = [e for e in ctx.snapshot.host("iptables_list") if _ipv4(e)]
+    listings = [e for e in ctx.host("iptables_list") if _ipv4(e)]
     if ctx.firewall is None:
         for e in listings:
             if "legacy" in (e.source.command or ""):
@@ -1010,11 +1014,11 @@ def _firewall(ctx: Context) -> None:
         tables = list(ctx.firewall_listings.values())
         ctx.firewall = tables[0][0] if tables else None
     ctx.both_backends = _both_backends(saves, listings)
-    for e in ctx.snapshot.host("docker_info"):
+    for e in ctx.host("docker_info"):
         if (e.model.firewall_backend or "").startswith("iptables"):
             ctx.docker_iptables = f"{e.source.path}: Firewall Backend: {e.model.firewall_backend}"
     ctx.firewall_gaps = _firewall_gaps(ctx, live)
-    rules = ctx.snapshot.host("ip_rule")
+    rules = ctx.host("ip_rule")
     v4 = [e for e in rules if "-6" not in (e.source.command or "") and "ip6" not in e.source.path]
     if v4:
         ctx.policy_routing = any(not _default_rule(r) for r in v4[-1].model.rules)
@@ -1111,7 +1115,7 @@ def _firewall_gaps(ctx: Context, saves) -> list[str]:
     without that capture, a host on iptables-nft or Docker's nftables backend may hold tables
     of nftables nobody saw."""
     gaps = []
-    nft = ctx.snapshot.host("nft_ruleset")
+    nft = ctx.host("nft_ruleset")
     ctx.nft = nft[-1] if nft else None
     # iptables-nft's own tables come from iptables-save (or its listings) when captured.
     ctx.nft_own = ctx.nft is not None and ctx.firewall is None
@@ -1133,7 +1137,7 @@ def _firewall_gaps(ctx: Context, saves) -> list[str]:
         gaps.append(f"{legacy[-1].source.path}: iptables-legacy rules beside iptables-nft's "
                     f"tables in {ctx.nft.source.path}")
     if ctx.nft is None:
-        for e in ctx.snapshot.host("docker_info"):
+        for e in ctx.host("docker_info"):
             backend = e.model.firewall_backend or ""
             if backend and backend != "iptables":
                 gaps.append(f"{e.source.path}: the engine's firewall backend is {backend}, "
