@@ -645,18 +645,14 @@ def _network_endpoints(ctx: Context) -> None:
             if ne.id.startswith("ep-"):
                 continue  # an endpoint of another host of the swarm
             name = ne.name or ne.id[:12]
-            fact = (f"{at(entry)}: network {net.name} Containers {name} "
-                    + " ".join(f"{k} {v}" for k, v in (("EndpointID", (ne.endpoint_id or "")[:12]),
-                                                      ("MacAddress", ne.mac),
-                                                      ("IPv4Address", ne.ipv4_address)) if v))
             container = known.find(ne.id, ne.name)
             if container is None:
                 # Only a running (or paused) container has endpoints: its sandbox is up.
                 container = Container(name=name, id=ne.id, running=True, inferred=True,
-                                      inferred_from=[fact])
+                                      inferred_from=[_listed(entry, net, name, ne)])
                 known.add(container)
             elif container.inferred:
-                container.inferred_from.append(fact)
+                container.inferred_from.append(_listed(entry, net, name, ne))
             ep = next((e for e in container.endpoints if e.network == net.name), None)
             ip = ne.ipv4_address
             if ep is None and container.in_inspect:
@@ -668,7 +664,7 @@ def _network_endpoints(ctx: Context) -> None:
                 ep.network_id, ep.bridge = net.id, bridge
                 ep.ip, ep.prefix_len = (ip.ip, ip.network.prefixlen) if ip else (None, None)
                 ep.mac, ep.ipv6 = ne.mac, ne.ipv6_address
-                ep.inferred_from.append(fact)
+                ep.inferred_from.append(_listed(entry, net, name, ne))
                 continue
             recorded = f"{ep.ip}/{ep.prefix_len}" if ep.ip else None
             differ = [(what, mine, theirs) for what, mine, theirs in (
@@ -682,8 +678,18 @@ def _network_endpoints(ctx: Context) -> None:
                                         f"network inspect" for what, mine, theirs in differ)
                             + "; the topology uses docker inspect's, the container's own record",
                     evidence=[f"{ctx.inspect_source}: {container.name} {net.name} "
-                              f"IPAddress {recorded or '-'} MacAddress {ep.mac or '-'}", fact],
+                              f"IPAddress {recorded or '-'} MacAddress {ep.mac or '-'}",
+                              _listed(entry, net, name, ne)],
                     severity=Severity.INFO))
+
+
+def _listed(entry: Entry, net, name: str, ne) -> str:
+    """The fact that `docker network inspect` lists a container's endpoint on `net`; built only
+    where a fact is wanted, as most endpoints are the containers' own records."""
+    return (f"{at(entry)}: network {net.name} Containers {name} "
+            + " ".join(f"{k} {v}" for k, v in (("EndpointID", (ne.endpoint_id or "")[:12]),
+                                              ("MacAddress", ne.mac),
+                                              ("IPv4Address", ne.ipv4_address)) if v))
 
 
 def _settings_bridge(c) -> str | None:
@@ -740,11 +746,14 @@ class _Known:
         self._index(len(self.containers) - 1, c)
 
     def find(self, key_id: str | None, name: str | None) -> Container | None:
-        hits = [self.names[name]] if name and name in self.names else []
+        first = self.names.get(name) if name else None  # the earlier of name and id wins
         if key_id and len(key_id) >= 12:
-            hits += [p for p in self.ids.get(key_id[:12], ())
-                     if self.containers[p].id.startswith(key_id)][:1]
-        return self.containers[min(hits)] if hits else None
+            for position in self.ids.get(key_id[:12], ()):
+                if self.containers[position].id.startswith(key_id):
+                    if first is None or position < first:
+                        first = position
+                    break
+        return self.containers[first] if first is not None else None
 
 
 # --- captures taken inside containers --------------------------------------------------------------
@@ -753,17 +762,20 @@ def _inside(ctx: Context) -> None:
     match = _InsideKeys(ctx)
     for key, entries in ctx.snapshot.inside().items():
         container = match(key)
-        execs = [e for e in entries if _DOCKER_EXEC.search(e.source.command or "")]
-        run = new_container(key)
+        # Most keys name a known container: the rest is asked only of those that do not.
+        run = new_container(key) if container is None else None
         if container is None and run is not None and run.name:
             container = match(run.name)
         if container is None and run is not None:
             container = _run_container(ctx, key, run, entries)
-        if container is None and execs and not (ctx.ps_source or ctx.inspect_source):
-            # `docker exec` ran in it: a running container, though no listing shows it.
-            container = Container(name=key, running=True, inferred=True,
-                                  inferred_from=[f"{at(e)}: {e.source.command}" for e in execs])
-            ctx.topology.containers.append(container)
+        if container is None and not (ctx.ps_source or ctx.inspect_source):
+            execs = [e for e in entries if _DOCKER_EXEC.search(e.source.command or "")]
+            if execs:
+                # `docker exec` ran in it: a running container, though no listing shows it.
+                container = Container(name=key, running=True, inferred=True,
+                                      inferred_from=[f"{at(e)}: {e.source.command}"
+                                                     for e in execs])
+                ctx.topology.containers.append(container)
         if container is None:
             ctx.notes.append(Conflict(
                 subjects=[key],
