@@ -62,18 +62,18 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False, defer_build=True)
 
     def __setattr__(self, name: str, value) -> None:
-        _own_fields(self)
-        super().__setattr__(name, value)
+        if type(self.__pydantic_fields_set__) is SharedFields:
+            _set(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        _setattr(self, name, value)
 
     def __delattr__(self, name: str) -> None:
-        _own_fields(self)
-        super().__delattr__(name)
+        if type(self.__pydantic_fields_set__) is SharedFields:
+            _set(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        _delattr(self, name)
 
 
-def _own_fields(model: BaseModel) -> None:
-    fields = getattr(model, "__pydantic_fields_set__", None)
-    if type(fields) is SharedFields:
-        _set(model, "__pydantic_fields_set__", set(fields))
+_setattr = BaseModel.__setattr__
+_delattr = BaseModel.__delattr__
 
 
 class UnparsedLine(Model):
