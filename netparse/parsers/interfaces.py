@@ -43,6 +43,9 @@ _KEY = re.compile(r"[a-z][a-z0-9_-]*")
 _KEYS = re.compile(r"[a-z][a-z0-9_-]*(?: [a-z][a-z0-9_-]*)*")  # keys joined by spaces
 
 _FLAGS = {f.value: f for f in LinkFlag}
+_FAMILIES = {f.value: f for f in AddressFamily}
+# Words of an address line that take a value, and the field it goes to.
+_ADDRESS_KEYS = {"brd": "broadcast", "any": "anycast", "scope": "scope", "metric": "metric"}
 _STATES = {s.value: s for s in LinkState}
 _HEADER_INTS = {"mtu", "qlen"}
 _HEADER_KEYS = {"mtu", "qdisc", "master", "state", "mode", "group", "qlen"}
@@ -172,11 +175,13 @@ def _interface(row: dict, block: _Block) -> Interface:
     elif link and link != "NONE":
         fields["parent"] = link
     if "flags" in row:
-        for flag in filter(None, row["flags"].split(",")):
-            if flag in _FLAGS:
-                fields.setdefault("flags", []).append(_FLAGS[flag])
-            else:
-                fields.setdefault("other_flags", []).append(flag)
+        words = row["flags"].split(",")
+        known = [_FLAGS[flag] for flag in words if flag in _FLAGS]
+        other = [flag for flag in words if flag and flag not in _FLAGS]
+        if known:
+            fields["flags"] = known
+        if other:
+            fields["other_flags"] = other
     details: dict[str, str] = {}
     if not _header_words(row.get("attrs", "").split(), fields, details):
         block.reject(f"{row['ifindex']}: ")
@@ -258,8 +263,8 @@ def _detail_line(words: list[str], fields: dict, details: dict[str, str]) -> Non
     settings common to all devices (`addrgenmode eui64 numtxqueues 1 ...`)."""
     cut = min((words.index(w) for w in _COMMON_DETAILS if w in words), default=len(words))
     head, tail = words[:cut], words[cut:]
-    common = dict(_pairs(tail))
-    if None in common.values():
+    common = _pair_dict(tail)
+    if common is None:
         fields.setdefault("detail_lines", []).append(" ".join(tail))
     else:
         details.update(common)
@@ -275,8 +280,8 @@ def _detail_line(words: list[str], fields: dict, details: dict[str, str]) -> Non
     else:
         fields.setdefault("detail_lines", []).append(" ".join(head))
         return
-    pairs = dict(_pairs(settings))
-    if None in pairs.values():
+    pairs = _pair_dict(settings)
+    if pairs is None:
         fields.setdefault("detail_lines", []).append(" ".join(head))
     else:
         fields[target] = pairs
@@ -285,9 +290,18 @@ def _detail_line(words: list[str], fields: dict, details: dict[str, str]) -> Non
 def _pairs(words: list[str]) -> list[tuple[str, str | None]]:
     """(key, value) of `key value key value ...`; value None for a word that is not a key."""
     keys = words[::2]
-    if len(words) % 2 == 0 and _KEYS.fullmatch(" ".join(keys)):
+    if len(words) % 2 == 0 and (not words or _KEYS.fullmatch(" ".join(keys))):
         return list(zip(keys, words[1::2]))  # the usual case, as the loop below reads it
     return list(_pairs_one_by_one(words))
+
+
+def _pair_dict(words: list[str]) -> dict[str, str] | None:
+    """`dict(_pairs(words))`, or None when it holds a word that is not a key."""
+    keys = words[::2]
+    if len(words) % 2 == 0 and (not words or _KEYS.fullmatch(" ".join(keys))):
+        return dict(zip(keys, words[1::2]))
+    pairs = dict(_pairs_one_by_one(words))
+    return None if None in pairs.values() else pairs
 
 
 def _pairs_one_by_one(words: list[str]):
@@ -309,15 +323,15 @@ def _address(row: dict, name: str) -> Address:
         fields: dict = {"address": _ip_interface(f"{local}/{prefix}"), "peer": _ip_interface(peer)}
     else:
         fields = {"address": _ip_interface(local)}
-    family = AddressFamily(row["family"])
+    family = _FAMILIES[row["family"]]
     words = row.get("words", "").split()
     flags: list[str] = []
     i = 0
     while i < len(words):
         word = words[i]
         value = words[i + 1] if i + 1 < len(words) else None
-        if word in ("brd", "any", "scope", "metric") and value is not None:
-            fields[{"brd": "broadcast", "any": "anycast"}.get(word, word)] = value
+        if word in _ADDRESS_KEYS and value is not None:
+            fields[_ADDRESS_KEYS[word]] = value
             i += 2
             continue
         if word == "flags" and value is not None and re.fullmatch(r"[0-9a-fA-F]+", value):
