@@ -111,8 +111,11 @@ class Template:
         self._load()
         if self._group_lines is None:
             groups = self._data["groups"]
+            scans = self._data.get("group_scans") or [None] * len(groups or ())
             self._group_lines = _Groups([(name, child, [_Line(*line) for line in lines])
-                                         for name, child, lines in groups]) if groups else False
+                                         for name, child, lines in groups],
+                                        [_Scanner(*scan) if scan else None for scan in scans]
+                                        ) if groups else False
         return self._group_lines
 
     @property
@@ -279,8 +282,11 @@ def _sha1(text: str) -> str:
 def patterns_of(parser, text: str) -> dict:
     """What this module needs of a TTP-compiled template, as plain data (`_patterns.py`)."""
     table = _table_regexes(parser)
+    groups = _group_lines(parser)
     return {"sha1": _sha1(text), "covers": _coverage_regex(parser).pattern,
-            "table": table, "groups": _group_lines(parser), "scan": _scan_data(table)}
+            "table": table, "groups": groups, "scan": _scan_data(table),
+            "group_scans": [_scan_data([(line[0], line[2]) for line in lines]) if len(lines) > 1
+                            else None for _, _, lines in groups] if groups else None}
 
 
 def _table_regexes(parser) -> list[tuple[str, dict | None]] | None:
@@ -345,6 +351,10 @@ class _Line:
         self.listed = listed
         self.child = child
 
+    def values(self, match: re.Match) -> dict:
+        values = match.groupdict()
+        return values if self.names is None else {self.names[k]: v for k, v in values.items()}
+
 
 def _line(item: dict, child: bool) -> tuple:
     names = {name: v.var_name_original for name, v in item["VARIABLES"].items()}
@@ -380,11 +390,38 @@ def _group_lines(parser) -> list | None:
     return groups
 
 
+class _Scanner:
+    """A group's line regexes as one alternation (`_scan_data`): each match gives its template
+    line's index and its values by variable name."""
+
+    __slots__ = ("regex", "spans", "fields", "last_of")
+
+    def __init__(self, pattern: str, spans: list[tuple[int, ...]], fields: list[tuple[str, ...]]):
+        self.regex = re.compile(pattern)
+        self.spans = spans
+        self.fields = fields
+        self.last_of = {g: i for i, span in enumerate(spans) for g in span}
+
+    def found(self, data: str, lines: list[_Line]) -> list[tuple[int, _Line, dict]]:
+        spans, fields, last_of = self.spans, self.fields, self.last_of
+        found = []
+        for match in self.regex.finditer(data):
+            index = last_of[match.lastindex]
+            span = spans[index]
+            values = match.group(*span) if len(span) > 1 else (match.group(span[0]),)
+            found.append((match.start(), lines[index], dict(zip(fields[index], values))))
+        return found
+
+
 class _Groups:
     """TTP's result for templates of top groups of plain lines, each with at most one child
     group of start and plain lines: what TTP gives, without its general result assembly.
 
-    Matches are taken in input order, group by group, as TTP does. Each start line opens a row
+    Matches are taken in input order, group by group, as TTP does. A group's lines are matched
+    as one alternation when `_scan_data` could make one, so a line that two template lines
+    match is read by the first of them; the shipped templates' lines do not overlap, and
+    `tests/parsers/test_ttp_groups.py` holds the alternation to the regexes run one by one
+    (which leave such a line to TTP) on every test and corpus file. Each start line opens a row
     (a child's start line a row of its parent's list); a plain line fills what its row does not
     have yet; a `to_list | joinmatches` line adds to its list. Lines before a group's first
     start are not read. Two template lines on one input line, or a parent's line after its
@@ -392,17 +429,24 @@ class _Groups:
     None). `tests/parsers/test_ttp_groups.py` holds this to TTP's own result.
     """
 
-    def __init__(self, groups: list[tuple[str, str | None, list[_Line]]]):
+    def __init__(self, groups: list[tuple[str, str | None, list[_Line]]],
+                 scanners: list[_Scanner | None] | None = None):
         self.groups = groups  # (name, child name, lines)
+        self.scanners = scanners or [None] * len(groups)
 
-    def run(self, data: str, starts: list[int] | None = None) -> dict | None:
-        """The result, or None for TTP to decide; `starts` gets where every match starts."""
+    def run(self, data: str, starts: list[int] | None = None, one_pass: bool = True
+            ) -> dict | None:
+        """The result, or None for TTP to decide; `starts` gets where every match starts.
+        `one_pass=False` runs each line regex on its own (the tests compare the two)."""
         result: dict = {}
-        for name, child_name, lines in self.groups:
-            found = []
-            for line in lines:
-                found += [(m.start(), line, m) for m in line.regex.finditer(data)]
-            found.sort(key=_first)
+        for (name, child_name, lines), scanner in zip(self.groups, self.scanners):
+            if scanner and one_pass:
+                found = scanner.found(data, lines)
+            else:
+                found = []
+                for line in lines:
+                    found += [(m.start(), line, line.values(m)) for m in line.regex.finditer(data)]
+                found.sort(key=_first)
             if starts is not None:
                 starts += [item[0] for item in found]
             rows = self._rows(found, child_name)
@@ -420,13 +464,10 @@ class _Groups:
         child: dict | None = None
         children: list[dict] = []
         at = -1
-        for start, line, match in found:
+        for start, line, values in found:
             if start == at:
                 return None  # two template lines match this line
             at = start
-            values = match.groupdict()
-            if line.names is not None:
-                values = {line.names[k]: v for k, v in values.items()}
             for key in line.listed:
                 values[key] = [values[key]]
             if line.child:

@@ -19,9 +19,9 @@ from ipaddress import IPv4Address
 
 from pydantic import ValidationError
 
-from netparse.models.base import UnparsedLine
+from netparse.models.base import UnparsedLine, typed
 from netparse.models.link import Address, AddressFamily, Interface, LinkFlag, LinkState
-from netparse.parsers._addr import interface
+from netparse.parsers._addr import address as _ip_address, interface
 from netparse.parsers._common import as_list, unparsed_lines
 from netparse.parsers._ttp import Template
 from netparse.parsers.jsontext import read_elements, starts_json
@@ -43,6 +43,9 @@ _KEY = re.compile(r"[a-z][a-z0-9_-]*")
 _KEYS = re.compile(r"[a-z][a-z0-9_-]*(?: [a-z][a-z0-9_-]*)*")  # keys joined by spaces
 
 _FLAGS = {f.value: f for f in LinkFlag}
+_FAMILIES = {f.value: f for f in AddressFamily}
+# Words of an address line that take a value, and the field it goes to.
+_ADDRESS_KEYS = {"brd": "broadcast", "any": "anycast", "scope": "scope", "metric": "metric"}
 _STATES = {s.value: s for s in LinkState}
 _HEADER_INTS = {"mtu", "qlen"}
 _HEADER_KEYS = {"mtu", "qdisc", "master", "state", "mode", "group", "qlen"}
@@ -78,8 +81,9 @@ def parse_interfaces(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
     lines, origin = _normalise(text)
     normalised = "\n".join(lines)
     result, matched = TEMPLATE.run_lines(normalised)
-    understood = _understood(matched, lines)
-    headers = sorted(n for n in understood if _HEADER.match(lines[n - 1]))
+    matched = sorted(matched)
+    headers = [n for n in matched if _HEADER.match(lines[n - 1])]
+    understood = _understood(matched, headers, lines)
     rows = as_list(result.get("interfaces"))
     interfaces: list[Interface] = []
     for index, row in enumerate(rows):
@@ -87,8 +91,6 @@ def parse_interfaces(text: str) -> tuple[list[Interface], list[UnparsedLine]]:
         last = headers[index + 1] - 1 if index + 1 < len(headers) else len(lines)
         block = _Block(lines, first, last, understood)
         interface = _interface(row, block)
-        if interface is None:
-            continue
         previous = interfaces[-1] if interfaces else None
         if (previous and "flags" not in row
                 and (previous.ifindex, previous.name) == (interface.ifindex, interface.name)):
@@ -118,24 +120,29 @@ def _normalise(text: str) -> tuple[list[str], list[int] | None]:
     return lines, origin
 
 
-def _understood(understood: set[int], lines: list[str]) -> set[int]:
+def _understood(matched: list[int], headers: list[int], lines: list[str]) -> set[int]:
+    """Of the `matched` lines (in order), those understood; `headers` are the header lines."""
     # Lines before the first header belong to no interface: they are not understood.
-    first = min((n for n in understood if _HEADER.match(lines[n - 1])), default=len(lines) + 1)
-    understood = {n for n in understood if n >= first}
+    first = headers[0] if headers else len(lines) + 1
+    understood = set()
     # The template reads one link line per interface and one lifetimes line per address: a
     # second one (a line pasted twice) would be passed over, so it is not understood.
     link = after_address = False
-    for n in sorted(understood):
+    for n in matched:
+        if n < first:
+            continue
         line = lines[n - 1]
         if _HEADER.match(line):
             link = False
         elif line.startswith("\tlink/"):
             if link:
-                understood.discard(n)
+                after_address = False
+                continue
             link = True
         elif line.startswith("\tvalid_lft ") and not after_address:
-            understood.discard(n)
-        after_address = line.startswith(("\tinet ", "\tinet6 ")) and n in understood
+            continue
+        understood.add(n)
+        after_address = line.startswith(("\tinet ", "\tinet6 "))
     return understood
 
 
@@ -160,7 +167,7 @@ class _Block:
                 return
 
 
-def _interface(row: dict, block: _Block) -> Interface | None:
+def _interface(row: dict, block: _Block) -> Interface:
     name, _, link = row["name"].partition("@")
     fields: dict = {"ifindex": int(row["ifindex"]), "name": name}
     if link.startswith("if") and link[2:].isdigit():
@@ -168,11 +175,13 @@ def _interface(row: dict, block: _Block) -> Interface | None:
     elif link and link != "NONE":
         fields["parent"] = link
     if "flags" in row:
-        for flag in filter(None, row["flags"].split(",")):
-            if flag in _FLAGS:
-                fields.setdefault("flags", []).append(_FLAGS[flag])
-            else:
-                fields.setdefault("other_flags", []).append(flag)
+        words = row["flags"].split(",")
+        known = [_FLAGS[flag] for flag in words if flag in _FLAGS]
+        other = [flag for flag in words if flag and flag not in _FLAGS]
+        if known:
+            fields["flags"] = known
+        if other:
+            fields["other_flags"] = other
     details: dict[str, str] = {}
     if not _header_words(row.get("attrs", "").split(), fields, details):
         block.reject(f"{row['ifindex']}: ")
@@ -194,12 +203,8 @@ def _interface(row: dict, block: _Block) -> Interface | None:
         except (ValueError, ValidationError):
             block.reject(f"\t{item['family']} {item['address']}")
     fields["addresses"] = addresses
-    try:
-        # Interface.model_validate(fields) is Interface(**fields) without the keyword arguments.
-        return Interface.model_validate(fields)
-    except ValidationError:
-        block.reject(f"{row['ifindex']}: ")
-        return None
+    # Every field was made its declared type above (MACs lower case, as MacAddress gives them).
+    return typed(Interface, fields)
 
 
 def _header_words(words: list[str], fields: dict, details: dict[str, str]) -> bool:
@@ -248,7 +253,7 @@ def _link_words(words: list[str], fields: dict, details: dict[str, str]) -> bool
 
 def _hardware(value: str, mac_field: str, other_field: str, fields: dict) -> None:
     if _MAC.fullmatch(value):
-        fields[mac_field] = value
+        fields[mac_field] = value.lower()  # what MacAddress makes of it
     else:
         fields[other_field] = value
 
@@ -258,8 +263,8 @@ def _detail_line(words: list[str], fields: dict, details: dict[str, str]) -> Non
     settings common to all devices (`addrgenmode eui64 numtxqueues 1 ...`)."""
     cut = min((words.index(w) for w in _COMMON_DETAILS if w in words), default=len(words))
     head, tail = words[:cut], words[cut:]
-    common = dict(_pairs(tail))
-    if None in common.values():
+    common = _pair_dict(tail)
+    if common is None:
         fields.setdefault("detail_lines", []).append(" ".join(tail))
     else:
         details.update(common)
@@ -275,8 +280,8 @@ def _detail_line(words: list[str], fields: dict, details: dict[str, str]) -> Non
     else:
         fields.setdefault("detail_lines", []).append(" ".join(head))
         return
-    pairs = dict(_pairs(settings))
-    if None in pairs.values():
+    pairs = _pair_dict(settings)
+    if pairs is None:
         fields.setdefault("detail_lines", []).append(" ".join(head))
     else:
         fields[target] = pairs
@@ -285,9 +290,18 @@ def _detail_line(words: list[str], fields: dict, details: dict[str, str]) -> Non
 def _pairs(words: list[str]) -> list[tuple[str, str | None]]:
     """(key, value) of `key value key value ...`; value None for a word that is not a key."""
     keys = words[::2]
-    if len(words) % 2 == 0 and _KEYS.fullmatch(" ".join(keys)):
+    if len(words) % 2 == 0 and (not words or _KEYS.fullmatch(" ".join(keys))):
         return list(zip(keys, words[1::2]))  # the usual case, as the loop below reads it
     return list(_pairs_one_by_one(words))
+
+
+def _pair_dict(words: list[str]) -> dict[str, str] | None:
+    """`dict(_pairs(words))`, or None when it holds a word that is not a key."""
+    keys = words[::2]
+    if len(words) % 2 == 0 and (not words or _KEYS.fullmatch(" ".join(keys))):
+        return dict(zip(keys, words[1::2]))
+    pairs = dict(_pairs_one_by_one(words))
+    return None if None in pairs.values() else pairs
 
 
 def _pairs_one_by_one(words: list[str]):
@@ -306,18 +320,18 @@ def _address(row: dict, name: str) -> Address:
     local, _, peer = row["address"].partition(" peer ")
     if peer:
         prefix = peer.rsplit("/", 1)[1]
-        fields: dict = {"address": _ip_interface(f"{local}/{prefix}"), "peer": peer}
+        fields: dict = {"address": _ip_interface(f"{local}/{prefix}"), "peer": _ip_interface(peer)}
     else:
         fields = {"address": _ip_interface(local)}
-    family = AddressFamily(row["family"])
+    family = _FAMILIES[row["family"]]
     words = row.get("words", "").split()
     flags: list[str] = []
     i = 0
     while i < len(words):
         word = words[i]
         value = words[i + 1] if i + 1 < len(words) else None
-        if word in ("brd", "any", "scope", "metric") and value is not None:
-            fields[{"brd": "broadcast", "any": "anycast"}.get(word, word)] = value
+        if word in _ADDRESS_KEYS and value is not None:
+            fields[_ADDRESS_KEYS[word]] = value
             i += 2
             continue
         if word == "flags" and value is not None and re.fullmatch(r"[0-9a-fA-F]+", value):
@@ -332,14 +346,22 @@ def _address(row: dict, name: str) -> Address:
         else:
             flags.append(word)
         i += 1
+    # The model's types, made here (the same checks as its validation, on addresses a host
+    # repeats: read once).
     if "broadcast" in fields:
-        # The same check as the model's, on an address a host repeats: read once.
         fields["broadcast"] = _ipv4(fields["broadcast"])
+    if "anycast" in fields:
+        fields["anycast"] = _ip_address(fields["anycast"])
     _set_flags(fields, flags)
     fields["valid_lft"] = _lifetime(row.get("valid_lft"))
     fields["preferred_lft"] = _lifetime(row.get("preferred_lft"))
     fields["family"] = family
-    return Address.model_validate(fields)
+    metric = fields.get("metric")
+    if metric is not None:
+        if not (metric.isascii() and metric.isdigit()):
+            return Address.model_validate(fields)  # what else it takes for an int is pydantic's
+        fields["metric"] = int(metric)
+    return typed(Address, fields)
 
 
 # Read once: every namespace has 127.0.0.1/8 and ::1/128, and a host repeats its addresses.

@@ -19,6 +19,7 @@ Sample, lines 1-4 and 11-14 of tests/fixtures/dumps/default-bridge/ip_addr.txt::
 
 from __future__ import annotations
 
+from netparse.models.base import typed
 from netparse.models.link import IpAddr
 from netparse.parsers._common import docstring_sample
 from netparse.parsers.interfaces import parse_interfaces
@@ -30,4 +31,4 @@ SAMPLE = docstring_sample(__doc__)
 
 def parse(text: str) -> IpAddr:
     interfaces, unparsed = parse_interfaces(text)
-    return IpAddr(interfaces=interfaces, unparsed=unparsed)
+    return typed(IpAddr, {"interfaces": interfaces, "unparsed": unparsed})

@@ -14,6 +14,7 @@ Sample, lines 5-7 of tests/fixtures/captures/default-bridge/ip_o_link.txt (`ip -
 
 from __future__ import annotations
 
+from netparse.models.base import typed
 from netparse.models.link import IpLink
 from netparse.parsers._common import docstring_sample
 from netparse.parsers.interfaces import parse_interfaces
@@ -25,4 +26,4 @@ SAMPLE = docstring_sample(__doc__)
 
 def parse(text: str) -> IpLink:
     interfaces, unparsed = parse_interfaces(text)
-    return IpLink(interfaces=interfaces, unparsed=unparsed)
+    return typed(IpLink, {"interfaces": interfaces, "unparsed": unparsed})

@@ -34,6 +34,8 @@ def test_fast_result_is_ttps(name):
     for path in FILES:
         for text in _texts(path):
             fast = template._groups_of().run("\n" + text + "\n\n")
+            # One alternation of a group's line regexes reads what they read one by one.
+            assert fast == template._groups_of().run("\n" + text + "\n\n", one_pass=False), path
             if fast is None:
                 continue
             direct += 1
@@ -54,6 +56,7 @@ def test_fast_result_is_ttps_on_damaged_text(name, data):
     text = "\n".join(lines[i] for i in picks) + "\n"
     template = Template(name)
     fast = template._groups_of().run("\n" + text + "\n\n")
+    assert fast == template._groups_of().run("\n" + text + "\n\n", one_pass=False)
     if fast is not None:
         assert fast == _ttp(template, text)
 
@@ -64,7 +67,7 @@ def test_two_template_lines_on_one_line_go_to_ttp():
     name, child, lines = groups.groups[0]
     groups.groups[0] = (name, child, lines + lines[:1])
     try:
-        assert groups.run("\n1: lo: <LOOPBACK> mtu 1\n\n") is None
+        assert groups.run("\n1: lo: <LOOPBACK> mtu 1\n\n", one_pass=False) is None
     finally:
         groups.groups[0] = (name, child, lines)
 
@@ -98,3 +101,28 @@ def test_parsing_imports_no_ttp():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent.parent)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("kind", ["ip_addr", "ip_link"])
+def test_interfaces_built_from_typed_values_are_those_validation_gives(kind, monkeypatch):
+    """`ip addr`/`ip link` models are built with `typed` from values the parser made of the
+    declared types; with CHECK_TYPED each is validated too and must be the same object, and
+    the whole result what it is without the check (a validation error would drop an
+    interface)."""
+    import netparse.models.base as base
+    from netparse.errors import ParseError
+    from netparse.parsers import parse
+
+    parsed = 0
+    for path in FILES:
+        data = path.read_bytes()
+        try:
+            plain = parse(data, kind)
+        except ParseError:
+            continue
+        monkeypatch.setattr(base, "CHECK_TYPED", True)
+        checked = parse(data, kind)
+        monkeypatch.setattr(base, "CHECK_TYPED", False)
+        assert checked.model_dump() == plain.model_dump(), path
+        parsed += sum(1 + len(i.addresses) for i in plain.interfaces)
+    assert parsed > 1000
