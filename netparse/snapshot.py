@@ -115,93 +115,22 @@ class Snapshot:
         return found
 
 
-def take(source_set, *, jobs: int = 1) -> Snapshot:
+def take(source_set) -> Snapshot:
     """Parse every item of a `netparse.sources.SourceSet`. The items are taken out of the set
     as they are parsed, so each capture's bytes are freed once its model is made, not held
-    beside all the models until the end. With `jobs` > 1 a large dump is parsed by two
-    processes (see `_forked`); the entries are the same."""
+    beside all the models until the end."""
     from netparse.parsers import parse
 
     snap = Snapshot(origin=source_set.origin)
-    items, source_set.items = source_set.items, []
-    theirs = _forked(items, parse) if jobs > 1 else None
-    if theirs is not None:
-        share, received = theirs
-        for i in range(len(items)):
-            if i not in share:
-                items[i] = _parse_item(items[i], parse)
-        got = received()
-        snap.entries = [got[i] if i in share else entry for i, entry in enumerate(items)]
-    else:
-        items.reverse()
-        while items:
-            snap.entries.append(_parse_item(items.pop(), parse))
+    items, source_set.items = source_set.items[::-1], []
+    while items:
+        snap.entries.append(_parse_item(items.pop(), parse))
     _order(snap.entries)
     for ignored in source_set.ignored:
         snap.entries.append(Entry(Source(path=ignored.path, status=SourceStatus.IGNORED,
                                          kind=ignored.kind, container=ignored.container,
                                          messages=[ignored.reason]), left_out=ignored.limit))
     return snap
-
-
-# Below this many bytes of captures a second process costs more than it saves.
-_FORK_BYTES = 4 << 20
-
-
-def _forked(items: list, parse):
-    """Start a forked process that parses about half of the captures' bytes (the largest
-    first, in turn), for `take`. Returns (the indexes it parses, a function that waits for
-    its entries by index), or None when not worth it or not possible: a dump under
-    _FORK_BYTES, no `fork`. Sending the entries back pickled costs the parent a fifth to a
-    half of their parse time (bench/transfer.py). Should the process fail in any way, its
-    share is parsed here: the entries are the same either way."""
-    import os
-
-    if not hasattr(os, "fork") or sum(len(i.data) for i in items) < _FORK_BYTES:
-        return None
-    mine = theirs = 0
-    share = set()
-    for i in sorted(range(len(items)), key=lambda i: -len(items[i].data)):
-        size = len(items[i].data)
-        if theirs < mine:
-            share.add(i)
-            theirs += size
-        else:
-            mine += size
-    read, write = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return None
-    if pid == 0:  # the child: parse its share, send it, and end without any clean-up
-        status = 1
-        try:
-            import pickle
-
-            os.close(read)
-            with os.fdopen(write, "wb") as out:
-                pickle.dump({i: _parse_item(items[i], parse) for i in share}, out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
-
-    def received() -> dict:
-        import pickle
-
-        try:
-            with os.fdopen(read, "rb") as pipe:
-                got = pickle.load(pipe)
-        except Exception:  # noqa: BLE001 - anything the child failed at is done here again
-            got = None
-        _, status = os.waitpid(pid, 0)
-        if got is None or status != 0:
-            return {i: _parse_item(items[i], parse) for i in share}
-        return got
-    return share, received
 
 
 def in_time(entries: list[Entry]) -> list[Entry]:

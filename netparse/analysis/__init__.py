@@ -35,22 +35,21 @@ def _gone_since(before: list, now: list) -> list:
             and f.code != "captures-disagree" and (f.code, tuple(f.subjects)) not in seen]
 
 
-def load(path, *, stdin=None, host=None, jobs: int = 1):
+def load(path, *, stdin=None, host=None):
     """Find and parse every capture under `path` (folder, archive, transcript, sosreport, `-`);
-    of one host only when it holds several (`host`, see `netparse.sources.hosts`). With `jobs`
-    > 1 a large dump is parsed by two processes (forked: not from a program with threads)."""
+    of one host only when it holds several (`host`, see `netparse.sources.hosts`)."""
     from netparse import sources
     from netparse.parsers import no_cyclic_gc
     from netparse.snapshot import take
 
     with no_cyclic_gc():
-        return take(sources.load(path, stdin=stdin, host=host), jobs=jobs)
+        return take(sources.load(path, stdin=stdin, host=host))
 
 
-def analyze(path, *, stdin=None, host=None, jobs: int = 1) -> Report:
+def analyze(path, *, stdin=None, host=None) -> Report:
     """Load `path` and analyse it: the library's form of `netparse analyze`. A paste of several
     hosts raises `netparse.errors.HostsError` unless `host` names the one to analyse."""
-    return analyze_snapshot(load(path, stdin=stdin, host=host, jobs=jobs))
+    return analyze_snapshot(load(path, stdin=stdin, host=host))
 
 
 __all__ = ["Report", "analyze", "analyze_snapshot", "load"]

@@ -125,9 +125,8 @@ def parse_command(file: str, kind: str | None, strict: bool) -> None:
               help="Exit 1 when a finding reaches this severity.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report (default: only on a terminal).")
-@click.option("--jobs", "-j", default=None, type=click.IntRange(min=1),
-              help="Processes at once: the dumps of a folder analysed at once (default 1), or "
-                   "the processes that parse one large dump (default 2 on 2 CPUs or more).")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes that analyse a folder of dumps at once (see below).")
 @click.option("--host", default=None, metavar="NAME",
               help="Of a paste that holds several hosts (prompts naming two hosts, Ansible or "
                    "pssh blocks, ==> host <==), analyse only this one.")
@@ -153,7 +152,7 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
         _fail(NetparseError(f"{path}: --host chooses a host in one paste, not in a folder of "
                             f"dumps"))
     if dumps is not None:
-        _analyze_batch(path, dumps, fmt, fail_on, color, jobs or 1)
+        _analyze_batch(path, dumps, fmt, fail_on, color, jobs)
         return
     from netparse.analysis import analyze
     from netparse.analysis.model import Severity
@@ -164,7 +163,7 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
     # once and never form cycles, so each pass over them would be time lost.
     with no_cyclic_gc():
         try:
-            report = analyze(path, host=host, jobs=jobs or min(2, _cpus()))
+            report = analyze(path, host=host)
         except NetparseError as exc:
             _fail(exc)
         except OSError as exc:
@@ -179,13 +178,6 @@ def analyze_command(path: str, fmt: str, fail_on: str, color: bool | None, jobs:
         _exit_now(status)
     if status:
         sys.exit(status)
-
-
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-        os.cpu_count() or 1
 
 
 def _exit_now(status: int) -> None:
