@@ -60,6 +60,8 @@ def visible_model(value):
             changed[name] = new
         return value.model_copy(update=changed) if changed else value
     if isinstance(value, (list, tuple)):
+        # The loop above, for items: written out again, as one generator shared by both
+        # costs a fifth more of this walk.
         new = None
         for i, old in enumerate(value):
             kind = type(old)
