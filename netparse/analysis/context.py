@@ -93,19 +93,6 @@ class Context:
             self._indexes["left out"] = [e for e in self.snapshot.entries if e.left_out]
         return self._indexes["left out"]
 
-    def host(self, kind: str) -> list[Entry]:
-        """`snapshot.host(kind)`: the parsed host-side captures of `kind`, in the order found;
-        all kinds sorted out in one pass over the captures."""
-        entries = self.snapshot.entries
-        cached = self._indexes.get("host")
-        if cached is None or cached[0] is not entries or cached[1] != len(entries):
-            by_kind: dict[str | None, list[Entry]] = {}
-            for e in entries:
-                if e.model is not None and e.container is None:
-                    by_kind.setdefault(e.kind, []).append(e)
-            cached = self._indexes["host"] = (entries, len(entries), by_kind)
-        return list(cached[2].get(kind, ()))
-
     def bridge(self, name: str | None) -> Bridge | None:
         return self._index(self.topology.bridges, "name").get(name)
 

@@ -80,7 +80,7 @@ def _by_inside(ctx: Context, c: Container, taken: set[str]) -> None:
 
 
 def _by_fdb(ctx: Context, live: list[Container], taken: set[str]) -> None:
-    fdbs = ctx.host("bridge_fdb")
+    fdbs = ctx.snapshot.host("bridge_fdb")
     if not fdbs:
         return
     learnt: dict[str, set[str]] = defaultdict(set)

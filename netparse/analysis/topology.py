@@ -157,8 +157,8 @@ _ORDER_WORDS = {"manifest": "collector's manifest (start times)",
 # --- host interfaces ---------------------------------------------------------------------------
 
 def _interfaces(ctx: Context) -> None:
-    addr = _last(ctx.host("ip_addr"), ctx, "ip addr")
-    link = _last(ctx.host("ip_link"), ctx, "ip link")
+    addr = _last(ctx.snapshot.host("ip_addr"), ctx, "ip addr")
+    link = _last(ctx.snapshot.host("ip_link"), ctx, "ip link")
     primary = addr or link
     if primary is None:
         return
@@ -201,7 +201,7 @@ def _other_devices(ctx: Context, primary: Entry) -> list:
     if primary.kind != "ip_addr" or not (m := _ONE_DEVICE.search(primary.source.command or "")):
         return []
     seen, found = {m["dev"]}, {}
-    for e in in_time(ctx.host("ip_addr")):
+    for e in in_time(ctx.snapshot.host("ip_addr")):
         other = _ONE_DEVICE.search(e.source.command or "")
         if e is not primary and other and other["dev"] not in seen:
             found[other["dev"]] = [i for i in e.model.interfaces if i.name == other["dev"]]
@@ -243,7 +243,7 @@ def _describe(state) -> str:
 # --- networks ------------------------------------------------------------------------------------
 
 def _networks(ctx: Context) -> None:
-    inspect = _last(ctx.host("docker_network_inspect"), ctx, "docker network inspect")
+    inspect = _last(ctx.snapshot.host("docker_network_inspect"), ctx, "docker network inspect")
     if inspect:
         ctx.network_source = inspect.source.path
         ctx.used["networks"] = inspect
@@ -259,14 +259,14 @@ def _networks(ctx: Context) -> None:
                 ctx.masquerade_off.add(net.name)
         return
     # No `docker network inspect`: infer from `docker network ls` and the containers' endpoints.
-    rows = _last(ctx.host("docker_network_ls"), ctx, "docker network ls")
+    rows = _last(ctx.snapshot.host("docker_network_ls"), ctx, "docker network ls")
     for row in rows.model.networks if rows else []:
         if row.name is None:
             continue  # a damaged row (reported as not understood): nothing to join it on
         ctx.topology.networks.append(Network(
             name=row.name, id=row.id, driver=row.driver, inferred=True,
             inferred_from=[f"{at(rows)}: {row.id or '-'} {row.name} {row.driver or '-'}"]))
-    containers = _last(ctx.host("docker_inspect"), ctx, "docker inspect")
+    containers = _last(ctx.snapshot.host("docker_inspect"), ctx, "docker inspect")
     for c in containers.model.containers if containers else []:
         for ep in _endpoints_of(c):
             if ep.name in _NO_ENDPOINT_NETWORKS:
@@ -309,8 +309,8 @@ def _endpoints_of(c) -> list:
 # --- bridges -----------------------------------------------------------------------------------
 
 def _bridges(ctx: Context) -> None:
-    brctl = _last(ctx.host("brctl_show"), ctx, "brctl show")
-    blink = _last(ctx.host("bridge_link"), ctx, "bridge link")
+    brctl = _last(ctx.snapshot.host("brctl_show"), ctx, "brctl show")
+    blink = _last(ctx.snapshot.host("bridge_link"), ctx, "bridge link")
     listing = brctl or blink
     ctx.bridge_source = listing.source.path if listing else ctx.iface_source
     known = {n.bridge: n for n in ctx.topology.networks if n.bridge}
@@ -549,7 +549,7 @@ def _membership_conflicts(ctx: Context, bridge: Bridge, brctl: Entry | None,
 # --- containers ----------------------------------------------------------------------------------
 
 def _containers(ctx: Context) -> None:
-    inspect = _last(ctx.host("docker_inspect"), ctx, "docker inspect")
+    inspect = _last(ctx.snapshot.host("docker_inspect"), ctx, "docker inspect")
     if inspect:
         ctx.inspect_source = inspect.source.path
         ctx.used["containers"] = inspect
@@ -594,7 +594,7 @@ def _containers(ctx: Context) -> None:
         ctx.topology.containers.append(container)
     # `docker ps` (and `docker ps -a`): every capture counts, a container may be in only one.
     known = _Known(ctx.topology.containers)
-    listings = ctx.host("docker_ps")
+    listings = ctx.snapshot.host("docker_ps")
     if listings:
         whole = [e for e in listings if not partial(e)]
         ctx.ps_source = (whole or listings)[-1].source.path
@@ -858,7 +858,7 @@ class _InsideKeys:
     once, each keeping the first container a scan in list order would find."""
 
     def __init__(self, ctx: Context):
-        inspect = ctx.host("docker_inspect")
+        inspect = ctx.snapshot.host("docker_inspect")
         engine = inspect[-1].model.containers if inspect else []
         self.containers = ctx.topology.containers
         self.by_id = {c.id: c for c in self.containers if c.id}
@@ -897,8 +897,8 @@ class _InsideKeys:
 # --- routes and settings -------------------------------------------------------------------------
 
 def _routes(ctx: Context) -> None:
-    iproute = _last(ctx.host("ip_route"), ctx, "ip route")
-    tables = [e for e in ctx.host("route_n")]
+    iproute = _last(ctx.snapshot.host("ip_route"), ctx, "ip route")
+    tables = ctx.snapshot.host("route_n")
     route_n = _last([e for e in tables if e.model.family.value == "inet"], ctx, "route -n")
     chosen = iproute or route_n
     if chosen is None:
@@ -955,7 +955,7 @@ def _compare_route_tables(ctx: Context, iproute: Entry, ip_routes: list[Route],
 
 
 def _sysctl(ctx: Context) -> None:
-    entries = ctx.host("sysctl")
+    entries = ctx.snapshot.host("sysctl")
     entry = _last(entries, ctx, "sysctl")
     if entry is None:
         return
@@ -978,7 +978,7 @@ def _bridge_nf(ctx: Context) -> None:
     the engine's warning that it is disabled (the key is 0, or br_netfilter is not loaded).
     The key itself, where captured, wins over the engine's word."""
     said: dict[str, tuple[bool, str]] = {}
-    for e in ctx.host("docker_info"):
+    for e in ctx.snapshot.host("docker_info"):
         for key, field_name, json_key in (("iptables", "bridge_nf_iptables", "BridgeNfIptables"),
                                           ("ip6tables", "bridge_nf_ip6tables",
                                            "BridgeNfIp6tables")):
@@ -988,7 +988,7 @@ def _bridge_nf(ctx: Context) -> None:
             elif getattr(e.model, field_name) is not None:
                 value = getattr(e.model, field_name)
                 said[key] = (value, f"{at(e)}: {json_key}: {str(value).lower()}")
-    for e in ctx.host("sysctl"):
+    for e in ctx.snapshot.host("sysctl"):
         for key, value in (("iptables", e.model.bridge_nf_call_iptables),
                            ("ip6tables", e.model.bridge_nf_call_ip6tables)):
             if value is not None:
@@ -999,7 +999,7 @@ def _bridge_nf(ctx: Context) -> None:
 def _firewall(ctx: Context) -> None:
     """The host's IPv4 iptables rules: the last `iptables-save` that is not ip6tables' nor a
     saved rules file, or else the `iptables -L` listings, the last of each table."""
-    saves = [e for e in ctx.host("iptables_save") if _ipv4(e)]
+    saves = [e for e in ctx.snapshot.host("iptables_save") if _ipv4(e)]
     live = []
     for e in saves:
         why = saved_file(e)
@@ -1011,7 +1011,7 @@ def _firewall(ctx: Context) -> None:
     # the nf_tables one, the one Docker writes to on current hosts.
     current = [e for e in live if e.model.backend != "legacy"]
     ctx.firewall = (current or live)[-1] if live else None
-    listings = [e for e in ctx.host("iptables_list") if _ipv4(e)]
+    listings = [e for e in ctx.snapshot.host("iptables_list") if _ipv4(e)]
     if ctx.firewall is None:
         for e in listings:
             if "legacy" in (e.source.command or ""):
@@ -1026,11 +1026,11 @@ def _firewall(ctx: Context) -> None:
         tables = list(ctx.firewall_listings.values())
         ctx.firewall = tables[0][0] if tables else None
     ctx.both_backends = _both_backends(saves, listings)
-    for e in ctx.host("docker_info"):
+    for e in ctx.snapshot.host("docker_info"):
         if (e.model.firewall_backend or "").startswith("iptables"):
             ctx.docker_iptables = f"{e.source.path}: Firewall Backend: {e.model.firewall_backend}"
     ctx.firewall_gaps = _firewall_gaps(ctx, live)
-    rules = ctx.host("ip_rule")
+    rules = ctx.snapshot.host("ip_rule")
     v4 = [e for e in rules if "-6" not in (e.source.command or "") and "ip6" not in e.source.path]
     if v4:
         ctx.policy_routing = any(not _default_rule(r) for r in v4[-1].model.rules)
@@ -1127,7 +1127,7 @@ def _firewall_gaps(ctx: Context, saves) -> list[str]:
     without that capture, a host on iptables-nft or Docker's nftables backend may hold tables
     of nftables nobody saw."""
     gaps = []
-    nft = ctx.host("nft_ruleset")
+    nft = ctx.snapshot.host("nft_ruleset")
     ctx.nft = nft[-1] if nft else None
     # iptables-nft's own tables come from iptables-save (or its listings) when captured.
     ctx.nft_own = ctx.nft is not None and ctx.firewall is None
@@ -1149,7 +1149,7 @@ def _firewall_gaps(ctx: Context, saves) -> list[str]:
         gaps.append(f"{legacy[-1].source.path}: iptables-legacy rules beside iptables-nft's "
                     f"tables in {ctx.nft.source.path}")
     if ctx.nft is None:
-        for e in ctx.host("docker_info"):
+        for e in ctx.snapshot.host("docker_info"):
             backend = e.model.firewall_backend or ""
             if backend and backend != "iptables":
                 gaps.append(f"{e.source.path}: the engine's firewall backend is {backend}, "

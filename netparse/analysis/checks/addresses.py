@@ -119,15 +119,14 @@ def duplicate_address(ctx: Context):
                     ctx.address_source or ctx.iface_source, i.name, a)))
     for (network, ip), holders in sorted(((k, h) for k, h in ips.items() if len(h) > 1),
                                          key=str):
-        if len(holders) > 1:
-            owners = [names[h] for h in holders]
-            yield Problem(subjects=[str(ip), network, *owners],
-                          message=f"{ip} is used {len(holders)} times on network {network}: "
-                                  f"{', '.join(owners)}",
-                          evidence=[text.format(*values) for h in holders
-                                    for text, values in holders[h]],
-                          hint="two holders of one address break both; remove the added one, "
-                               "or recreate one of the containers")
+        owners = [names[h] for h in holders]
+        yield Problem(subjects=[str(ip), network, *owners],
+                      message=f"{ip} is used {len(holders)} times on network {network}: "
+                              f"{', '.join(owners)}",
+                      evidence=[text.format(*values) for h in holders
+                                for text, values in holders[h]],
+                      hint="two holders of one address break both; remove the added one, "
+                           "or recreate one of the containers")
     for mac, holders in sorted(macs.items()):
         if len(holders) > 1:
             owners = [names[h] for h in holders]
