@@ -42,7 +42,7 @@ class Template:
         self._covers_regex: re.Pattern[str] | None = None
         self._table_regexes: list | bool | None = None
         self._group_lines: _Groups | bool | None = None
-        self._scanner: tuple | bool | None = None
+        self._scanner: _Scanner | bool | None = None
         self.fields: list[tuple[str, ...]] = []
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -84,11 +84,9 @@ class Template:
                 data = patterns_of(self._parser(), self.text)
             scan = data.get("scan")
             if scan:
-                pattern, spans, fields = scan
-                self._scanner = (re.compile(pattern), spans,
-                                 {g: i for i, span in enumerate(spans) for g in span})
+                self._scanner = _Scanner(*scan)
                 # The variable names of each table line, in the order `scan` gives them.
-                self.fields = fields
+                self.fields = self._scanner.fields
             else:
                 self._scanner, self.fields = False, []
             self._data = data
@@ -209,12 +207,14 @@ class Template:
         scanner = self._scanner
         if not scanner:
             return None
-        regex, spans, last_of = scanner
         data = "\n" + text + "\n\n"
         rows: list[tuple[int, int, tuple]] = []
         line, at = 0, 0
         count = data.count
-        for match in regex.finditer(data):
+        spans, last_of = scanner.spans, scanner.last_of
+        # The loop of `_Scanner.found`, written out with the line count: this runs once per
+        # route of a table of any size.
+        for match in scanner.regex.finditer(data):
             start = match.start()
             index = last_of[match.lastindex]
             line += count("\n", at, start + 1)
@@ -391,8 +391,8 @@ def _group_lines(parser) -> list | None:
 
 
 class _Scanner:
-    """A group's line regexes as one alternation (`_scan_data`): each match gives its template
-    line's index and its values by variable name."""
+    """A template's (table) or a group's line regexes as one alternation (`_scan_data`): each
+    match gives its template line's index and its values by variable name."""
 
     __slots__ = ("regex", "spans", "fields", "last_of")
 
